@@ -1,0 +1,70 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong, with messages a person can act on.
+///
+/// Damage the pipeline could not undo is *not* an error: it is reported as a
+/// [`crate::Warning`] in the article, and the text is kept as it was.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input has no bytes, or only whitespace.
+    #[error("the input is empty: there is no article to normalise")]
+    Empty,
+
+    /// The input is larger than [`crate::Options::max_input_bytes`].
+    #[error(
+        "the input is {size} bytes, over the limit of {limit} bytes (raise Options::max_input_bytes to accept it)"
+    )]
+    TooLarge {
+        /// Input size in bytes.
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+
+    /// The input does not look like text in any supported encoding.
+    #[error("the input looks binary, not like text: {reason}")]
+    Binary {
+        /// Why it was judged binary.
+        reason: String,
+    },
+
+    /// The caller named an encoding that does not exist.
+    #[error("unknown encoding label {0:?} (try utf-8, gb18030, gbk, big5, utf-16le or utf-16be)")]
+    UnknownEncoding(String),
+
+    /// After removing boilerplate nothing of the article was left.
+    #[error("nothing is left after normalisation: the input holds only boilerplate or whitespace")]
+    NothingLeft,
+
+    /// Options that cannot work together, or an invalid value.
+    #[error("invalid options: {0}")]
+    Options(String),
+
+    /// A writer could not produce its format.
+    #[error("could not write {format}: {message}")]
+    Render {
+        /// `epub`, `pdf` or `tei`.
+        format: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// A TEI record could not be read back.
+    #[error("could not read the TEI record: {0}")]
+    TeiRead(String),
+
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

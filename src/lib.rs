@@ -1,0 +1,102 @@
+//! # zharchive
+//!
+//! Turn a Chinese news article as scraped from the web — any encoding, pushed
+//! into the wrong script, peppered with pinyin annotations, broken by
+//! byte-level damage, wrapped in disclaimer boilerplate — into a clean,
+//! normalised [`Article`], and write it as EPUB 3, PDF or TEI P5 XML.
+//!
+//! ```
+//! let scraped = "大會(huì)開幕\n\n因?yàn)獒t(yī)生是智力密度最高的職業之一,需要多模態、記憶。\n\n(免責聲明:本網站內容僅供參考。)";
+//! let article = zharchive::normalize(scraped.as_bytes(), &zharchive::Options::default())?;
+//! assert_eq!(article.title(), Some("大会开幕"));
+//! assert_eq!(article.body_text(), "因为医生是智力密度最高的职业之一，需要多模态、记忆。");
+//! // Every edit is recorded, with its place in the source.
+//! assert!(article.provenance.iter().any(|e| e.kind == zharchive::EditKind::Repair));
+//! # Ok::<(), zharchive::Error>(())
+//! ```
+//!
+//! ## The pipeline
+//!
+//! ```text
+//! bytes ──decode──▶ text ──passes──▶ Article ──▶ EPUB | PDF | TEI-XML
+//!          cleanup → repair → annotations → boilerplate → script → punctuation → structure
+//!                        every pass appends to Article::provenance
+//! ```
+//!
+//! * [`normalize::decode`]: BOM, UTF-8 validity, UTF-16 without BOM, then
+//!   `chardetng` among GB18030/GBK and Big5; reports the encoding, how it was
+//!   found, and how many bytes were malformed.
+//! * [`normalize::repair`]: rebuilds text knocked out of step by annotations
+//!   inserted into GBK bytes (`因?yàn)獒t` → `因為醫`).
+//! * [`normalize::annotations`]: removes `(syllable)` after a character when
+//!   it is one of the character's readings, and nothing else.
+//! * [`normalize::boilerplate`]: disclaimers, editor/source lines, repost
+//!   notices; rules are data.
+//! * [`normalize::script`]: OpenCC conversion behind the [`Converter`] trait,
+//!   with a user dictionary layered over it.
+//! * [`normalize::punctuation`]: full-width punctuation in Chinese text only.
+//! * [`normalize::structure`]: title, paragraphs, line joining.
+//!
+//! ## Provenance
+//!
+//! Passes never rewrite text directly: they propose replacements that
+//! [`normalize::TrackedText`] applies, so every change is in
+//! [`Article::provenance`] with its byte range in the decoded source, and
+//! each [`Block`] lists its [`Change`]s: the source text and the kinds of
+//! edit that produced each changed stretch. The source can be rebuilt from
+//! the blocks and their changes (up to the whitespace between paragraphs).
+//!
+//! ## Determinism
+//!
+//! The same bytes and options always give the same article (no clocks, no
+//! random numbers, no hash-map iteration order in the output).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod article;
+pub mod error;
+pub mod normalize;
+pub mod options;
+
+pub use article::{
+    Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EncodingReport, Location, Metadata, Script,
+    SourceInfo, Summary, Warning,
+};
+pub use error::{Error, Result};
+pub use normalize::script::{Conversion, Converter, OpenCc};
+pub use options::{LineBreaks, Options, TargetScript};
+
+/// Normalise the raw bytes of a scraped article.
+///
+/// Uses the shared OpenCC converter for the script pass; see
+/// [`normalize_with`] to plug in another.
+///
+/// # Errors
+///
+/// [`Error::Empty`], [`Error::TooLarge`], [`Error::Binary`],
+/// [`Error::UnknownEncoding`] or [`Error::NothingLeft`]; damage that could not
+/// be undone is a [`Warning`], not an error.
+pub fn normalize(bytes: &[u8], options: &Options) -> Result<Article> {
+    normalize::run(bytes, options, OpenCc::shared())
+}
+
+/// [`normalize`] with a script converter of your own.
+///
+/// ```
+/// use zharchive::{Conversion, Converter, Script};
+/// /// A converter that only knows one character.
+/// struct Tiny;
+/// impl Converter for Tiny {
+///     fn name(&self) -> String { "tiny".into() }
+///     fn convert(&self, text: &str, _: Conversion) -> String { text.replace('會', "会") }
+///     fn detect(&self, _: &str) -> Script { Script::Traditional }
+/// }
+/// let a = zharchive::normalize_with("會\n\n會".as_bytes(), &Default::default(), &Tiny)?;
+/// assert_eq!(a.plain_text(), "会\n\n会\n");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+pub fn normalize_with(bytes: &[u8], options: &Options, converter: &dyn Converter) -> Result<Article> {
+    normalize::run(bytes, options, converter)
+}

@@ -1,0 +1,298 @@
+//! Boilerplate: disclaimers, editor and source lines, repost and copyright
+//! notices, in either script.
+//!
+//! Rules are data ([`Rule`], serde), so a user can add their own in the
+//! options file. A rule names keywords and the *shape* of the text it
+//! removes; the shapes are deliberately narrow so that article text that
+//! merely mentions 声明 or 来源 is never touched:
+//!
+//! * [`Shape::Bracketed`]: an opening bracket right before a keyword, through
+//!   its matching closing bracket — across line breaks, as disclaimers often
+//!   span paragraphs;
+//! * [`Shape::LabelLine`]: a line that starts with a keyword followed by a
+//!   colon (`责任编辑：张三`);
+//! * [`Shape::LineStart`]: a line that starts with a keyword
+//!   (`转载请注明出处`).
+//!
+//! Each rule has a length limit: a "line" longer than that is article text.
+
+use serde::{Deserialize, Serialize};
+
+use super::tracked::Replacement;
+
+/// One boilerplate rule.
+///
+/// ```
+/// use zharchive::normalize::boilerplate::{boilerplate, Rule, Shape};
+/// let rule = Rule {
+///     name: "photo-credit".into(),
+///     shape: Shape::LabelLine,
+///     keywords: vec!["图片来源".into()],
+///     max_chars: 80,
+///     line_end_only: false,
+/// };
+/// let reps = boilerplate("正文。\n图片来源：网络\n", &[rule]);
+/// assert_eq!(reps.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    /// A short name, recorded nowhere but useful in options files.
+    pub name: String,
+    /// What the removed text looks like.
+    pub shape: Shape,
+    /// Keywords that start it (matched exactly; ASCII case-insensitively).
+    pub keywords: Vec<String>,
+    /// The longest text (in characters) the rule may remove.
+    pub max_chars: usize,
+    /// For [`Shape::Bracketed`]: only when the closing bracket ends its line
+    /// (a trailing `（责任编辑：张三）`, not a citation in mid-sentence).
+    #[serde(default)]
+    pub line_end_only: bool,
+}
+
+/// The shape of the text a [`Rule`] removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// `(keyword…)`, through the matching bracket, across lines.
+    Bracketed,
+    /// A line starting with `keyword:` or `keyword：`.
+    LabelLine,
+    /// A line starting with the keyword.
+    LineStart,
+}
+
+fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The built-in rules.
+pub fn builtin_rules() -> Vec<Rule> {
+    let disclaimer = words(&[
+        "免责声明",
+        "免責聲明",
+        "免责申明",
+        "免責申明",
+        "版权声明",
+        "版權聲明",
+        "特别声明",
+        "特別聲明",
+        "郑重声明",
+        "鄭重聲明",
+    ]);
+    let editor = words(&[
+        "责任编辑",
+        "責任編輯",
+        "责编",
+        "責編",
+        "编辑",
+        "編輯",
+        "主编",
+        "主編",
+        "校对",
+        "校對",
+        "审核",
+        "審核",
+        "审校",
+        "審校",
+        "编审",
+        "編審",
+    ]);
+    vec![
+        Rule {
+            name: "disclaimer-block".into(),
+            shape: Shape::Bracketed,
+            keywords: disclaimer.clone(),
+            max_chars: 3000,
+            line_end_only: false,
+        },
+        Rule {
+            name: "disclaimer-line".into(),
+            shape: Shape::LabelLine,
+            keywords: [disclaimer, words(&["声明", "聲明"])].concat(),
+            max_chars: 1000,
+            line_end_only: false,
+        },
+        Rule {
+            name: "editor-line".into(),
+            shape: Shape::LabelLine,
+            keywords: editor.clone(),
+            max_chars: 60,
+            line_end_only: false,
+        },
+        Rule {
+            name: "editor-bracket".into(),
+            shape: Shape::Bracketed,
+            keywords: editor,
+            max_chars: 60,
+            line_end_only: true,
+        },
+        Rule {
+            name: "source-line".into(),
+            shape: Shape::LabelLine,
+            keywords: words(&["来源", "來源", "稿源", "出处", "出處", "原标题", "原標題", "原文链接", "原文鏈接"]),
+            max_chars: 120,
+            line_end_only: false,
+        },
+        Rule {
+            name: "repost-notice".into(),
+            shape: Shape::LineStart,
+            keywords: words(&[
+                "转载请注明",
+                "轉載請註明",
+                "轉載請注明",
+                "转载请联系",
+                "轉載請聯繫",
+                "转载须注明",
+                "轉載須註明",
+                "未经授权",
+                "未經授權",
+                "未经许可",
+                "未經許可",
+                "未经允许",
+                "未經允許",
+                "版权所有",
+                "版權所有",
+                "版权归",
+                "版權歸",
+                "Copyright",
+                "©",
+            ]),
+            max_chars: 300,
+            line_end_only: false,
+        },
+    ]
+}
+
+const OPEN: [char; 6] = ['(', '（', '[', '【', '〔', '［'];
+
+fn closing(open: char) -> &'static [char] {
+    match open {
+        '(' | '（' => &[')', '）'],
+        '[' | '［' => &[']', '］'],
+        '【' => &['】'],
+        _ => &['〕'],
+    }
+}
+
+/// Propose the removal of everything `rules` match in `text`.
+pub fn boilerplate(text: &str, rules: &[Rule]) -> Vec<Replacement> {
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    for rule in rules {
+        match rule.shape {
+            Shape::Bracketed => find_bracketed(text, rule, &mut found),
+            Shape::LabelLine | Shape::LineStart => find_lines(text, rule, &mut found),
+        }
+    }
+    found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in found {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged.into_iter().map(Replacement::delete).collect()
+}
+
+/// The keyword of `rule` that `s` starts with, if any.
+fn starts_with_keyword<'r>(s: &str, rule: &'r Rule) -> Option<&'r str> {
+    rule.keywords
+        .iter()
+        .filter(|k| !k.is_empty())
+        .find(|k| {
+            s.get(..k.len()).is_some_and(|head| head == k.as_str() || (k.is_ascii() && head.eq_ignore_ascii_case(k)))
+        })
+        .map(String::as_str)
+}
+
+fn find_bracketed(text: &str, rule: &Rule, found: &mut Vec<std::ops::Range<usize>>) {
+    for (i, open) in text.char_indices().filter(|(_, c)| OPEN.contains(c)) {
+        let after = &text[i + open.len_utf8()..];
+        let trimmed = after.trim_start_matches([' ', '\u{3000}']);
+        if starts_with_keyword(trimmed, rule).is_none() {
+            continue;
+        }
+        let closes = closing(open);
+        let mut depth = 0usize;
+        let mut end = None;
+        for (j, c) in after.char_indices().take(rule.max_chars) {
+            if c == open || (closes.contains(&')') && matches!(c, '(' | '（')) {
+                depth += 1;
+            } else if closes.contains(&c) {
+                if depth == 0 {
+                    end = Some(i + open.len_utf8() + j + c.len_utf8());
+                    break;
+                }
+                depth -= 1;
+            }
+        }
+        let Some(end) = end else { continue };
+        if rule.line_end_only
+            && !text[end..].trim_start_matches([' ', '\t', '\u{3000}']).starts_with('\n')
+            && !text[end..].trim().is_empty()
+        {
+            continue;
+        }
+        found.push(i..end);
+    }
+}
+
+fn find_lines(text: &str, rule: &Rule, found: &mut Vec<std::ops::Range<usize>>) {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let range = start..start + line.len();
+        start += line.len();
+        let body = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{A0}']);
+        let body = body.strip_prefix(OPEN).unwrap_or(body);
+        let Some(keyword) = starts_with_keyword(body, rule) else { continue };
+        if line.trim_end().chars().count() > rule.max_chars {
+            continue;
+        }
+        if rule.shape == Shape::LabelLine {
+            let after = body[keyword.len()..].trim_start_matches([' ', '\u{3000}']);
+            if !after.starts_with([':', '：']) {
+                continue;
+            }
+        }
+        found.push(range);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str) -> String {
+        let mut out = text.to_owned();
+        for r in boilerplate(text, &builtin_rules()).iter().rev() {
+            out.replace_range(r.range.clone(), &r.text);
+        }
+        out
+    }
+
+    #[test]
+    fn bracketed_disclaimer_across_lines() {
+        let t = "正文。\n\n(免責聲明:本網站內容僅供參考。\n任何單位認為侵權時應通知本網站。 )";
+        assert_eq!(apply(t), "正文。\n\n");
+    }
+
+    #[test]
+    fn label_lines_in_both_scripts() {
+        assert_eq!(apply("正文。\n责任编辑：张三\n來源:新華社\n"), "正文。\n");
+        assert_eq!(apply("正文。\n转载请注明出处。\n"), "正文。\n");
+    }
+
+    #[test]
+    fn article_text_that_mentions_keywords_is_kept() {
+        for t in [
+            "外交部发表声明，称来源可靠。\n",
+            "他说：资金来源是银行贷款。\n",
+            "声明中说，双方将继续合作。\n",
+            "GDP增长5%（来源：国家统计局），高于预期。\n",
+            "编辑部的同事们加班到深夜。\n",
+        ] {
+            assert_eq!(apply(t), t);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Character hygiene, before anything else looks at the text: line endings,
+//! Unicode normalisation (NFC), invisible and control characters.
+//!
+//! * CRLF and lone CR become LF;
+//! * zero-width characters that carry nothing in Chinese text (U+200B zero
+//!   width space, U+2060 word joiner, U+FEFF in mid-text, U+00AD soft hyphen)
+//!   are removed; U+200C/U+200D are kept (emoji and other scripts need them);
+//! * control characters (C0 but tab and LF, DEL, C1) and noncharacters
+//!   (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF: not allowed in XML) are removed and
+//!   reported;
+//! * the text is put in NFC, except that CJK compatibility ideographs
+//!   (U+F900–U+FAFF, U+2F800–U+2FA1F) are kept as written: NFC would replace
+//!   them by their unified twins, which changes the character an author chose
+//!   (and its GBK bytes, which the repair pass reads).
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use super::tracked::Replacement;
+use super::PassNote;
+
+/// Propose the hygiene edits for `text`.
+///
+/// ```
+/// use zharchive::normalize::cleanup::cleanup;
+/// let (reps, notes) = cleanup("一\r\n二\u{200B}三\u{7}");
+/// assert_eq!(reps.len(), 3);
+/// assert_eq!(notes.len(), 1); // the BEL is reported
+/// ```
+pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
+    let mut reps = Vec::new();
+    let mut dropped_controls = 0usize;
+    let mut first_control = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let len = c.len_utf8();
+        match c {
+            '\r' => {
+                if chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                    reps.push(Replacement::new(i..i + 2, "\n"));
+                } else {
+                    reps.push(Replacement::new(i..i + 1, "\n"));
+                }
+            }
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => reps.push(Replacement::delete(i..i + len)),
+            c if is_dropped_control(c) => {
+                dropped_controls += 1;
+                first_control.get_or_insert(i..i + len);
+                reps.push(Replacement::delete(i..i + len));
+            }
+            _ => {}
+        }
+    }
+    let mut notes = Vec::new();
+    if dropped_controls > 0 {
+        notes.push(PassNote {
+            range: first_control.unwrap_or(0..0),
+            code: "control-characters",
+            message: format!("{dropped_controls} control or noncharacter code point(s) were removed"),
+        });
+    }
+    if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        nfc_edits(text, &mut reps);
+        reps.sort_by_key(|r| r.range.start);
+        // NFC edits never overlap the edits above (those touch only
+        // characters NFC leaves alone), but keep the first if they do.
+        reps.dedup_by(|b, a| b.range.start < a.range.end);
+    }
+    (reps, notes)
+}
+
+fn is_dropped_control(c: char) -> bool {
+    let u = c as u32;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
+}
+
+fn is_compatibility_ideograph(c: char) -> bool {
+    matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+}
+
+/// NFC edits: one per run that changes, runs cut at starters so that
+/// combining sequences stay whole; compatibility ideographs are never
+/// touched.
+fn nfc_edits(text: &str, reps: &mut Vec<Replacement>) {
+    let mut run_start = 0;
+    let flush = |start: usize, end: usize, reps: &mut Vec<Replacement>| {
+        if start < end {
+            let piece = &text[start..end];
+            let normal: String = piece.nfc().collect();
+            if normal != piece {
+                reps.push(Replacement::new(start..end, normal));
+            }
+        }
+    };
+    for (i, c) in text.char_indices() {
+        let starter = unicode_normalization::char::canonical_combining_class(c) == 0;
+        if is_compatibility_ideograph(c) || c == '\n' {
+            flush(run_start, i, reps);
+            run_start = i + c.len_utf8();
+        } else if starter && c.is_ascii() {
+            // ASCII starters may still compose with what follows (e + ́), so
+            // a run boundary goes before them, not after.
+            flush(run_start, i, reps);
+            run_start = i;
+        }
+    }
+    flush(run_start, text.len(), reps);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str) -> String {
+        let (reps, _) = cleanup(text);
+        let mut out = text.to_owned();
+        for r in reps.iter().rev() {
+            out.replace_range(r.range.clone(), &r.text);
+        }
+        out
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(apply("a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn nfc_but_not_compatibility_ideographs() {
+        assert_eq!(apply("hu\u{0300}i 會"), "hùi 會");
+        assert_eq!(apply("\u{F900}"), "\u{F900}");
+    }
+
+    #[test]
+    fn controls_and_noncharacters() {
+        assert_eq!(apply("a\u{0}b\u{FFFF}c\u{85}d\u{FDD0}"), "abcd");
+        assert_eq!(apply("👨\u{200D}👩 x\u{200B}y"), "👨\u{200D}👩 xy");
+    }
+}

@@ -1,0 +1,78 @@
+//! GBK byte arithmetic for the byte-shift repair: a character's GBK bytes,
+//! and the character a byte pair stands for.
+//!
+//! GBK here is the two-byte part of GB18030 (what `encoding_rs` calls GBK):
+//! lead bytes 0x81–0xFE, trail bytes 0x40–0x7E and 0x80–0xFE. Pairs that
+//! decode to the Private Use Area (GBK's user-defined rows) are treated as
+//! invalid: no real text contains them, so a hypothesis producing one is
+//! wrong.
+
+use encoding_rs::{DecoderResult, EncoderResult, GBK};
+
+/// The GBK bytes of one character: one byte for ASCII, two otherwise; `None`
+/// if GBK cannot hold it.
+pub fn encode_char(c: char) -> Option<GbkBytes> {
+    if c.is_ascii() {
+        return Some(GbkBytes::One(c as u8));
+    }
+    let mut utf8 = [0u8; 4];
+    let s = c.encode_utf8(&mut utf8);
+    let mut encoder = GBK.new_encoder();
+    let mut out = [0u8; 8];
+    let (result, _read, written) = encoder.encode_from_utf8_without_replacement(s, &mut out, true);
+    match (result, written) {
+        (EncoderResult::InputEmpty, 2) => Some(GbkBytes::Two(out[0], out[1])),
+        _ => None,
+    }
+}
+
+/// A character's GBK encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GbkBytes {
+    /// An ASCII byte.
+    One(u8),
+    /// A lead and a trail byte.
+    Two(u8, u8),
+}
+
+/// The character a lead/trail pair decodes to, if it is a valid, non-PUA
+/// GBK character.
+pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
+    if !(0x81..=0xFE).contains(&lead) || !is_trail(trail) {
+        return None;
+    }
+    let mut decoder = GBK.new_decoder_without_bom_handling();
+    let mut out = [0u8; 8];
+    let (result, _read, written) = decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
+    if result != DecoderResult::InputEmpty {
+        return None;
+    }
+    let s = std::str::from_utf8(&out[..written]).ok()?;
+    let mut chars = s.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() || ('\u{E000}'..='\u{F8FF}').contains(&c) || c.is_ascii() {
+        return None;
+    }
+    Some(c)
+}
+
+/// Whether `b` can be a GBK trail byte.
+pub fn is_trail(b: u8) -> bool {
+    matches!(b, 0x40..=0x7E | 0x80..=0xFE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        assert_eq!(encode_char('為'), Some(GbkBytes::Two(0x9E, 0xE9)));
+        assert_eq!(encode_char('A'), Some(GbkBytes::One(b'A')));
+        assert_eq!(encode_char('😀'), None);
+        assert_eq!(decode_pair(0x9E, 0xE9), Some('為'));
+        assert_eq!(decode_pair(0xA3, 0xD0), Some('Ｐ'));
+        assert_eq!(decode_pair(0x9E, b'('), None);
+        assert_eq!(decode_pair(0xAA, 0xA1), None, "user-defined area");
+    }
+}

@@ -1,0 +1,270 @@
+//! The normalisation pipeline: bytes → [`Article`].
+//!
+//! ```text
+//! decode → cleanup → repair → annotations → boilerplate → script → punctuation → structure
+//! ```
+//!
+//! Each pass is a plain function in its own module: it reads the current text
+//! and returns [`Replacement`]s (and, for some, [`PassNote`]s about what it
+//! could not do). [`TrackedText`] applies them and records every edit with
+//! its place in the decoded source, so no pass can change the text without
+//! leaving provenance. The order matters:
+//!
+//! * `repair` reads GBK bytes, so it runs on the text as decoded, before
+//!   anything changes characters (script conversion would destroy the byte
+//!   arithmetic it relies on);
+//! * `annotations` then sees the annotations the repair put back in place;
+//! * `boilerplate` runs before `script` so the provenance keeps removed
+//!   notices as written, and its rules carry both scripts;
+//! * `punctuation` looks at Han neighbours, which script conversion does not
+//!   change; `structure` runs last and fixes the final layout.
+
+pub mod annotations;
+pub mod boilerplate;
+pub mod cleanup;
+pub mod decode;
+pub mod gbk;
+pub mod language;
+pub mod punctuation;
+pub mod readings;
+pub mod repair;
+pub mod script;
+pub mod structure;
+pub mod tracked;
+
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use crate::article::{Article, Block, BlockKind, Change, Edit, EditKind, Location, Metadata, Script, Warning};
+use crate::error::{Error, Result};
+use crate::options::Options;
+use script::{Conversion, Converter};
+pub use tracked::{Replacement, Segment, TrackedText};
+
+/// Something a pass could not do, at a range of its input text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassNote {
+    /// Byte range in the text the pass was given.
+    pub range: Range<usize>,
+    /// Stable code for [`Warning::code`].
+    pub code: &'static str,
+    /// What happened.
+    pub message: String,
+}
+
+/// Run the whole pipeline with `converter` for the script pass.
+pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) -> Result<Article> {
+    let size = bytes.len() as u64;
+    if size > options.max_input_bytes {
+        return Err(Error::TooLarge { size, limit: options.max_input_bytes });
+    }
+    let decoded = decode::decode(bytes, options.encoding.as_deref())?;
+    if decoded.text.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}') {
+        return Err(Error::Empty);
+    }
+    let mut warnings = Vec::new();
+    if decoded.report.malformed_bytes > 0 {
+        warnings.push(Warning::new(
+            "malformed-bytes",
+            format!(
+                "{} byte(s) are not valid {} and were replaced by U+FFFD",
+                decoded.report.malformed_bytes, decoded.report.name
+            ),
+            None,
+        ));
+    }
+    let mut text = TrackedText::new(decoded.text);
+
+    let (reps, notes) = cleanup::cleanup(text.text());
+    apply(&mut text, EditKind::Cleanup, reps, notes, &mut warnings);
+
+    if options.repair {
+        let model = |s: &str| repair::Plausibility::score(language::WordFrequency::shared(), s);
+        let (reps, notes) = repair::repair(text.text(), &model);
+        apply(&mut text, EditKind::Repair, reps, notes, &mut warnings);
+    }
+    if options.annotations {
+        let reps = annotations::annotations(text.text());
+        apply(&mut text, EditKind::Annotation, reps, Vec::new(), &mut warnings);
+    }
+    if options.boilerplate {
+        let mut rules = if options.replace_builtin_rules { Vec::new() } else { boilerplate::builtin_rules() };
+        rules.extend(options.boilerplate_rules.iter().cloned());
+        let reps = boilerplate::boilerplate(text.text(), &rules);
+        apply(&mut text, EditKind::Boilerplate, reps, Vec::new(), &mut warnings);
+    }
+    let source_script = converter.detect(sample(text.text(), 16 * 1024));
+    if let Some(conversion) = Conversion::for_target(source_script, options.script) {
+        let reps = script::convert(text.text(), conversion, converter, &options.user_dictionary);
+        apply(&mut text, EditKind::Script, reps, Vec::new(), &mut warnings);
+    }
+    if options.punctuation {
+        let reps = punctuation::punctuation(text.text());
+        apply(&mut text, EditKind::Punctuation, reps, Vec::new(), &mut warnings);
+    }
+    let reps = structure::structure(text.text(), options.line_breaks);
+    apply(&mut text, EditKind::Structure, reps, Vec::new(), &mut warnings);
+
+    if text.text().is_empty() {
+        return Err(Error::NothingLeft);
+    }
+    let target_script = options.script.script().unwrap_or(source_script);
+    let (source_text, final_text, segments, mut edits) = text.into_parts();
+    let blocks = build_blocks(&final_text, &source_text, &segments, &mut edits);
+    if blocks.len() == 1 {
+        warnings.push(Warning::new("no-paragraphs", "the article has a title but no paragraphs", None));
+    }
+    Ok(Article {
+        metadata: Metadata {
+            language: target_script.language_tag().to_owned(),
+            source_language: source_script.language_tag().to_owned(),
+            source_script,
+            target_script,
+            encoding: decoded.report,
+            source_sha256: sha256_hex(bytes),
+            source_bytes: size,
+            source: options.source.clone(),
+        },
+        blocks,
+        provenance: edits,
+        warnings,
+    })
+}
+
+/// Apply one pass's output, turning its notes into warnings placed in the
+/// source.
+fn apply(
+    text: &mut TrackedText,
+    kind: EditKind,
+    reps: Vec<Replacement>,
+    notes: Vec<PassNote>,
+    warnings: &mut Vec<Warning>,
+) {
+    for note in notes {
+        let source = tracked::map_range(text.segments(), note.range, text.source().len());
+        warnings.push(Warning::new(note.code, note.message, Some(source)));
+    }
+    text.apply(kind, reps);
+}
+
+/// The first `max` bytes of `text`, cut at a character boundary.
+fn sample(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Lower-case hex SHA-256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// Cut the final text (`title\n\nparagraph…`) into blocks, attach the
+/// changed segments to them, and place every edit in the output.
+///
+/// Segments are disjoint and in source order (no pass reorders text), so the
+/// changed segments an edit touches are found by binary search: linear in
+/// the number of edits, whatever the size of the article.
+fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edit]) -> Vec<Block> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for piece in text.split("\n\n") {
+        ranges.push(start..start + piece.len());
+        start += piece.len() + 2;
+    }
+    let block_of = |pos: usize| {
+        let i = ranges.partition_point(|r| r.end < pos);
+        (i < ranges.len() && ranges[i].start <= pos).then_some(i)
+    };
+
+    // Which edits touch which changed segment, and where each edit ended up.
+    let mut seg_kinds: Vec<Vec<EditKind>> = vec![Vec::new(); segments.len()];
+    for edit in edits.iter_mut() {
+        let first = segments.partition_point(|s| s.source.end < edit.source.start);
+        let mut span: Option<(usize, usize)> = None;
+        for (k, seg) in segments.iter().enumerate().skip(first) {
+            if seg.source.start > edit.source.end {
+                break;
+            }
+            if seg.identity || !touches(&seg.source, &edit.source) {
+                continue;
+            }
+            if !seg_kinds[k].contains(&edit.kind) {
+                seg_kinds[k].push(edit.kind);
+            }
+            span = Some(match span {
+                None => (seg.current.start, seg.current.end),
+                Some((a, _)) => (a, seg.current.end),
+            });
+        }
+        edit.output = match (edit.kind, span) {
+            (EditKind::Boilerplate, _) | (_, None) => None,
+            (_, Some((from, to))) => block_of(from).and_then(|b| {
+                let r = &ranges[b];
+                (to <= r.end).then(|| Location { block: b, range: from - r.start..to - r.start })
+            }),
+        };
+    }
+
+    let mut blocks: Vec<Block> = ranges
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Block {
+            kind: if i == 0 { BlockKind::Heading } else { BlockKind::Paragraph },
+            text: text[r.clone()].to_owned(),
+            changes: Vec::new(),
+        })
+        .collect();
+
+    for (k, seg) in segments.iter().enumerate() {
+        if seg.identity {
+            continue;
+        }
+        // A change belongs to the block it starts in; one that starts where a
+        // block ends and runs on is the separator between blocks.
+        let Some(b) = block_of(seg.current.start) else { continue };
+        let block = &ranges[b];
+        if seg.current.start == block.end
+            && (seg.current.end > block.end || b + 1 < ranges.len() && seg_kinds[k] == [EditKind::Structure])
+        {
+            continue;
+        }
+        let mut kinds = std::mem::take(&mut seg_kinds[k]);
+        kinds.sort();
+        blocks[b].changes.push(Change {
+            range: seg.current.start - block.start..seg.current.end.min(block.end) - block.start,
+            source: seg.source.clone(),
+            original: source[seg.source.clone()].to_owned(),
+            kinds,
+        });
+    }
+    blocks
+}
+
+fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.is_empty() || b.is_empty() {
+        (a.start >= b.start && a.start <= b.end) || (b.start >= a.start && b.start <= a.end)
+    } else {
+        a.start < b.end && b.start < a.end
+    }
+}
+
+/// The script a text is mostly in, with the shared OpenCC converter.
+///
+/// ```
+/// assert_eq!(zharchive::normalize::detect_script("這是繁體中文"), zharchive::Script::Traditional);
+/// ```
+pub fn detect_script(text: &str) -> Script {
+    script::OpenCc::shared().detect(text)
+}

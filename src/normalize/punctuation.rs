@@ -1,0 +1,196 @@
+//! Full-width punctuation in Chinese text: the site folded `，：；？！（）` to
+//! ASCII; this pass puts them back where the text around them is Chinese.
+//!
+//! * `, : ; ? !` become full width when the nearest non-space character on
+//!   either side (on the same line) is Chinese — except between two digits
+//!   (`1,000`, `10:30`).
+//! * A pair `( … )` becomes `（ … ）` when its content holds a Han character,
+//!   or when it follows Chinese text directly (`代理(MTA)`); `mount(8)` and
+//!   `f(x)` after Latin text stay. An unpaired bracket follows the rule of
+//!   the other marks.
+//! * Nothing changes inside URLs, e-mail addresses, or `code` in backticks.
+
+use std::ops::Range;
+
+use super::readings::is_han;
+use super::tracked::Replacement;
+
+/// Propose the punctuation edits for `text`.
+///
+/// ```
+/// use zharchive::normalize::punctuation::punctuation;
+/// let reps = punctuation("6月14日,会上:AGI(通用人工智能),共1,000人,见 https://a.b/c?d=1,2");
+/// let full: Vec<&str> = reps.iter().map(|r| r.text.as_str()).collect();
+/// assert_eq!(full, ["，", "：", "（", "）", "，", "，"]);
+/// ```
+pub fn punctuation(text: &str) -> Vec<Replacement> {
+    let mut reps = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        line_edits(line, start, &mut reps);
+        start += line.len();
+    }
+    reps
+}
+
+fn line_edits(line: &str, base: usize, reps: &mut Vec<Replacement>) {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let protected = protected_spans(line);
+    let is_protected = |i: usize| protected.iter().any(|r| r.contains(&i));
+    let chinese = |k: Option<usize>| k.is_some_and(|k| is_chinese(chars[k].1));
+    let prev_solid = |k: usize| (0..k).rev().find(|&j| !chars[j].1.is_whitespace());
+    let next_solid = |k: usize| (k + 1..chars.len()).find(|&j| !chars[j].1.is_whitespace());
+
+    // Pair brackets first.
+    let mut pair_of = vec![None; chars.len()];
+    let mut stack = Vec::new();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if is_protected(i) {
+            continue;
+        }
+        match c {
+            '(' => stack.push(k),
+            ')' => {
+                if let Some(open) = stack.pop() {
+                    pair_of[open] = Some(k);
+                    pair_of[k] = Some(open);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, ',' | ':' | ';' | '?' | '!' | '(' | ')') || is_protected(i) {
+            continue;
+        }
+        let (p, n) = (prev_solid(k), next_solid(k));
+        let convert = match (c, pair_of[k]) {
+            ('(', Some(close)) => bracket_is_chinese(&chars, k, close, prev_solid(k)),
+            (')', Some(open)) => bracket_is_chinese(&chars, open, k, prev_solid(open)),
+            _ => {
+                let between_digits =
+                    k > 0 && k + 1 < chars.len() && chars[k - 1].1.is_ascii_digit() && chars[k + 1].1.is_ascii_digit();
+                (chinese(p) || chinese(n)) && !between_digits
+            }
+        };
+        if convert {
+            reps.push(Replacement::new(base + i..base + i + 1, full_width(c).to_string()));
+        }
+    }
+}
+
+fn bracket_is_chinese(chars: &[(usize, char)], open: usize, close: usize, before: Option<usize>) -> bool {
+    chars[open + 1..close].iter().any(|&(_, c)| is_han(c)) || before.is_some_and(|b| is_chinese(chars[b].1))
+}
+
+/// Han characters and CJK punctuation / full-width forms.
+fn is_chinese(c: char) -> bool {
+    is_han(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+fn full_width(c: char) -> char {
+    match c {
+        ',' => '，',
+        ':' => '：',
+        ';' => '；',
+        '?' => '？',
+        '!' => '！',
+        '(' => '（',
+        _ => '）',
+    }
+}
+
+/// URLs, e-mail addresses and backtick code in `line` (byte ranges).
+fn protected_spans(line: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let bytes = line.as_bytes();
+    // `code`
+    let mut i = 0;
+    while let Some(open) = line[i..].find('`') {
+        let open = i + open;
+        match line[open + 1..].find('`') {
+            Some(close) => {
+                spans.push(open..open + 1 + close + 1);
+                i = open + close + 2;
+            }
+            None => break,
+        }
+    }
+    // URLs and e-mail: from the scheme / `www.` / the local part, to the first
+    // whitespace or non-ASCII character.
+    let url_end = |from: usize| {
+        line[from..]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || !c.is_ascii())
+            .map_or(line.len(), |(j, _)| from + j)
+    };
+    for scheme in ["http://", "https://", "ftp://", "www."] {
+        let mut from = 0;
+        while let Some(p) = line[from..].find(scheme) {
+            let s = from + p;
+            let e = url_end(s);
+            spans.push(s..e);
+            from = e.max(s + 1);
+        }
+    }
+    for (at, _) in line.match_indices('@') {
+        let local = line[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || "._%+-".contains(*c))
+            .last()
+            .map_or(at, |(j, _)| j);
+        if local < at && at + 1 < bytes.len() && bytes[at + 1].is_ascii_alphanumeric() {
+            spans.push(local..url_end(at));
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str) -> String {
+        let mut out = text.to_owned();
+        for r in punctuation(text).iter().rev() {
+            out.replace_range(r.range.clone(), &r.text);
+        }
+        out
+    }
+
+    #[test]
+    fn chinese_text() {
+        assert_eq!(apply("会上,被称为:尖峰对话;好吗?好!"), "会上，被称为：尖峰对话；好吗？好！");
+        assert_eq!(apply("逼近 AGI,而无法实现"), "逼近 AGI，而无法实现");
+        assert_eq!(apply("通往AGI(通用人工智能)之路"), "通往AGI（通用人工智能）之路");
+        assert_eq!(apply("邮件传输代理(MTA)"), "邮件传输代理（MTA）");
+    }
+
+    #[test]
+    fn latin_numbers_urls_code() {
+        for t in [
+            "共1,000人在10:30到场",
+            "Hello, world: yes; no? ok!",
+            "运行 mount(8) 查看",
+            "见 https://example.com/a?b=1,2:3 和 `f(x, y)` 以及 a.b@example.com",
+        ] {
+            let out = apply(t);
+            for kept in [
+                "1,000",
+                "10:30",
+                "mount(8)",
+                "https://example.com/a?b=1,2:3",
+                "`f(x, y)`",
+                "Hello, world: yes; no? ok!",
+            ] {
+                if t.contains(kept) {
+                    assert!(out.contains(kept), "{kept} in {out}");
+                }
+            }
+        }
+    }
+}

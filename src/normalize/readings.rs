@@ -1,0 +1,175 @@
+//! Pinyin readings of Han characters, and parsing of the syllables that
+//! annotations carry (`huì`, `hui4`, `hui`, `lǜ`, `lv4`).
+//!
+//! Both the annotation pass and the byte-shift repair ask one question: *is
+//! this syllable a reading of that character?* Readings come from the
+//! `pinyin` crate (Unicode Unihan `kMandarin` and friends, heteronyms
+//! included), which covers Traditional as well as Simplified characters.
+
+use pinyin::ToPinyinMulti;
+use unicode_normalization::UnicodeNormalization;
+
+/// A syllable as written in an annotation, normalised for comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Syllable {
+    /// Lower case, `ü` for `v`, tone marks kept (`huì`, `lǜ`); or without
+    /// tone when the annotation had none.
+    text: String,
+    /// Tone number (1–5) when the annotation wrote one (`hui4`).
+    tone_number: Option<u8>,
+    /// Whether the annotation carried a tone (mark or number).
+    toned: bool,
+}
+
+/// Parse an annotation's syllable: ASCII letters, `ü`/`v` and tone-marked
+/// vowels, optionally a tone number 1–5 at the end; 1 to 7 letters.
+///
+/// ```
+/// use zharchive::normalize::readings::{parse_syllable, is_reading};
+/// let s = parse_syllable("huì").unwrap();
+/// assert!(is_reading('會', &s));
+/// assert!(is_reading('会', &parse_syllable("hui4").unwrap()));
+/// assert!(!is_reading('會', &parse_syllable("yan").unwrap()));
+/// assert!(parse_syllable("MTA1x").is_none());
+/// ```
+pub fn parse_syllable(raw: &str) -> Option<Syllable> {
+    let nfc: String = raw.nfc().collect::<String>().to_lowercase();
+    let (letters, tone_number) = match nfc.char_indices().last() {
+        Some((i, d @ '1'..='5')) => (&nfc[..i], Some(d as u8 - b'0')),
+        _ => (nfc.as_str(), None),
+    };
+    let count = letters.chars().count();
+    if !(1..=7).contains(&count) || !letters.chars().all(is_pinyin_letter) {
+        return None;
+    }
+    let text: String = letters.chars().map(|c| if c == 'v' { 'ü' } else { c }).collect();
+    let marked = text.chars().any(|c| !c.is_ascii() && c != 'ü');
+    if marked && tone_number.is_some() {
+        return None;
+    }
+    Some(Syllable { toned: marked || tone_number.is_some(), text, tone_number })
+}
+
+/// Letters that can appear in a pinyin syllable.
+pub fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase()
+        || c.is_ascii_uppercase()
+        || matches!(
+            c,
+            'ü' | 'Ü'
+                | 'ā'
+                | 'á'
+                | 'ǎ'
+                | 'à'
+                | 'ē'
+                | 'é'
+                | 'ě'
+                | 'è'
+                | 'ī'
+                | 'í'
+                | 'ǐ'
+                | 'ì'
+                | 'ō'
+                | 'ó'
+                | 'ǒ'
+                | 'ò'
+                | 'ū'
+                | 'ú'
+                | 'ǔ'
+                | 'ù'
+                | 'ǖ'
+                | 'ǘ'
+                | 'ǚ'
+                | 'ǜ'
+                | 'ń'
+                | 'ň'
+                | 'ǹ'
+                | 'ḿ'
+                | 'Ā'
+                | 'Á'
+                | 'Ǎ'
+                | 'À'
+                | 'Ē'
+                | 'É'
+                | 'Ě'
+                | 'È'
+                | 'Ī'
+                | 'Í'
+                | 'Ǐ'
+                | 'Ì'
+                | 'Ō'
+                | 'Ó'
+                | 'Ǒ'
+                | 'Ò'
+                | 'Ū'
+                | 'Ú'
+                | 'Ǔ'
+                | 'Ù'
+                | 'Ǖ'
+                | 'Ǘ'
+                | 'Ǚ'
+                | 'Ǜ'
+        )
+}
+
+/// Whether `syllable` is one of the readings of `c`.
+///
+/// A toned syllable must match a reading's tone; an untoned one matches any
+/// tone. Characters the `pinyin` crate does not know have no readings.
+pub fn is_reading(c: char, syllable: &Syllable) -> bool {
+    let Some(multi) = c.to_pinyin_multi() else {
+        return false;
+    };
+    multi.into_iter().any(|p| {
+        if let Some(n) = syllable.tone_number {
+            let numbered = p.with_tone_num_end().replace('v', "ü");
+            let plain = p.plain().replace('v', "ü");
+            // Neutral tone is written without a number by the crate.
+            numbered == format!("{}{}", syllable.text, n) || (n == 5 && plain == syllable.text && numbered == plain)
+        } else if syllable.toned {
+            p.with_tone().replace('v', "ü") == syllable.text
+        } else {
+            p.plain().replace('v', "ü") == syllable.text
+        }
+    })
+}
+
+/// Whether `c` is a Han character (CJK unified ideographs, extensions,
+/// compatibility ideographs, 〇).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x2F800..=0x2FA1F | 0x30000..=0x323AF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_of_traditional_characters() {
+        for (c, s) in [('會', "huì"), ('對', "duì"), ('驗', "yàn"), ('驅', "qū"), ('現', "xiàn"), ('醫', "yī")]
+        {
+            assert!(is_reading(c, &parse_syllable(s).unwrap()), "{c} {s}");
+        }
+    }
+
+    #[test]
+    fn heteronyms_and_tone_forms() {
+        let s = |x| parse_syllable(x).unwrap();
+        assert!(is_reading('會', &s("kuài")));
+        assert!(is_reading('會', &s("kuai4")));
+        assert!(is_reading('會', &s("KUAI")));
+        assert!(!is_reading('會', &s("huí")));
+        assert!(is_reading('綠', &s("lǜ")));
+        assert!(is_reading('綠', &s("lv4")));
+        assert!(!is_reading('a', &s("a")));
+    }
+
+    #[test]
+    fn non_syllables() {
+        for x in ["", "8", "MTA-1", "通用", "abcdefgh", "hǎo3"] {
+            assert!(parse_syllable(x).is_none(), "{x}");
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! Byte-shift repair: rebuild text that a byte-level annotation tool and a
+//! lossy GBK decoder knocked out of step.
+//!
+//! # The damage
+//!
+//! A site annotated characters by find-and-replace on **GBK bytes**: every
+//! occurrence of a character's two bytes `a b` became `a b ( reading )`.
+//! Where `a b` straddled two real characters (the trail byte of one and the
+//! lead byte of the next), the annotation landed inside the second
+//! character. A lossy decoder then read that orphaned lead byte together
+//! with `(` as one invalid pair and wrote `?`, and read every following byte
+//! pair one byte off until an ASCII byte brought it back in step. Full-width
+//! forms produced by the shifted pairs (`Ｐ`, `，`) were later folded to ASCII.
+//!
+//! ```text
+//! source      因     為     醫     生
+//! GBK         D2 F2  9E E9  E1 74  C9 FA
+//! annotated   D2 F2 9E ( y à n ) E9 E1 74 ( y ī ) C9 FA      (驗 = F2 9E, 醫 = E1 74)
+//! decoded     因    ?    yàn)    獒     t (yī)  生
+//! ```
+//!
+//! # The repair
+//!
+//! The damaged text still holds almost every byte: re-encoding it to GBK
+//! gives back the damaged byte stream, except that each `?` swallowed one
+//! lead byte (and the `(`), and folded ASCII may have been two bytes. So the
+//! repair *re-decodes the byte stream* from the `?` with the lost byte put
+//! back, exploring the few ways the stream can be read:
+//!
+//! * the lost byte `x` must make, with the byte before it, a character whose
+//!   reading is the annotation's syllable (`(F2, x)` reads `yàn` ⇒ `x = 9E`,
+//!   驗);
+//! * an ASCII character met while out of step is either a real one-byte
+//!   trail (which brings the stream back in step) or a folded full-width form
+//!   (`A3 xx`);
+//! * a `?syllable)` met while out of step is an ordinary annotation whose
+//!   character the shifted decoder split; a `?syllable)` met in step is a new
+//!   straddle. This is how two overlapping damaged spots are rebuilt in one
+//!   pass.
+//!
+//! Every reading that decodes to valid, non-private-use GBK survives; when
+//! more than one reaches the point where the stream is back in step, a
+//! [`Plausibility`] model (word frequencies from jieba's dictionary, on the
+//! Simplified form of the text) picks the most plausible text. The
+//! annotations that belong to real characters stay in the text for the
+//! annotation pass, which removes and records them.
+//!
+//! Characters GBK cannot hold never survived the damage and cannot be
+//! rebuilt; a damaged spot that cannot be re-decoded is left as it is and
+//! reported.
+
+use std::ops::Range;
+
+use super::gbk::{decode_pair, encode_char, GbkBytes};
+use super::readings::{is_pinyin_letter, is_reading, parse_syllable, Syllable};
+use super::tracked::Replacement;
+use super::PassNote;
+
+/// Scores how plausible a piece of text is; higher is more plausible.
+///
+/// Only differences between scores of texts covering the same source span
+/// matter. The default model is [`crate::normalize::language::WordFrequency`].
+pub trait Plausibility {
+    /// A log-probability-like score of `text`.
+    fn score(&self, text: &str) -> f64;
+}
+
+impl<F: Fn(&str) -> f64> Plausibility for F {
+    fn score(&self, text: &str) -> f64 {
+        self(text)
+    }
+}
+
+/// How many readings of a damaged stretch are kept at each step.
+const BEAM: usize = 16;
+/// A damaged stretch that is not back in step after this many characters is
+/// given up (and reported).
+const MAX_RUN: usize = 400;
+/// Characters of context on each side given to the plausibility model.
+const CONTEXT: usize = 8;
+/// Cost (in the model's log units) of assuming that an ASCII character was
+/// folded from a full-width form: each such assumption must be paid for by
+/// more plausible text, and between equally plausible readings the simpler
+/// one wins.
+const FOLD_COST: f64 = 1.0;
+
+/// Find byte-shift damage in `text` and propose its repair.
+///
+/// ```
+/// use zharchive::normalize::{language::WordFrequency, repair::repair};
+/// let (reps, notes) = repair("因?yàn)獒t(yī)生", WordFrequency::shared());
+/// assert!(notes.is_empty());
+/// assert_eq!(reps[0].text, "為醫");
+/// ```
+pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<PassNote>) {
+    let mut replacements = Vec::new();
+    let mut notes = Vec::new();
+    let mut search_from = 0;
+    while let Some(found) = text[search_from..].find(['?', '\u{FFFD}']) {
+        let m = search_from + found;
+        let Some(marker) = parse_marker(text, m) else {
+            search_from = m + 1;
+            continue;
+        };
+        if !marker_is_plausible(text, m) {
+            search_from = marker.end;
+            continue;
+        }
+        match repair_run(text, m, model) {
+            Some((end, rebuilt)) => {
+                let (range, after) = trim_common(text, m..end, &rebuilt);
+                replacements.push(Replacement::new(range, after));
+                search_from = end;
+            }
+            None => {
+                notes.push(PassNote {
+                    range: m..marker.end,
+                    code: "unrepaired-damage",
+                    message: format!(
+                        "byte-shift damage at {:?} could not be rebuilt from GBK bytes; the text is left as it was",
+                        &text[m..marker.end]
+                    ),
+                });
+                search_from = marker.end;
+            }
+        }
+    }
+    (replacements, notes)
+}
+
+/// A `?syllable)` marker starting at `at`.
+struct Marker {
+    syllable: Syllable,
+    /// The syllable as written.
+    raw: String,
+    end: usize,
+}
+
+fn parse_marker(text: &str, at: usize) -> Option<Marker> {
+    let rest = &text[at..];
+    let mut chars = rest.char_indices();
+    let (_, q) = chars.next()?;
+    if q != '?' && q != '\u{FFFD}' {
+        return None;
+    }
+    let body_start = q.len_utf8();
+    for (i, c) in chars {
+        if c == ')' {
+            let raw = &rest[body_start..i];
+            return Some(Marker { syllable: parse_syllable(raw)?, raw: raw.to_owned(), end: at + i + 1 });
+        }
+        if !(is_pinyin_letter(c) || c.is_ascii_digit()) || i - body_start > 16 {
+            return None;
+        }
+    }
+    None
+}
+
+/// A marker can only come from a lost lead byte after a two-byte character.
+fn marker_is_plausible(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().and_then(encode_char).is_some_and(|b| matches!(b, GbkBytes::Two(..)))
+}
+
+/// One reading of the damaged byte stream.
+#[derive(Debug, Clone, PartialEq)]
+struct Hypothesis {
+    /// A lead byte waiting for its trail.
+    pending: Option<u8>,
+    /// The last byte of the stream so far (the `a` of a straddled pair).
+    last: Option<u8>,
+    /// The rebuilt text so far.
+    out: String,
+    /// How many ASCII characters this reading takes for folded full-width
+    /// forms.
+    folds: u32,
+}
+
+/// Re-decode from the marker at `m` until every surviving reading is back in
+/// step; returns the end of the stretch and its best rebuilt text.
+fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<(usize, String)> {
+    let last = match text[..m].chars().next_back().and_then(encode_char) {
+        Some(GbkBytes::Two(_, b)) => b,
+        _ => return None,
+    };
+    let left = context_before(text, m);
+    let mut hyps = vec![Hypothesis { pending: None, last: Some(last), out: String::new(), folds: 0 }];
+    let mut pos = m;
+    let mut steps = 0;
+    loop {
+        if pos >= text.len() || steps > MAX_RUN {
+            break;
+        }
+        let (token, next_pos) = next_token(text, pos);
+        let mut next = Vec::with_capacity(hyps.len() * 2);
+        for h in &hyps {
+            successors(h, &token, &mut next);
+        }
+        next.dedup_by(|a, b| a == b);
+        if next.len() > BEAM {
+            prune(&mut next, &left, model);
+        }
+        hyps = next;
+        pos = next_pos;
+        steps += 1;
+        if hyps.is_empty() {
+            return None;
+        }
+        if hyps.iter().all(|h| h.pending.is_none()) {
+            break;
+        }
+    }
+    hyps.retain(|h| h.pending.is_none());
+    let right = context_after(text, pos);
+    let best = hyps
+        .into_iter()
+        .map(|h| {
+            let score = model.score(&readable(&format!("{left}{}{right}", h.out))) - FOLD_COST * f64::from(h.folds);
+            (score, h.out)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?;
+    Some((pos, best.1))
+}
+
+/// A unit of the damaged text.
+enum Token {
+    /// `?syllable)`: the syllable, and the syllable as written.
+    Marker(Syllable, String),
+    Char(char),
+}
+
+fn next_token(text: &str, pos: usize) -> (Token, usize) {
+    if let Some(marker) = parse_marker(text, pos) {
+        return (Token::Marker(marker.syllable, marker.raw), marker.end);
+    }
+    let c = text[pos..].chars().next().unwrap_or('\u{FFFD}');
+    (Token::Char(c), pos + c.len_utf8())
+}
+
+/// Every way `h` can read `token`.
+fn successors(h: &Hypothesis, token: &Token, out: &mut Vec<Hypothesis>) {
+    match token {
+        Token::Marker(syllable, raw) => {
+            let Some(prev) = h.last else { return };
+            for x in 0x40u8..=0xFE {
+                let Some(pair) = decode_pair(prev, x) else { continue };
+                if !is_reading(pair, syllable) {
+                    continue;
+                }
+                match h.pending {
+                    // In step: the annotated pair straddles two characters;
+                    // `x` is the lost lead byte and the annotation goes.
+                    None if x >= 0x81 => {
+                        out.push(Hypothesis { pending: Some(x), last: Some(x), out: h.out.clone(), folds: h.folds })
+                    }
+                    None => {}
+                    // Out of step: an ordinary annotation of a character the
+                    // shifted decoder split; it stays for the annotation pass.
+                    Some(p) if p == prev => {
+                        let mut s = h.out.clone();
+                        s.push(pair);
+                        s.push('(');
+                        s.push_str(raw);
+                        s.push(')');
+                        out.push(Hypothesis { pending: None, last: Some(b')'), out: s, folds: h.folds });
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Token::Char(c) => {
+            let c = *c;
+            match (h.pending, encode_char(c)) {
+                (None, bytes) => {
+                    let mut s = h.out.clone();
+                    s.push(c);
+                    out.push(Hypothesis {
+                        pending: None,
+                        last: match bytes {
+                            Some(GbkBytes::One(b)) => Some(b),
+                            Some(GbkBytes::Two(_, b)) => Some(b),
+                            None => None,
+                        },
+                        out: s,
+                        folds: h.folds,
+                    });
+                }
+                (Some(p), Some(GbkBytes::Two(b1, b2))) => {
+                    push_bytes(h, p, b1, Some(b2), 0, out);
+                }
+                (Some(p), Some(GbkBytes::One(b))) => {
+                    // A real one-byte trail: back in step.
+                    if (0x40..=0x7E).contains(&b) {
+                        push_bytes(h, p, b, None, 0, out);
+                    }
+                    // A full-width form folded to ASCII after decoding.
+                    if let Some((f1, f2)) = full_width_bytes(c) {
+                        push_bytes(h, p, f1, Some(f2), 1, out);
+                    }
+                }
+                (Some(_), None) => {}
+            }
+        }
+    }
+}
+
+/// Feed `trail` to complete the pending lead `p`, then `next` (if any) as the
+/// start of what follows; `folds` is 1 when these bytes assume a folded
+/// full-width form.
+fn push_bytes(h: &Hypothesis, p: u8, trail: u8, next: Option<u8>, folds: u32, out: &mut Vec<Hypothesis>) {
+    let Some(c) = decode_pair(p, trail) else { return };
+    let mut s = h.out.clone();
+    s.push(c);
+    let (pending, last) = match next {
+        None => (None, Some(trail)),
+        Some(b) if b >= 0x81 => (Some(b), Some(b)),
+        Some(b) if (0x20..0x7F).contains(&b) || b == b'\t' => {
+            s.push(b as char);
+            (None, Some(b))
+        }
+        Some(_) => return,
+    };
+    out.push(Hypothesis { pending, last, out: s, folds: h.folds + folds });
+}
+
+/// GBK bytes of the full-width form an ASCII character was folded from.
+fn full_width_bytes(c: char) -> Option<(u8, u8)> {
+    match c {
+        ' ' => Some((0xA1, 0xA1)),
+        '!'..='~' => match encode_char(char::from_u32(c as u32 - 0x21 + 0xFF01)?)? {
+            GbkBytes::Two(a, b) => Some((a, b)),
+            GbkBytes::One(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// Keep the `BEAM` most plausible readings.
+fn prune(hyps: &mut Vec<Hypothesis>, left: &str, model: &dyn Plausibility) {
+    let mut scored: Vec<(f64, Hypothesis)> = hyps
+        .drain(..)
+        .map(|h| (model.score(&readable(&format!("{left}{}", h.out))) - FOLD_COST * f64::from(h.folds), h))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
+    scored.truncate(BEAM);
+    hyps.extend(scored.into_iter().map(|(_, h)| h));
+}
+
+/// The text as it will read once its annotations are removed: a correct
+/// reading keeps the annotations of the characters it rebuilds (`醫(yī)`), and
+/// they must not count against it.
+fn readable(text: &str) -> String {
+    let mut out = text.to_owned();
+    for r in super::annotations::annotations(text).iter().rev() {
+        out.replace_range(r.range.clone(), &r.text);
+    }
+    out
+}
+
+fn context_before(text: &str, at: usize) -> String {
+    let mut chars: Vec<char> = text[..at].chars().rev().take_while(|c| *c != '\n').take(CONTEXT).collect();
+    chars.reverse();
+    chars.into_iter().collect()
+}
+
+fn context_after(text: &str, at: usize) -> String {
+    text[at..].chars().take_while(|c| *c != '\n').take(CONTEXT).collect()
+}
+
+/// Shrink a replacement to the part that differs.
+fn trim_common(text: &str, range: Range<usize>, new: &str) -> (Range<usize>, String) {
+    let old = &text[range.clone()];
+    let prefix: usize = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a.len_utf8()).sum();
+    let old_rest = &old[prefix..];
+    let new_rest = &new[prefix..];
+    let suffix: usize =
+        old_rest.chars().rev().zip(new_rest.chars().rev()).take_while(|(a, b)| a == b).map(|(a, _)| a.len_utf8()).sum();
+    let start = range.start + prefix;
+    let end = range.end - suffix;
+    (start..end, new_rest[..new_rest.len() - suffix].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_model(_: &str) -> f64 {
+        0.0
+    }
+
+    fn apply(text: &str, reps: &[Replacement]) -> String {
+        let mut out = text.to_owned();
+        for r in reps.iter().rev() {
+            out.replace_range(r.range.clone(), &r.text);
+        }
+        out
+    }
+
+    #[test]
+    fn the_reference_article_spots() {
+        let model = crate::normalize::language::WordFrequency::shared();
+        for (damaged, want) in [
+            ("因?yàn)獒t(yī)生是智力密度最高的职业", "因為醫(yī)生是智力密度最高的职业"),
+            ("因?yàn)榇竽P湍軌虬堰呺H成本一直往下降", "因為大模型能夠把邊際成本一直往下降"),
+            ("能夠?qū)崿F(xiàn)AGI,那么", "能夠實現(xiàn)AGI,那么"),
+        ] {
+            let (reps, notes) = repair(damaged, model);
+            assert!(notes.is_empty(), "{damaged}: {notes:?}");
+            assert_eq!(apply(damaged, &reps), want);
+        }
+    }
+
+    #[test]
+    fn a_plain_question_mark_is_left_alone() {
+        let (reps, notes) = repair("真的嗎?是的。What?(yes)", &no_model);
+        assert!(reps.is_empty());
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn unrepairable_damage_is_reported_not_changed() {
+        // No GBK pair (因's trail F2, x) reads "zzz"-like syllable "qiong"
+        // followed by a valid stream: the emoji cannot be re-encoded.
+        let (reps, notes) = repair("因?yàn)😀😀", &no_model);
+        assert!(reps.is_empty());
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "unrepaired-damage");
+    }
+}

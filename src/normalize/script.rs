@@ -1,0 +1,346 @@
+//! Script conversion: Simplified ⇄ Traditional (standard, Taiwan, Hong Kong)
+//! with OpenCC's dictionaries, behind a small [`Converter`] trait.
+//!
+//! The default backend, [`OpenCc`], is `opencc-fmmseg`: pure Rust, OpenCC's
+//! dictionaries embedded, built once per process and shared (building it
+//! costs tens of milliseconds). Another backend plugs in by implementing
+//! [`Converter`] and calling [`crate::normalize_with`].
+//!
+//! A user dictionary ([`crate::Options::user_dictionary`]) is layered over the
+//! converter: its phrases are matched first (longest match) and replaced
+//! verbatim, and only the text between them goes through the converter.
+
+use std::sync::OnceLock;
+
+use opencc_fmmseg::{OpenCC, OpenccConfig};
+
+use super::tracked::Replacement;
+use crate::article::Script;
+use crate::options::TargetScript;
+
+/// An OpenCC conversion configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Conversion {
+    /// Simplified → Traditional.
+    S2t,
+    /// Simplified → Taiwan.
+    S2tw,
+    /// Simplified → Taiwan with phrases.
+    S2twp,
+    /// Simplified → Hong Kong.
+    S2hk,
+    /// Simplified → Hong Kong with phrases.
+    S2hkp,
+    /// Traditional → Simplified.
+    T2s,
+    /// Traditional → Taiwan.
+    T2tw,
+    /// Traditional → Taiwan with phrases.
+    T2twp,
+    /// Traditional → Hong Kong.
+    T2hk,
+    /// Traditional → Hong Kong with phrases.
+    T2hkp,
+    /// Taiwan → Simplified.
+    Tw2s,
+    /// Taiwan → Simplified with phrases.
+    Tw2sp,
+    /// Hong Kong → Simplified.
+    Hk2s,
+}
+
+impl Conversion {
+    /// OpenCC's name for it (`t2s`, `s2twp` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Conversion::S2t => "s2t",
+            Conversion::S2tw => "s2tw",
+            Conversion::S2twp => "s2twp",
+            Conversion::S2hk => "s2hk",
+            Conversion::S2hkp => "s2hkp",
+            Conversion::T2s => "t2s",
+            Conversion::T2tw => "t2tw",
+            Conversion::T2twp => "t2twp",
+            Conversion::T2hk => "t2hk",
+            Conversion::T2hkp => "t2hkp",
+            Conversion::Tw2s => "tw2s",
+            Conversion::Tw2sp => "tw2sp",
+            Conversion::Hk2s => "hk2s",
+        }
+    }
+
+    /// The conversion that takes text in `source` script to `target`
+    /// (`None` to keep the text as it is).
+    ///
+    /// ```
+    /// use zharchive::{Script, TargetScript, normalize::script::Conversion};
+    /// assert_eq!(Conversion::for_target(Script::Traditional, TargetScript::Simplified), Some(Conversion::T2s));
+    /// assert_eq!(Conversion::for_target(Script::Simplified, TargetScript::TaiwanPhrases), Some(Conversion::S2twp));
+    /// assert_eq!(Conversion::for_target(Script::Simplified, TargetScript::Keep), None);
+    /// ```
+    pub fn for_target(source: Script, target: TargetScript) -> Option<Conversion> {
+        let from_simplified = matches!(source, Script::Simplified);
+        Some(match target {
+            TargetScript::Keep => return None,
+            // t2s also turns stray Traditional forms in Simplified text.
+            TargetScript::Simplified => Conversion::T2s,
+            TargetScript::Traditional => Conversion::S2t,
+            TargetScript::Taiwan if from_simplified => Conversion::S2tw,
+            TargetScript::Taiwan => Conversion::T2tw,
+            TargetScript::TaiwanPhrases if from_simplified => Conversion::S2twp,
+            TargetScript::TaiwanPhrases => Conversion::T2twp,
+            TargetScript::HongKong if from_simplified => Conversion::S2hk,
+            TargetScript::HongKong => Conversion::T2hk,
+            TargetScript::HongKongPhrases if from_simplified => Conversion::S2hkp,
+            TargetScript::HongKongPhrases => Conversion::T2hkp,
+        })
+    }
+}
+
+/// A script converter backend.
+pub trait Converter: Send + Sync {
+    /// Name and version, recorded in the TEI header (`opencc-fmmseg 0.13`).
+    fn name(&self) -> String;
+    /// Convert `text`.
+    fn convert(&self, text: &str, conversion: Conversion) -> String;
+    /// Which script `text` is mostly written in.
+    fn detect(&self, text: &str) -> Script;
+}
+
+/// OpenCC's dictionaries through `opencc-fmmseg`.
+pub struct OpenCc {
+    inner: OpenCC,
+}
+
+impl OpenCc {
+    /// The process-wide converter, built on first use.
+    ///
+    /// ```
+    /// use zharchive::normalize::script::{Conversion, Converter, OpenCc};
+    /// assert_eq!(OpenCc::shared().convert("會議", Conversion::T2s), "会议");
+    /// ```
+    pub fn shared() -> &'static OpenCc {
+        static SHARED: OnceLock<OpenCc> = OnceLock::new();
+        SHARED.get_or_init(|| {
+            // Serial inside; `convert` parallelises large inputs itself, by
+            // line, so a batch that is already parallel is not oversubscribed.
+            let mut inner = OpenCC::new();
+            inner.set_parallel(false);
+            OpenCc { inner }
+        })
+    }
+}
+
+impl std::fmt::Debug for OpenCc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenCc(opencc-fmmseg)")
+    }
+}
+
+/// Inputs shorter than this are converted on the calling thread: fanning
+/// out costs more than it saves on an article.
+const PARALLEL_THRESHOLD: usize = 256 * 1024;
+
+impl Converter for OpenCc {
+    fn name(&self) -> String {
+        "opencc-fmmseg 0.13 (OpenCC dictionaries)".to_owned()
+    }
+
+    fn convert(&self, text: &str, conversion: Conversion) -> String {
+        let config = match conversion {
+            Conversion::S2t => OpenccConfig::S2t,
+            Conversion::S2tw => OpenccConfig::S2tw,
+            Conversion::S2twp => OpenccConfig::S2twp,
+            Conversion::S2hk => OpenccConfig::S2hk,
+            Conversion::S2hkp => OpenccConfig::S2hkp,
+            Conversion::T2s => OpenccConfig::T2s,
+            Conversion::T2tw => OpenccConfig::T2tw,
+            Conversion::T2twp => OpenccConfig::T2twp,
+            Conversion::T2hk => OpenccConfig::T2hk,
+            Conversion::T2hkp => OpenccConfig::T2hkp,
+            Conversion::Tw2s => OpenccConfig::Tw2s,
+            Conversion::Tw2sp => OpenccConfig::Tw2sp,
+            Conversion::Hk2s => OpenccConfig::Hk2s,
+        };
+        if text.len() < PARALLEL_THRESHOLD || rayon::current_thread_index().is_some() {
+            return self.inner.convert_with_config(text, config, false);
+        }
+        // Phrases never span a line break, so lines convert independently.
+        use rayon::prelude::*;
+        let chunks = split_at_lines(text, PARALLEL_THRESHOLD / 4);
+        chunks.par_iter().map(|chunk| self.inner.convert_with_config(chunk, config, false)).collect::<Vec<_>>().concat()
+    }
+
+    fn detect(&self, text: &str) -> Script {
+        let simplified_changes = count_differences(text, &self.convert(text, Conversion::T2s));
+        let traditional_changes = count_differences(text, &self.convert(text, Conversion::S2t));
+        match (simplified_changes, traditional_changes) {
+            (0, 0) => {
+                if text.chars().any(super::readings::is_han) {
+                    Script::Simplified
+                } else {
+                    Script::Unknown
+                }
+            }
+            (t, s) if t >= s => Script::Traditional,
+            _ => Script::Simplified,
+        }
+    }
+}
+
+/// Split `text` into pieces of about `size` bytes, each ending at a line
+/// break (or the end).
+fn split_at_lines(text: &str, size: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while rest.len() > size {
+        let cut = rest[size..].find('\n').map_or(rest.len(), |i| size + i + 1);
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        pieces.push(rest);
+    }
+    pieces
+}
+
+fn count_differences(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).filter(|(x, y)| x != y).count()
+}
+
+/// Convert `text` with `conversion`, honouring the user dictionary, and
+/// propose the edits (runs of changed characters).
+///
+/// ```
+/// use zharchive::normalize::script::{convert, Conversion, OpenCc};
+/// let dict = vec![("乾隆".to_owned(), "乾隆".to_owned())];
+/// let reps = convert("乾隆會見", Conversion::T2s, OpenCc::shared(), &dict);
+/// assert_eq!(reps.len(), 1);
+/// assert_eq!(reps[0].text, "会见");
+/// ```
+pub fn convert(
+    text: &str,
+    conversion: Conversion,
+    converter: &dyn Converter,
+    user_dictionary: &[(String, String)],
+) -> Vec<Replacement> {
+    let mut replacements = Vec::new();
+    let mut from = 0;
+    for (range, to) in user_matches(text, user_dictionary) {
+        convert_piece(text, from..range.start, conversion, converter, &mut replacements);
+        if text[range.clone()] != *to {
+            replacements.push(Replacement::new(range.clone(), to));
+        }
+        from = range.end;
+    }
+    convert_piece(text, from..text.len(), conversion, converter, &mut replacements);
+    replacements
+}
+
+/// Leftmost-longest matches of the user dictionary's phrases.
+fn user_matches<'d>(text: &str, dict: &'d [(String, String)]) -> Vec<(std::ops::Range<usize>, &'d str)> {
+    let mut matches = Vec::new();
+    if dict.iter().all(|(from, _)| from.is_empty()) {
+        return matches;
+    }
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        let best = dict
+            .iter()
+            .filter(|(from, _)| !from.is_empty() && rest.starts_with(from.as_str()))
+            .max_by_key(|(from, _)| from.len());
+        match best {
+            Some((from, to)) => {
+                matches.push((pos..pos + from.len(), to.as_str()));
+                pos += from.len();
+            }
+            None => pos += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    matches
+}
+
+/// Convert `text[range]` and record runs of changed characters.
+fn convert_piece(
+    text: &str,
+    range: std::ops::Range<usize>,
+    conversion: Conversion,
+    converter: &dyn Converter,
+    out: &mut Vec<Replacement>,
+) {
+    if range.is_empty() {
+        return;
+    }
+    let piece = &text[range.clone()];
+    let converted = converter.convert(piece, conversion);
+    if converted == piece {
+        return;
+    }
+    if piece.chars().count() == converted.chars().count() {
+        diff_aligned(piece, &converted, range.start, out);
+    } else if piece.contains('\n') {
+        // Phrase conversion changed lengths somewhere: narrow down by line.
+        let mut start = range.start;
+        for line in piece.split_inclusive('\n') {
+            convert_piece(text, start..start + line.len(), conversion, converter, out);
+            start += line.len();
+        }
+    } else {
+        out.push(Replacement::new(range, converted));
+    }
+}
+
+/// Character-aligned diff: one replacement per run of changed characters.
+fn diff_aligned(old: &str, new: &str, base: usize, out: &mut Vec<Replacement>) {
+    let mut run: Option<(usize, usize, String)> = None;
+    let mut offset = 0;
+    for (a, b) in old.chars().zip(new.chars()) {
+        if a != b {
+            match &mut run {
+                Some((_, end, s)) => {
+                    *end = offset + a.len_utf8();
+                    s.push(b);
+                }
+                None => run = Some((offset, offset + a.len_utf8(), b.to_string())),
+            }
+        } else if let Some((s, e, t)) = run.take() {
+            out.push(Replacement::new(base + s..base + e, t));
+        }
+        offset += a.len_utf8();
+    }
+    if let Some((s, e, t)) = run {
+        out.push(Replacement::new(base + s..base + e, t));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_scripts() {
+        let cc = OpenCc::shared();
+        assert_eq!(cc.detect("為期兩天的大會在北京順利召開"), Script::Traditional);
+        assert_eq!(cc.detect("为期两天的大会在北京顺利召开"), Script::Simplified);
+        assert_eq!(cc.detect("hello"), Script::Unknown);
+    }
+
+    #[test]
+    fn runs_of_changes() {
+        let reps = convert("大會在北京", Conversion::T2s, OpenCc::shared(), &[]);
+        assert_eq!(reps, vec![Replacement::new(3..6, "会")]);
+    }
+
+    #[test]
+    fn user_dictionary_overrides() {
+        let dict = vec![("艳".to_owned(), "艷".to_owned())];
+        let reps = convert("鲜艳的花", Conversion::S2t, OpenCc::shared(), &dict);
+        let mut text = "鲜艳的花".to_owned();
+        for r in reps.iter().rev() {
+            text.replace_range(r.range.clone(), &r.text);
+        }
+        assert_eq!(text, "鮮艷的花");
+    }
+}

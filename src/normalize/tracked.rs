@@ -1,0 +1,324 @@
+//! [`TrackedText`]: the one mechanism every pass edits through.
+//!
+//! A pass never rewrites the text itself. It looks at the current text and
+//! proposes [`Replacement`]s (byte range, new text); `TrackedText::apply`
+//! builds the new text, appends one [`Edit`] per replacement to the
+//! provenance log, and keeps a *source map* from the current text back to the
+//! decoded source. So every pass is a plain function over a `&str`, testable
+//! alone, and provenance cannot be forgotten.
+//!
+//! The source map is a list of [`Segment`]s covering the current text in
+//! order. An *identity* segment is source text no pass has touched (offsets
+//! map one to one); a *changed* segment is text some pass produced, mapped to
+//! the whole source range it came from. When a later pass edits inside a
+//! changed segment, the two merge, so a change is always mapped to the full
+//! source text it replaced (`會(huì)` → `會` → `会` is one change of
+//! `會(huì)` into `会`).
+
+use std::ops::Range;
+
+use crate::article::{Edit, EditKind};
+
+/// A proposed edit: replace `range` of the current text by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    /// Byte range in the text the pass was given (on char boundaries).
+    pub range: Range<usize>,
+    /// The new text.
+    pub text: String,
+}
+
+impl Replacement {
+    /// Replace `range` by `text`.
+    pub fn new(range: Range<usize>, text: impl Into<String>) -> Self {
+        Replacement { range, text: text.into() }
+    }
+
+    /// Delete `range`.
+    pub fn delete(range: Range<usize>) -> Self {
+        Replacement { range, text: String::new() }
+    }
+}
+
+/// A stretch of the current text and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Byte range in the current text.
+    pub current: Range<usize>,
+    /// Byte range in the decoded source.
+    pub source: Range<usize>,
+    /// Untouched source text (`current` and `source` have equal length).
+    pub identity: bool,
+}
+
+/// Text being normalised, with its provenance log and source map.
+#[derive(Debug, Clone)]
+pub struct TrackedText {
+    source: String,
+    text: String,
+    segments: Vec<Segment>,
+    edits: Vec<Edit>,
+}
+
+impl TrackedText {
+    /// Start tracking freshly decoded source text.
+    pub fn new(source: String) -> Self {
+        let len = source.len();
+        let segments =
+            if len == 0 { Vec::new() } else { vec![Segment { current: 0..len, source: 0..len, identity: true }] };
+        TrackedText { text: source.clone(), source, segments, edits: Vec::new() }
+    }
+
+    /// The current text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The decoded source text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The source map of the current text.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The edits applied so far.
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    /// Take the edit log and the source text, leaving the text itself.
+    pub fn into_parts(self) -> (String, String, Vec<Segment>, Vec<Edit>) {
+        (self.source, self.text, self.segments, self.edits)
+    }
+
+    /// Apply a pass's replacements and log them as edits of `kind`.
+    ///
+    /// Replacements are sorted here; any that overlap an earlier one, fall
+    /// outside the text or split a character are ignored (a pass bug must not
+    /// corrupt the text). Replacements that change nothing are dropped.
+    /// Returns how many edits were logged.
+    pub fn apply(&mut self, kind: EditKind, mut replacements: Vec<Replacement>) -> usize {
+        if replacements.is_empty() {
+            return 0;
+        }
+        replacements.sort_by_key(|r| (r.range.start, r.range.end));
+        let old = std::mem::take(&mut self.text);
+        let old_segments = std::mem::take(&mut self.segments);
+        let mut text = String::with_capacity(old.len());
+        let mut segments = Vec::with_capacity(old_segments.len() + 2 * replacements.len());
+        let mut cursor = 0usize; // position in `old`
+        let mut seg_index = 0usize; // first old segment that may reach past `cursor`
+        let mut logged = 0;
+        for rep in replacements {
+            let Range { start, end } = rep.range;
+            let valid = start >= cursor
+                && start <= end
+                && end <= old.len()
+                && old.is_char_boundary(start)
+                && old.is_char_boundary(end);
+            if !valid || old[start..end] == rep.text {
+                continue;
+            }
+            copy_span(&old, &old_segments, &mut seg_index, cursor, start, &mut text, &mut segments);
+            let source = map_range(&old_segments, start..end, self.source.len());
+            let out_start = text.len();
+            text.push_str(&rep.text);
+            push_segment(
+                &mut segments,
+                Segment { current: out_start..text.len(), source: source.clone(), identity: false },
+            );
+            self.edits.push(Edit { kind, source, before: old[start..end].to_owned(), after: rep.text, output: None });
+            logged += 1;
+            cursor = end;
+        }
+        copy_span(&old, &old_segments, &mut seg_index, cursor, old.len(), &mut text, &mut segments);
+        self.text = text;
+        self.segments = segments;
+        logged
+    }
+}
+
+/// Copy `old[from..to]` to `text`, carrying its segments over.
+fn copy_span(
+    old: &str,
+    old_segments: &[Segment],
+    seg_index: &mut usize,
+    from: usize,
+    to: usize,
+    text: &mut String,
+    segments: &mut Vec<Segment>,
+) {
+    // Skip what lies before `from`; an empty (deleted-text) segment sitting
+    // exactly at `from` is kept, so deletions survive later passes.
+    while *seg_index < old_segments.len() && {
+        let c = &old_segments[*seg_index].current;
+        c.end < from || (c.end == from && !c.is_empty())
+    } {
+        *seg_index += 1;
+    }
+    let mut i = *seg_index;
+    while i < old_segments.len() && {
+        let c = &old_segments[i].current;
+        c.start < to || (c.start == to && c.is_empty())
+    } {
+        let seg = &old_segments[i];
+        let a = seg.current.start.max(from);
+        let b = seg.current.end.min(to).max(a);
+        let out_start = text.len();
+        text.push_str(&old[a..b]);
+        let source = if seg.identity {
+            let shift = seg.source.start;
+            (shift + a - seg.current.start)..(shift + b - seg.current.start)
+        } else {
+            seg.source.clone()
+        };
+        push_segment(segments, Segment { current: out_start..text.len(), source, identity: seg.identity });
+        if seg.current.end > to {
+            break;
+        }
+        i += 1;
+    }
+    *seg_index = i;
+}
+
+/// Append a segment, merging it with the previous one when both are changed
+/// and come from overlapping source (one change split by a later edit), or
+/// both are identity and contiguous.
+fn push_segment(segments: &mut Vec<Segment>, seg: Segment) {
+    if let Some(last) = segments.last_mut() {
+        debug_assert_eq!(last.current.end, seg.current.start);
+        let merge = if last.identity && seg.identity {
+            last.source.end == seg.source.start
+        } else if !last.identity && !seg.identity {
+            seg.source.start < last.source.end
+                || (seg.source.start == last.source.start && seg.source.end == last.source.end)
+        } else {
+            false
+        };
+        if merge {
+            last.current.end = seg.current.end;
+            last.source.start = last.source.start.min(seg.source.start);
+            last.source.end = last.source.end.max(seg.source.end);
+            return;
+        }
+    }
+    if seg.current.is_empty() && seg.identity {
+        return;
+    }
+    segments.push(seg);
+}
+
+/// Map a byte range of the current text to the source range it came from.
+///
+/// An empty range (an insertion point) maps to an empty source range at the
+/// matching position.
+pub(crate) fn map_range(segments: &[Segment], range: Range<usize>, source_len: usize) -> Range<usize> {
+    if segments.is_empty() {
+        return source_len..source_len;
+    }
+    let start = map_point(segments, range.start, true);
+    let end = if range.is_empty() { start } else { map_point(segments, range.end, false) };
+    start.min(end)..end.max(start)
+}
+
+/// Map one position. `at_start`: the position begins a range (so a changed
+/// segment maps to its source start), else it ends one (to its source end).
+fn map_point(segments: &[Segment], pos: usize, at_start: bool) -> usize {
+    // The segment containing `pos` (for an end, the one containing pos - 1).
+    let probe = if at_start { pos } else { pos.saturating_sub(1) };
+    let idx = segments.partition_point(|s| s.current.end <= probe).min(segments.len() - 1);
+    let seg = &segments[idx];
+    if seg.identity {
+        let offset = pos.clamp(seg.current.start, seg.current.end) - seg.current.start;
+        seg.source.start + offset
+    } else if at_start {
+        if pos >= seg.current.end && !seg.current.is_empty() {
+            seg.source.end
+        } else {
+            seg.source.start
+        }
+    } else {
+        seg.source.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(a: usize, b: usize, t: &str) -> Replacement {
+        Replacement::new(a..b, t)
+    }
+
+    #[test]
+    fn edits_are_mapped_to_the_source() {
+        let mut t = TrackedText::new("ab會(huì)cd".to_owned());
+        // remove the annotation
+        let open = "ab會".len();
+        let close = "ab會(huì)".len();
+        t.apply(EditKind::Annotation, vec![rep(open, close, "")]);
+        assert_eq!(t.text(), "ab會cd");
+        // convert 會 → 会
+        t.apply(EditKind::Script, vec![rep(2, 5, "会")]);
+        assert_eq!(t.text(), "ab会cd");
+        let edits = t.edits();
+        assert_eq!(edits[0].source, open..close);
+        assert_eq!(edits[1].source, 2..5);
+        // The annotation removal (an empty segment at 5) and the conversion
+        // (2..5) are adjacent, not overlapping, so they stay two changes.
+        let changed: Vec<_> = t.segments().iter().filter(|s| !s.identity).collect();
+        assert_eq!(changed.len(), 2);
+        assert_eq!(&t.source()[changed[0].source.clone()], "會");
+        assert_eq!(&t.source()[changed[1].source.clone()], "(huì)");
+    }
+
+    #[test]
+    fn a_later_edit_inside_a_change_merges_with_it() {
+        let mut t = TrackedText::new("x?yàn)獒ty".to_owned());
+        let src = t.source().to_owned();
+        let from = 1;
+        let to = src.find('t').unwrap() + 1;
+        t.apply(EditKind::Repair, vec![rep(from, to, "為醫")]);
+        assert_eq!(t.text(), "x為醫y");
+        t.apply(EditKind::Script, vec![rep(1, 7, "为医")]);
+        assert_eq!(t.text(), "x为医y");
+        let changed: Vec<_> = t.segments().iter().filter(|s| !s.identity).collect();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].source, from..to);
+        assert_eq!(changed[0].current, 1..7);
+    }
+
+    #[test]
+    fn source_can_be_rebuilt_from_segments() {
+        let src = "一二\r\n三四(sì)五";
+        let mut t = TrackedText::new(src.to_owned());
+        t.apply(EditKind::Cleanup, vec![rep(6, 8, "\n")]);
+        let p = t.text().find('(').unwrap();
+        t.apply(EditKind::Annotation, vec![Replacement::delete(p..p + "(sì)".len())]);
+        t.apply(EditKind::Script, vec![rep(0, 3, "壹")]);
+        let mut rebuilt = String::new();
+        let mut last = 0;
+        for s in t.segments() {
+            assert!(s.source.start >= last, "segments are in source order");
+            if s.identity {
+                rebuilt.push_str(&t.text()[s.current.clone()]);
+            } else {
+                rebuilt.push_str(&t.source()[s.source.clone()]);
+            }
+            last = s.source.end;
+        }
+        assert_eq!(rebuilt, src);
+    }
+
+    #[test]
+    fn invalid_replacements_are_ignored() {
+        let mut t = TrackedText::new("中文".to_owned());
+        // splits a character; overlaps; out of range
+        let n = t.apply(EditKind::Cleanup, vec![rep(1, 2, "x"), rep(0, 3, "y"), rep(2, 4, "z"), rep(5, 9, "w")]);
+        assert_eq!(n, 1);
+        assert_eq!(t.text(), "y文");
+    }
+}

@@ -1,0 +1,145 @@
+//! [`Options`]: every knob of the normalisation pipeline, with defaults that
+//! turn a damaged scraped article into clean Simplified Chinese.
+//!
+//! All options are serde-serialisable, so a user can keep them in a JSON (or
+//! TOML) file. Missing fields take their defaults:
+//!
+//! ```
+//! let opts: zharchive::Options =
+//!     serde_json::from_str(r#"{ "script": "taiwan", "punctuation": false }"#).unwrap();
+//! assert_eq!(opts.script, zharchive::TargetScript::Taiwan);
+//! assert!(opts.annotations);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::{Script, SourceInfo};
+use crate::normalize::boilerplate::Rule;
+
+/// Options for [`crate::normalize`]. `Options::default()` is what most
+/// callers want.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// Force this encoding (a WHATWG label such as `gbk`, `big5`, `utf-16le`)
+    /// instead of detecting one.
+    pub encoding: Option<String>,
+    /// The script to convert the text to.
+    pub script: TargetScript,
+    /// Phrases that override the converter, longest match first: each
+    /// `(from, to)` pair replaces `from` by `to` verbatim. Map a name to itself
+    /// to protect it from conversion (`("乾隆", "乾隆")`), or pick a variant
+    /// (`("艳", "艷")`).
+    pub user_dictionary: Vec<(String, String)>,
+    /// Rebuild text shifted by byte-level annotation damage (see
+    /// [`crate::normalize::repair`]).
+    pub repair: bool,
+    /// Remove pinyin annotations such as `會(huì)`.
+    pub annotations: bool,
+    /// Restore full-width punctuation inside Chinese text.
+    pub punctuation: bool,
+    /// Remove boilerplate (disclaimers, editor and source lines, repost
+    /// notices).
+    pub boilerplate: bool,
+    /// Extra boilerplate rules, tried after the built-in ones.
+    pub boilerplate_rules: Vec<Rule>,
+    /// Replace the built-in boilerplate rules by `boilerplate_rules` alone.
+    pub replace_builtin_rules: bool,
+    /// How line breaks inside the text are read.
+    pub line_breaks: LineBreaks,
+    /// Facts about the source (URL, site, author, date, keywords) to carry
+    /// into the metadata and the writers.
+    pub source: SourceInfo,
+    /// Refuse inputs larger than this many bytes (default 64 MiB).
+    pub max_input_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            encoding: None,
+            script: TargetScript::Simplified,
+            user_dictionary: Vec::new(),
+            repair: true,
+            annotations: true,
+            punctuation: true,
+            boilerplate: true,
+            boilerplate_rules: Vec::new(),
+            replace_builtin_rules: false,
+            line_breaks: LineBreaks::Auto,
+            source: SourceInfo::default(),
+            max_input_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// The script to convert the article to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetScript {
+    /// Simplified Chinese (OpenCC `t2s`).
+    #[default]
+    Simplified,
+    /// Traditional Chinese, OpenCC standard (`s2t`).
+    Traditional,
+    /// Taiwan standard characters (`s2tw` / `t2tw`).
+    Taiwan,
+    /// Taiwan standard with Taiwan phrases (`s2twp` / `t2twp`): 软件 → 軟體.
+    TaiwanPhrases,
+    /// Hong Kong standard characters (`s2hk` / `t2hk`).
+    HongKong,
+    /// Hong Kong standard with Hong Kong phrases (`s2hkp` / `t2hkp`).
+    HongKongPhrases,
+    /// Leave the script as it is.
+    Keep,
+}
+
+impl TargetScript {
+    /// Parse a command-line name: `simplified`, `traditional`, `taiwan`,
+    /// `taiwan-phrases`, `hongkong` (or `hong-kong`), `hongkong-phrases`,
+    /// `keep`.
+    ///
+    /// ```
+    /// use zharchive::TargetScript;
+    /// assert_eq!(TargetScript::from_name("hongkong"), Some(TargetScript::HongKong));
+    /// assert_eq!(TargetScript::from_name("klingon"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "simplified" | "s" | "zh-hans" => TargetScript::Simplified,
+            "traditional" | "t" | "zh-hant" => TargetScript::Traditional,
+            "taiwan" | "tw" | "zh-hant-tw" => TargetScript::Taiwan,
+            "taiwan-phrases" | "twp" => TargetScript::TaiwanPhrases,
+            "hongkong" | "hong-kong" | "hk" | "zh-hant-hk" => TargetScript::HongKong,
+            "hongkong-phrases" | "hong-kong-phrases" | "hkp" => TargetScript::HongKongPhrases,
+            "keep" | "none" => TargetScript::Keep,
+            _ => return None,
+        })
+    }
+
+    /// The script of the text this target produces (`None` for
+    /// [`TargetScript::Keep`]: the source's own).
+    pub fn script(self) -> Option<Script> {
+        match self {
+            TargetScript::Simplified => Some(Script::Simplified),
+            TargetScript::Traditional => Some(Script::Traditional),
+            TargetScript::Taiwan | TargetScript::TaiwanPhrases => Some(Script::Taiwan),
+            TargetScript::HongKong | TargetScript::HongKongPhrases => Some(Script::HongKong),
+            TargetScript::Keep => None,
+        }
+    }
+}
+
+/// How line breaks inside the text are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LineBreaks {
+    /// If the body has blank lines, they separate paragraphs and single line
+    /// breaks are wrapping (joined); otherwise every line is a paragraph.
+    #[default]
+    Auto,
+    /// Every line is a paragraph.
+    Paragraphs,
+    /// Only blank lines separate paragraphs; single line breaks are joined.
+    Wrapped,
+}
