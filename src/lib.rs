@@ -59,6 +59,7 @@ pub mod article;
 pub mod error;
 pub mod normalize;
 pub mod options;
+pub mod render;
 
 pub use article::{
     Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EncodingReport, Location, Metadata, Script,
