@@ -194,7 +194,8 @@ fn split_at_lines(text: &str, size: usize) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut rest = text;
     while rest.len() > size {
-        let cut = rest[size..].find('\n').map_or(rest.len(), |i| size + i + 1);
+        // Search bytes: `size` need not be a char boundary, but '\n' always is.
+        let cut = rest.as_bytes()[size..].iter().position(|&b| b == b'\n').map_or(rest.len(), |i| size + i + 1);
         let (piece, tail) = rest.split_at(cut);
         pieces.push(piece);
         rest = tail;
@@ -318,6 +319,16 @@ fn diff_aligned(old: &str, new: &str, base: usize, out: &mut Vec<Replacement>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_inputs_split_at_line_breaks() {
+        let text = "會議紀錄\n".repeat(40_000);
+        let pieces = split_at_lines(&text, 1001);
+        assert_eq!(pieces.concat(), text);
+        assert!(pieces.iter().all(|p| p.ends_with('\n')));
+        let converted = OpenCc::shared().convert(&text, Conversion::T2s);
+        assert_eq!(converted, "会议纪录\n".repeat(40_000));
+    }
 
     #[test]
     fn detects_scripts() {
