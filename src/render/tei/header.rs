@@ -1,0 +1,385 @@
+//! The `teiHeader`: what the record describes (the source, exactly), how it
+//! was made (the passes and their counts) and what it is about.
+//!
+//! Facts the reader needs to rebuild the [`Article`] are written as
+//! attributes next to the prose that states them for a person: the source
+//! encoding as `note[@type="encoding"]/@n` with the detection method in
+//! `@subtype`, byte counts as `measure/@quantity`, scripts as `@n` on
+//! `textLang` and `language`, warnings as `note[@type="warning"]` with the
+//! code in `label` and the source range in `@n`.
+
+use std::collections::BTreeMap;
+
+use super::xml::{self, Out};
+use super::TeiOptions;
+use crate::article::{Article, BlockKind, EditKind};
+use crate::error::Result;
+use crate::render::Timestamp;
+
+/// The crate that wrote the record, as named in `appInfo`.
+pub(super) const APP: &str = env!("CARGO_PKG_NAME");
+/// Its version.
+pub(super) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Write the whole `teiHeader`.
+pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions, date: Timestamp) -> Result<()> {
+    let counts = article.edit_counts();
+    out.open("teiHeader", &[])?;
+    file_desc(out, article, options, date)?;
+    encoding_desc(out, article, options, &counts)?;
+    profile_desc(out, article)?;
+    revision_desc(out, article, &counts, date)?;
+    out.close("teiHeader")
+}
+
+/// `@when` for a timestamp, if `xsd:date` can hold it (no year 0).
+fn when(t: Timestamp) -> Option<String> {
+    (t.year > 0).then(|| t.date())
+}
+
+fn file_desc(out: &mut Out, article: &Article, options: &TeiOptions, date: Timestamp) -> Result<()> {
+    let meta = &article.metadata;
+    out.open("fileDesc", &[])?;
+
+    out.open("titleStmt", &[])?;
+    out.leaf("title", &[("type", "main")], article.title().unwrap_or("Untitled article"))?;
+    if let Some(author) = &meta.source.author {
+        out.leaf("author", &[], author)?;
+    }
+    if let Some(editor) = &options.editor {
+        out.leaf("editor", &[], editor)?;
+    }
+    for r in &options.resp {
+        out.open("respStmt", &[])?;
+        out.leaf("resp", &[], &r.resp)?;
+        out.leaf("name", &[], &r.name)?;
+        out.close("respStmt")?;
+    }
+    out.open("respStmt", &[])?;
+    out.leaf("resp", &[], "Normalisation of the scraped source and TEI encoding")?;
+    out.leaf("name", &[("type", "software")], &format!("{APP} {VERSION}"))?;
+    out.close("respStmt")?;
+    out.close("titleStmt")?;
+
+    out.open("publicationStmt", &[])?;
+    out.leaf("publisher", &[], &options.publisher)?;
+    if let Some(d) = &options.distributor {
+        out.leaf("distributor", &[], d)?;
+    }
+    if let Some(a) = &options.authority {
+        out.leaf("authority", &[], a)?;
+    }
+    out.leaf("idno", &[("type", "source-sha256")], &meta.source_sha256)?;
+    out.leaf("idno", &[("type", "URI")], &crate::render::article_uuid(article))?;
+    out.open("availability", &[("status", options.availability.name())])?;
+    match &options.licence_url {
+        Some(url) => out.leaf("licence", &[("target", url)], &options.licence)?,
+        None => out.leaf("licence", &[], &options.licence)?,
+    }
+    out.close("availability")?;
+    match when(date) {
+        Some(w) => out.leaf("date", &[("when", &w)], &w)?,
+        None => out.leaf("date", &[], &date.date())?,
+    }
+    out.close("publicationStmt")?;
+
+    if !article.warnings.is_empty() {
+        out.open("notesStmt", &[])?;
+        for w in &article.warnings {
+            let n = w.source.as_ref().map(xml::range);
+            let mut attrs = vec![("type", "warning")];
+            if let Some(n) = &n {
+                attrs.push(("n", n));
+            }
+            out.open("note", &attrs)?;
+            out.leaf("label", &[], &w.code)?;
+            out.leaf("p", &[], &w.message)?;
+            out.close("note")?;
+        }
+        out.close("notesStmt")?;
+    }
+
+    source_desc(out, article)?;
+    out.close("fileDesc")
+}
+
+/// The source as it was: its title before normalisation, where it came from,
+/// its bytes (length, checksum, encoding) and its script.
+fn source_desc(out: &mut Out, article: &Article) -> Result<()> {
+    let meta = &article.metadata;
+    out.open("sourceDesc", &[])?;
+    out.open("bibl", &[("type", "source")])?;
+    if let Some(head) = article.blocks.iter().find(|b| b.kind == BlockKind::Heading) {
+        out.leaf("title", &[("type", "source")], &super::text::source_side(head, true))?;
+    }
+    if let Some(author) = &meta.source.author {
+        out.leaf("author", &[], author)?;
+    }
+    if let Some(site) = &meta.source.site {
+        out.leaf("publisher", &[], site)?;
+    }
+    if let Some(url) = &meta.source.url {
+        out.leaf("idno", &[("type", "URI")], url)?;
+    }
+    if let Some(d) = &meta.source.date {
+        match Timestamp::parse(d).ok().and_then(when) {
+            Some(w) => out.leaf("date", &[("when", &w)], d)?,
+            None => out.leaf("date", &[], d)?,
+        }
+    }
+    out.leaf("idno", &[("type", "sha256")], &meta.source_sha256)?;
+    out.open("extent", &[])?;
+    let bytes = meta.source_bytes.to_string();
+    out.leaf("measure", &[("unit", "bytes"), ("quantity", &bytes)], &format!("{bytes} bytes"))?;
+    let bad = meta.encoding.malformed_bytes.to_string();
+    out.leaf(
+        "measure",
+        &[("type", "malformed"), ("unit", "bytes"), ("quantity", &bad)],
+        &format!("{bad} malformed bytes"),
+    )?;
+    out.close("extent")?;
+    let method = meta.encoding.method;
+    let how = match method {
+        crate::DetectionMethod::Declared => "as the caller declared",
+        crate::DetectionMethod::ByteOrderMark => "as its byte order mark states",
+        crate::DetectionMethod::ValidUtf8 => "because the bytes are valid UTF-8",
+        crate::DetectionMethod::Guessed => "as guessed from the bytes",
+    };
+    out.leaf(
+        "note",
+        &[("type", "encoding"), ("subtype", xml::method_name(method)), ("n", &meta.encoding.name)],
+        &format!(
+            "Character encoding of the source: {}, {how}; {} byte(s) were malformed in it and became U+FFFD.",
+            meta.encoding.name, meta.encoding.malformed_bytes
+        ),
+    )?;
+    out.leaf(
+        "textLang",
+        &[("mainLang", &language_tag(&meta.source_language)), ("n", xml::script_name(meta.source_script))],
+        &format!("Chinese; script of the source as detected: {}", xml::script_words(meta.source_script)),
+    )?;
+    out.close("bibl")?;
+    out.close("sourceDesc")
+}
+
+/// `tag` if TEI accepts it as a language tag, else `und`.
+pub(super) fn language_tag(tag: &str) -> String {
+    if xml::is_language_tag(tag) {
+        tag.to_owned()
+    } else {
+        "und".to_owned()
+    }
+}
+
+fn count(counts: &BTreeMap<EditKind, usize>, kind: EditKind) -> usize {
+    counts.get(&kind).copied().unwrap_or(0)
+}
+
+fn encoding_desc(
+    out: &mut Out,
+    article: &Article,
+    options: &TeiOptions,
+    counts: &BTreeMap<EditKind, usize>,
+) -> Result<()> {
+    let meta = &article.metadata;
+    let n = |k| count(counts, k);
+    let method = if options.inline_edits { "markup" } else { "silent" };
+    out.open("encodingDesc", &[])?;
+
+    out.open("appInfo", &[])?;
+    let schema_version: String =
+        VERSION.split(['-', '+']).next().unwrap_or("0").chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    out.open("application", &[("xml:id", APP), ("ident", APP), ("version", &schema_version)])?;
+    out.leaf("label", &[], &format!("{APP} {VERSION}"))?;
+    out.leaf(
+        "p",
+        &[],
+        "Decodes a scraped Chinese news article, undoes byte-shift damage, removes pinyin annotations and \
+         boilerplate, converts the script, restores punctuation and paragraph structure, and records every edit.",
+    )?;
+    out.close("application")?;
+    out.close("appInfo")?;
+
+    out.open("editorialDecl", &[])?;
+    out.open("correction", &[("method", method)])?;
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "Byte-shift damage (pinyin annotations inserted into GBK bytes, which knocked the following text \
+             out of step) was rebuilt by re-decoding the shifted bytes: {} repair(s). Undecodable byte spans \
+             corrected: {}. The source had {} malformed byte(s) in {}.",
+            n(EditKind::Repair),
+            n(EditKind::Decode),
+            meta.encoding.malformed_bytes,
+            meta.encoding.name
+        ),
+    )?;
+    out.close("correction")?;
+
+    out.open("normalization", &[("method", method)])?;
+    let backend = options.converter.as_deref().unwrap_or("OpenCC dictionaries (opencc-fmmseg)");
+    let script = if meta.source_script == meta.target_script || n(EditKind::Script) == 0 {
+        format!(
+            "Script: the text stays in {} ({}); no conversion edits.",
+            xml::script_words(meta.target_script),
+            meta.language
+        )
+    } else {
+        format!(
+            "Script: converted from {} ({}) to {} ({}) with {backend}: {} conversion(s).",
+            xml::script_words(meta.source_script),
+            meta.source_language,
+            xml::script_words(meta.target_script),
+            meta.language,
+            n(EditKind::Script)
+        )
+    };
+    out.leaf("p", &[], &script)?;
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "Pinyin reading annotations such as 會(huì) removed where the syllable is a reading of the character \
+             before it (real parentheticals kept): {}. Character hygiene (line endings, Unicode NFC, zero-width \
+             and control characters): {} edit(s).",
+            n(EditKind::Annotation),
+            n(EditKind::Cleanup)
+        ),
+    )?;
+    out.close("normalization")?;
+
+    out.open("punctuation", &[("marks", "all")])?;
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "Half-width punctuation inside Chinese text restored to full width (，：（）…), left alone inside \
+             Latin runs, numbers, URLs and code: {} edit(s).",
+            n(EditKind::Punctuation)
+        ),
+    )?;
+    out.close("punctuation")?;
+
+    out.open("segmentation", &[])?;
+    let paragraphs = article.paragraphs().count();
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "The first non-empty line is the title (head); paragraphs (p) are separated by blank lines, or are \
+             single lines when the source has no blank lines. Wrapped lines were joined without a space unless \
+             between two Latin letters or digits; indents and repeated spaces removed: {} edit(s). {paragraphs} \
+             paragraph(s).",
+            n(EditKind::Structure)
+        ),
+    )?;
+    out.close("segmentation")?;
+
+    out.open("interpretation", &[])?;
+    let kept = if n(EditKind::Boilerplate) == 0 {
+        ""
+    } else if options.keep_boilerplate {
+        " The removed text is kept in back/div[@type='boilerplate']."
+    } else {
+        " The removed text was not kept in this record."
+    };
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "Boilerplate (disclaimers, editor and source lines, repost and copyright notices) removed: {} \
+             passage(s).{kept}",
+            n(EditKind::Boilerplate)
+        ),
+    )?;
+    out.close("interpretation")?;
+
+    let inline = if options.inline_edits {
+        "Every changed stretch of the text is encoded inline: corrections of damage as choice/sic+corr, all \
+         other edits as choice/orig+reg; an empty side is an empty element. On each choice, @n is the byte range \
+         (start-end, UTF-8) of the orig or sic text in the decoded source, and @change points to the revisionDesc \
+         entries of the passes that made the change. Reading corr and reg gives the normalised text; reading sic \
+         and orig gives the source text. "
+    } else {
+        "Edits are not marked in the text (silent normalisation). "
+    };
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "{inline}standOff/listChange[@type='edits'] lists every edit of every pass in order: @type is the \
+             pass, @n the source byte range, followed by the block index and byte range of the result when it \
+             survived (block:start-end); its orig and reg hold the pass's input and output text."
+        ),
+    )?;
+    out.close("editorialDecl")?;
+    out.close("encodingDesc")
+}
+
+fn profile_desc(out: &mut Out, article: &Article) -> Result<()> {
+    let meta = &article.metadata;
+    out.open("profileDesc", &[])?;
+    out.open("langUsage", &[])?;
+    let target = format!("target {}", xml::script_name(meta.target_script));
+    out.leaf(
+        "language",
+        &[("ident", &language_tag(&meta.language)), ("n", &target)],
+        &format!("Chinese, {} (the normalised text)", xml::script_words(meta.target_script)),
+    )?;
+    let source = format!("source {}", xml::script_name(meta.source_script));
+    out.leaf(
+        "language",
+        &[("ident", &language_tag(&meta.source_language)), ("n", &source)],
+        &format!("Chinese, {} (the source, as detected)", xml::script_words(meta.source_script)),
+    )?;
+    out.close("langUsage")?;
+    if !meta.source.keywords.is_empty() {
+        out.open("textClass", &[])?;
+        out.open("keywords", &[])?;
+        for k in &meta.source.keywords {
+            out.leaf("term", &[], k)?;
+        }
+        out.close("keywords")?;
+        out.close("textClass")?;
+    }
+    out.close("profileDesc")
+}
+
+/// One `change` per pass that altered the text, in pipeline order.
+fn revision_desc(out: &mut Out, article: &Article, counts: &BTreeMap<EditKind, usize>, date: Timestamp) -> Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let meta = &article.metadata;
+    let when = when(date);
+    out.open("revisionDesc", &[])?;
+    for kind in EditKind::ALL {
+        let n = count(counts, kind);
+        if n == 0 {
+            continue;
+        }
+        let what = match kind {
+            EditKind::Decode => "Undecodable byte spans corrected".to_owned(),
+            EditKind::Cleanup => "Character hygiene (line endings, NFC, zero-width and control characters)".to_owned(),
+            EditKind::Repair => "Byte-shift damage rebuilt from GBK bytes".to_owned(),
+            EditKind::Annotation => "Pinyin reading annotations removed".to_owned(),
+            EditKind::Boilerplate => "Boilerplate passages removed".to_owned(),
+            EditKind::Script => {
+                format!("Script converted from {} to {}", meta.source_language, meta.language)
+            }
+            EditKind::Punctuation => "Half-width punctuation restored to full width".to_owned(),
+            EditKind::Structure => "Line structure and whitespace normalised".to_owned(),
+        };
+        let id = xml::revision_id(kind);
+        let count = n.to_string();
+        let who = format!("#{APP}");
+        let mut attrs = vec![("xml:id", id.as_str()), ("type", kind.name()), ("n", count.as_str())];
+        if let Some(w) = &when {
+            attrs.push(("when", w));
+        }
+        attrs.push(("who", &who));
+        out.leaf("change", &attrs, &format!("{what}: {n} edit(s)."))?;
+    }
+    out.close("revisionDesc")
+}

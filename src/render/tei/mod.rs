@@ -1,0 +1,250 @@
+//! TEI P5 records: [`write_tei`] writes an [`Article`] as a TEI document that
+//! validates against `tei_all.rng`, describes its source exactly and encodes
+//! every edit; [`read_tei`] reads such a record back.
+//!
+//! ```
+//! use zharchive::render::tei::{read_tei, write_tei, TeiOptions};
+//! let article = zharchive::normalize("會(huì)議\n\n因?yàn)獒t(yī)生說,好。".as_bytes(), &Default::default())?;
+//! let record = write_tei(&article, &TeiOptions::default())?;
+//! let xml = String::from_utf8(record.bytes.clone()).unwrap();
+//! // The title: an annotation removed and the script converted, in one change.
+//! assert!(xml.contains(
+//!     r##"<head><choice n="0-12" change="#rev-annotation #rev-script"><orig>會(huì)議</orig><reg>会议</reg></choice></head>"##
+//! ));
+//! // Repaired damage is a correction.
+//! assert!(xml.contains(r##"<choice n="17-27" change="#rev-repair #rev-script"><sic>?yàn)獒t</sic><corr>为医</corr></choice>"##));
+//! // The record reads back into the same article.
+//! assert_eq!(read_tei(&record.bytes)?, article);
+//! # Ok::<(), zharchive::Error>(())
+//! ```
+//!
+//! # The record
+//!
+//! * `teiHeader`: `fileDesc` (title, author, editor and `respStmt`s;
+//!   `publicationStmt` from [`TeiOptions`] with an `idno` of the source's
+//!   SHA-256 and the article's [`crate::render::article_uuid`]; warnings as
+//!   `notesStmt/note[@type="warning"]`; `sourceDesc/bibl` with the source's
+//!   own title, author, site, URL, date, SHA-256, length in bytes, malformed
+//!   bytes, encoding and script), `encodingDesc` (`appInfo`; an
+//!   `editorialDecl` whose `correction`, `normalization`, `punctuation`,
+//!   `segmentation` and `interpretation` say what each pass did, with
+//!   counts), `profileDesc` (target and source language tags, keywords) and
+//!   `revisionDesc` (one `change` per pass that altered the text, with its
+//!   count in `@n`).
+//! * `text`: `body/div[@type="article"]` with the title as `head` and the
+//!   paragraphs as `p` (a later heading starts a new `div`); `back` keeps
+//!   removed boilerplate when [`TeiOptions::keep_boilerplate`] is on.
+//! * `standOff/listChange[@type="edits"]`: every [`crate::Edit`] of the
+//!   provenance log, in order.
+//!
+//! # Inline edits
+//!
+//! Each [`crate::Change`] of a block is one `choice` in its `head` or `p`:
+//!
+//! ```text
+//! <choice n="1261-1271" change="#rev-repair #rev-script"><sic>?yàn)獒t</sic><corr>为医</corr></choice>
+//! <choice n="40-46" change="#rev-annotation"><orig>(huì)</orig><reg/></choice>
+//! ```
+//!
+//! * a change made (also) by the repair or decode passes is a correction of
+//!   damage: `sic`/`corr`; every other change is a regularisation:
+//!   `orig`/`reg`;
+//! * `@n` is the byte range (`start-end`, UTF-8 offsets) of the old side in
+//!   the decoded source, so each stretch can be checked against the source;
+//! * `@change` points at the `revisionDesc/change` of each pass involved;
+//! * an empty side is an empty element (`<reg/>`: text was removed;
+//!   `<orig/>`: text was inserted).
+//!
+//! Every change is encoded, whitespace and line structure included (a joined
+//! line is `<orig>\n</orig><reg/>`), so the two readings of the body are
+//! exact: taking `corr`/`reg` gives [`Article::plain_text`] (blocks joined by
+//! blank lines), and taking `sic`/`orig` gives the source text of each block.
+//! A change that removed boilerplate keeps the boilerplate as its `orig`
+//! unless [`TeiOptions::keep_boilerplate`] is off, in which case the removed
+//! text is left out of the record everywhere. `<text>` carries
+//! `xml:space="preserve"`: its whitespace is the article's.
+//!
+//! # What XML cannot hold
+//!
+//! Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) are dropped
+//! with a warning in [`Rendered::warnings`]; a carriage return is written as
+//! `&#13;` so that parsers keep it. A language tag TEI would reject is
+//! written `und`, with a warning.
+//!
+//! # Determinism
+//!
+//! No clock is read: the record's date is [`Timestamp::resolve`] of
+//! [`TeiOptions::date`]. The same article and options give the same bytes,
+//! and `write_tei(read_tei(record))` gives the record back byte for byte.
+
+mod header;
+mod read;
+mod text;
+mod xml;
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::{Article, Warning};
+use crate::error::Result;
+use crate::render::{Rendered, Timestamp};
+
+pub use read::read_tei;
+
+/// The TEI namespace.
+pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
+
+/// Options for [`write_tei`]. Missing fields take their defaults when read
+/// with serde:
+///
+/// ```
+/// use zharchive::render::tei::TeiOptions;
+/// let opts: TeiOptions = serde_json::from_str(r#"{ "keep_boilerplate": false, "date": "2024-06-15" }"#).unwrap();
+/// assert!(opts.inline_edits && !opts.keep_boilerplate);
+/// assert_eq!(opts.publisher, TeiOptions::default().publisher);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TeiOptions {
+    /// Encode every edit inline as `choice` (default on); off writes the
+    /// normalised text alone.
+    pub inline_edits: bool,
+    /// Keep removed boilerplate in the record (`back/div[@type="boilerplate"]`
+    /// and the `orig` of the changes that removed it; default on).
+    pub keep_boilerplate: bool,
+    /// `publicationStmt/publisher`.
+    pub publisher: String,
+    /// `publicationStmt/distributor`, if any.
+    pub distributor: Option<String>,
+    /// `publicationStmt/authority`, if any.
+    pub authority: Option<String>,
+    /// `availability/@status`.
+    pub availability: Availability,
+    /// `availability/licence`: the terms of use, in words.
+    pub licence: String,
+    /// `licence/@target`: the URL of a licence text, if any.
+    pub licence_url: Option<String>,
+    /// The record's date (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`); see
+    /// [`Timestamp::resolve`] for what is used without one.
+    pub date: Option<String>,
+    /// `titleStmt/editor`: who prepared the record.
+    pub editor: Option<String>,
+    /// More `titleStmt/respStmt`s (the crate adds its own).
+    pub resp: Vec<Resp>,
+    /// How the script was converted, for `normalization` (default: the
+    /// crate's OpenCC converter).
+    pub converter: Option<String>,
+}
+
+impl Default for TeiOptions {
+    fn default() -> Self {
+        TeiOptions {
+            inline_edits: true,
+            keep_boilerplate: true,
+            publisher: "Unpublished archival record, generated with zharchive".to_owned(),
+            distributor: None,
+            authority: None,
+            availability: Availability::Unknown,
+            licence: "Copyright in the article text remains with its original publisher. This record documents \
+                      the text for archival and research purposes."
+                .to_owned(),
+            licence_url: None,
+            date: None,
+            editor: None,
+            resp: Vec::new(),
+            converter: None,
+        }
+    }
+}
+
+/// `availability/@status` (the values TEI allows).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Availability {
+    /// Freely available.
+    Free,
+    /// Not known (the default: a scraped article's rights rarely are).
+    #[default]
+    Unknown,
+    /// Restricted.
+    Restricted,
+}
+
+impl Availability {
+    /// The attribute value.
+    ///
+    /// ```
+    /// assert_eq!(zharchive::render::tei::Availability::Free.name(), "free");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Availability::Free => "free",
+            Availability::Unknown => "unknown",
+            Availability::Restricted => "restricted",
+        }
+    }
+}
+
+/// A `respStmt`: who did what.
+///
+/// ```
+/// let r = zharchive::render::tei::Resp { resp: "Proofreading".into(), name: "Li Hua".into() };
+/// assert_eq!(r.name, "Li Hua");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Resp {
+    /// The responsibility (`resp`).
+    pub resp: String,
+    /// The person or body (`name`).
+    pub name: String,
+}
+
+/// Write `article` as a TEI P5 record (UTF-8).
+///
+/// ```
+/// use zharchive::render::tei::{write_tei, TeiOptions};
+/// let article = zharchive::normalize("標題\n\n正文,完。".as_bytes(), &Default::default())?;
+/// let opts = TeiOptions { date: Some("2024-06-15".into()), ..Default::default() };
+/// let record = write_tei(&article, &opts)?;
+/// let xml = std::str::from_utf8(&record.bytes).unwrap();
+/// assert!(xml.contains(r#"<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="zh-Hans">"#));
+/// assert!(xml.contains(&article.metadata.source_sha256));
+/// assert!(xml.contains("<head><choice"));
+/// assert!(record.warnings.is_empty());
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`crate::Error::Options`] if [`TeiOptions::date`] (or
+/// `SOURCE_DATE_EPOCH`) cannot be read; [`crate::Error::Render`] if a block
+/// lists a change outside its text (an article not built by
+/// [`crate::normalize`]).
+pub fn write_tei(article: &Article, options: &TeiOptions) -> Result<Rendered> {
+    let date = Timestamp::resolve(options.date.as_deref(), article)?;
+    let mut warnings = Vec::new();
+    let language = header::language_tag(&article.metadata.language);
+    for tag in [&article.metadata.language, &article.metadata.source_language] {
+        if header::language_tag(tag) != *tag {
+            warnings.push(Warning::new(
+                "tei-language-tag",
+                format!("the language tag {tag:?} is not valid in TEI and was written as \"und\""),
+                None,
+            ));
+        }
+    }
+    let mut out = xml::Out::new()?;
+    out.open("TEI", &[("xmlns", TEI_NS), ("xml:lang", &language)])?;
+    header::write(&mut out, article, options, date)?;
+    text::write(&mut out, article, options)?;
+    text::stand_off(&mut out, article, options)?;
+    out.close("TEI")?;
+    if out.dropped > 0 {
+        warnings.push(Warning::new(
+            "tei-dropped-characters",
+            format!("{} character(s) that XML 1.0 cannot hold were left out of the TEI record", out.dropped),
+            None,
+        ));
+    }
+    Ok(Rendered { bytes: out.finish()?, warnings })
+}

@@ -1,0 +1,374 @@
+//! Reading a record written by [`super::write_tei`] back into an
+//! [`Article`].
+//!
+//! The record is parsed with quick-xml into a small element tree (records
+//! are the size of an article, and a tree keeps the navigation below
+//! readable), then the model is rebuilt from the places the writer put each
+//! fact: the body's `head`/`p` and their `choice`s give the blocks and their
+//! changes, `standOff` gives the provenance log, and the header gives the
+//! metadata and the warnings. Prose is never parsed.
+
+use std::ops::Range;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::xml;
+use crate::article::{
+    Article, Block, BlockKind, Change, Edit, EditKind, EncodingReport, Location, Metadata, SourceInfo, Warning,
+};
+use crate::error::{Error, Result};
+
+/// Deeper nesting than this is not a record this crate wrote (and would
+/// cost stack to walk).
+const MAX_DEPTH: usize = 64;
+
+/// Read a TEI record written by [`super::write_tei`].
+///
+/// ```
+/// use zharchive::render::tei::{read_tei, write_tei};
+/// let article = zharchive::normalize("標題\n\n正文,完。".as_bytes(), &Default::default())?;
+/// let record = write_tei(&article, &Default::default())?;
+/// let back = read_tei(&record.bytes)?;
+/// assert_eq!(back.plain_text(), article.plain_text());
+/// assert_eq!(back, article);
+/// assert!(read_tei(b"<TEI>").is_err());
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::TeiRead`] if the bytes are not well-formed XML or not a record
+/// of the shape this crate writes (the message names what is missing).
+pub fn read_tei(xml: &[u8]) -> Result<Article> {
+    let root = parse(xml)?;
+    if root.name != "TEI" {
+        return Err(bad(format!("the root element is <{}>, not <TEI>", root.name)));
+    }
+    let header = root.need("teiHeader")?;
+    let file_desc = header.need("fileDesc")?;
+    let bibl = file_desc
+        .need("sourceDesc")?
+        .elements("bibl")
+        .find(|b| b.attr("type") == Some("source"))
+        .ok_or_else(|| bad("sourceDesc has no bibl[@type='source']"))?;
+    let idno = |kind: &str| bibl.elements("idno").find(|e| e.attr("type") == Some(kind)).map(Element::text);
+    let measure = |kind: Option<&str>| -> Result<u64> {
+        bibl.need("extent")?
+            .elements("measure")
+            .find(|m| m.attr("type") == kind)
+            .and_then(|m| m.attr("quantity"))
+            .and_then(|q| q.parse().ok())
+            .ok_or_else(|| bad("sourceDesc/bibl/extent lacks a measure of bytes"))
+    };
+    let encoding_note = bibl
+        .elements("note")
+        .find(|n| n.attr("type") == Some("encoding"))
+        .ok_or_else(|| bad("sourceDesc/bibl has no note[@type='encoding']"))?;
+    let text_lang = bibl.need("textLang")?;
+    let target_script = header
+        .need("profileDesc")?
+        .need("langUsage")?
+        .elements("language")
+        .find_map(|l| l.attr("n").and_then(|n| n.strip_prefix("target ")))
+        .and_then(xml::parse_script)
+        .ok_or_else(|| bad("langUsage has no language[@n='target …'] naming a known script"))?;
+    let keywords = header
+        .child("profileDesc")
+        .and_then(|p| p.child("textClass"))
+        .and_then(|t| t.child("keywords"))
+        .map(|k| k.elements("term").map(Element::text).collect())
+        .unwrap_or_default();
+
+    let metadata = Metadata {
+        language: root.attr("xml:lang").unwrap_or_default().to_owned(),
+        source_language: text_lang.attr("mainLang").unwrap_or_default().to_owned(),
+        source_script: text_lang
+            .attr("n")
+            .and_then(xml::parse_script)
+            .ok_or_else(|| bad("textLang/@n does not name a known script"))?,
+        target_script,
+        encoding: EncodingReport {
+            name: encoding_note.attr("n").unwrap_or_default().to_owned(),
+            method: encoding_note
+                .attr("subtype")
+                .and_then(xml::parse_method)
+                .ok_or_else(|| bad("note[@type='encoding']/@subtype does not name a detection method"))?,
+            malformed_bytes: measure(Some("malformed"))?,
+        },
+        source_sha256: idno("sha256").ok_or_else(|| bad("sourceDesc/bibl has no idno[@type='sha256']"))?,
+        source_bytes: measure(None)?,
+        source: SourceInfo {
+            url: idno("URI"),
+            site: bibl.child("publisher").map(Element::text),
+            author: bibl.child("author").map(Element::text),
+            date: bibl.child("date").map(Element::text),
+            keywords,
+        },
+    };
+
+    let warnings = match file_desc.child("notesStmt") {
+        Some(notes) => notes.elements("note").filter(|n| n.attr("type") == Some("warning")).map(warning).collect(),
+        None => Ok(Vec::new()),
+    }?;
+
+    let body = root.need("text")?.need("body")?;
+    let mut blocks = Vec::new();
+    for div in body.elements("div") {
+        for el in div.all_elements() {
+            let kind = match el.name.as_str() {
+                "head" => BlockKind::Heading,
+                "p" => BlockKind::Paragraph,
+                other => return Err(bad(format!("unexpected <{other}> in body/div"))),
+            };
+            blocks.push(block(el, kind)?);
+        }
+    }
+
+    let provenance = match root.child("standOff") {
+        Some(stand_off) => stand_off
+            .elements("listChange")
+            .filter(|l| l.attr("type") == Some("edits"))
+            .flat_map(|l| l.elements("change"))
+            .map(edit)
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+
+    Ok(Article { metadata, blocks, provenance, warnings })
+}
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::TeiRead(message.into())
+}
+
+fn range_attr(el: &Element, what: &str) -> Result<Range<usize>> {
+    el.attr("n")
+        .and_then(xml::parse_range)
+        .ok_or_else(|| bad(format!("<{}> in {what} has no @n with a byte range start-end", el.name)))
+}
+
+fn warning(note: &Element) -> Result<Warning> {
+    let source = match note.attr("n") {
+        Some(n) => Some(xml::parse_range(n).ok_or_else(|| bad(format!("warning note has a bad @n {n:?}")))?),
+        None => None,
+    };
+    Ok(Warning {
+        code: note.need("label")?.text(),
+        message: note.child("p").map(Element::text).unwrap_or_default(),
+        source,
+    })
+}
+
+/// A `head` or `p`: its reading text (taking `corr`/`reg`) and one
+/// [`Change`] per `choice`.
+fn block(el: &Element, kind: BlockKind) -> Result<Block> {
+    let mut text = String::new();
+    let mut changes = Vec::new();
+    for node in &el.children {
+        match node {
+            Node::Text(t) => text.push_str(t),
+            Node::Element(choice) if choice.name == "choice" => {
+                let source = range_attr(choice, "the body")?;
+                let kinds = choice
+                    .attr("change")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(|p| {
+                        p.strip_prefix("#rev-")
+                            .and_then(xml::parse_kind)
+                            .ok_or_else(|| bad(format!("choice/@change points at {p:?}, not at a pass")))
+                    })
+                    .collect::<Result<Vec<EditKind>>>()?;
+                let old = choice.child("sic").or_else(|| choice.child("orig"));
+                let new = choice.child("corr").or_else(|| choice.child("reg"));
+                let (Some(old), Some(new)) = (old, new) else {
+                    return Err(bad("a choice in the body lacks its sic/orig or corr/reg"));
+                };
+                let start = text.len();
+                text.push_str(&new.text());
+                changes.push(Change { range: start..text.len(), source, original: old.text(), kinds });
+            }
+            Node::Element(other) => return Err(bad(format!("unexpected <{}> in <{}>", other.name, el.name))),
+        }
+    }
+    Ok(Block { kind, text, changes })
+}
+
+/// One `standOff` change: `@type` the pass, `@n` "source [block:range]".
+fn edit(change: &Element) -> Result<Edit> {
+    let kind = change
+        .attr("type")
+        .and_then(xml::parse_kind)
+        .ok_or_else(|| bad("a standOff change has no @type naming a pass"))?;
+    let n = change.attr("n").unwrap_or_default();
+    let mut parts = n.split(' ');
+    let source = parts.next().and_then(xml::parse_range).ok_or_else(|| bad(format!("bad edit @n {n:?}")))?;
+    let output = match parts.next() {
+        Some(loc) => {
+            let (block, range) = loc.split_once(':').ok_or_else(|| bad(format!("bad edit @n {n:?}")))?;
+            let block = block.parse().map_err(|_| bad(format!("bad edit @n {n:?}")))?;
+            let range = xml::parse_range(range).ok_or_else(|| bad(format!("bad edit @n {n:?}")))?;
+            Some(Location { block, range })
+        }
+        None => None,
+    };
+    let choice = change.need("choice")?;
+    Ok(Edit { kind, source, before: choice.need("orig")?.text(), after: choice.need("reg")?.text(), output })
+}
+
+/// An element of the parsed record.
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+}
+
+#[derive(Debug)]
+enum Node {
+    Element(Element),
+    Text(String),
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn all_elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    fn elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.all_elements().filter(move |e| e.name == name)
+    }
+
+    fn child(&self, name: &str) -> Option<&Element> {
+        self.all_elements().find(|e| e.name == name)
+    }
+
+    /// The first child called `name`, or an error naming it.
+    fn need(&self, name: &str) -> Result<&Element> {
+        self.child(name).ok_or_else(|| bad(format!("<{}> has no <{name}>", self.name)))
+    }
+
+    /// All text inside, in document order (`lb` reads as a line break).
+    fn text(&self) -> String {
+        let mut s = String::new();
+        self.collect_text(&mut s);
+        s
+    }
+
+    fn collect_text(&self, s: &mut String) {
+        for n in &self.children {
+            match n {
+                Node::Text(t) => s.push_str(t),
+                Node::Element(e) if e.name == "lb" => s.push('\n'),
+                Node::Element(e) => e.collect_text(s),
+            }
+        }
+    }
+
+    fn push_text(&mut self, t: &str) {
+        if let Some(Node::Text(last)) = self.children.last_mut() {
+            last.push_str(t);
+        } else if !t.is_empty() {
+            self.children.push(Node::Text(t.to_owned()));
+        }
+    }
+}
+
+fn xml_error(e: impl std::fmt::Display, pos: u64) -> Error {
+    bad(format!("not well-formed XML near byte {pos}: {e}"))
+}
+
+/// Parse `xml` into a tree of elements and text (comments, processing
+/// instructions and the declaration are skipped).
+fn parse(xml: &[u8]) -> Result<Element> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().trim_text(false);
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let pos = reader.buffer_position();
+        let event = reader.read_event().map_err(|e| xml_error(e, pos))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(bad(format!("elements nest deeper than {MAX_DEPTH} levels")));
+                }
+                if root.is_some() {
+                    return Err(bad("content after the root element"));
+                }
+                let name = std::str::from_utf8(e.name().as_ref()).map_err(|e| xml_error(e, pos))?.to_owned();
+                let mut attrs = Vec::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|e| xml_error(e, pos))?;
+                    let key = std::str::from_utf8(a.key.as_ref()).map_err(|e| xml_error(e, pos))?.to_owned();
+                    let value = a.decode_and_unescape_value(reader.decoder()).map_err(|e| xml_error(e, pos))?;
+                    attrs.push((key, value.into_owned()));
+                }
+                let el = Element { name, attrs, children: Vec::new() };
+                if matches!(event, Event::Start(_)) {
+                    stack.push(el);
+                } else {
+                    attach(&mut stack, &mut root, el);
+                }
+            }
+            Event::End(_) => {
+                let el = stack.pop().ok_or_else(|| bad("an end tag without a start tag"))?;
+                attach(&mut stack, &mut root, el);
+            }
+            Event::Text(t) => {
+                let t = t.xml10_content().map_err(|e| xml_error(e, pos))?;
+                text(&mut stack, &t)?;
+            }
+            Event::CData(t) => {
+                let t = t.decode().map_err(|e| xml_error(e, pos))?;
+                text(&mut stack, &t)?;
+            }
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref().map_err(|e| xml_error(e, pos))? {
+                    Some(c) => c,
+                    None => match r.decode().map_err(|e| xml_error(e, pos))?.as_ref() {
+                        "lt" => '<',
+                        "gt" => '>',
+                        "amp" => '&',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => return Err(bad(format!("unknown entity &{other}; near byte {pos}"))),
+                    },
+                };
+                text(&mut stack, c.encode_utf8(&mut [0; 4]))?;
+            }
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err(bad("the record ends inside an element"));
+    }
+    root.ok_or_else(|| bad("no root element"))
+}
+
+fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(Node::Element(el)),
+        None => *root = Some(el),
+    }
+}
+
+fn text(stack: &mut [Element], t: &str) -> Result<()> {
+    match stack.last_mut() {
+        Some(parent) => {
+            parent.push_text(t);
+            Ok(())
+        }
+        None if t.chars().all(|c| c.is_ascii_whitespace()) => Ok(()),
+        None => Err(bad("text outside the root element")),
+    }
+}

@@ -1,0 +1,286 @@
+//! The XML layer under the TEI writer: one writer type whose only way to
+//! emit text or attribute values escapes them, and the small textual
+//! conventions (byte ranges, names of enum values) that the writer and the
+//! reader must agree on.
+//!
+//! Escaping goes beyond quick-xml's own because archival text is
+//! byte-sensitive: a carriage return in element content is written `&#13;`
+//! (an XML parser would otherwise turn it into a line feed), and tab, line
+//! feed and carriage return in attribute values become character references
+//! (a parser would otherwise normalise them to spaces). Characters XML 1.0
+//! cannot hold at all are dropped by [`crate::render::xml_safe`] and counted.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
+use quick_xml::name::QName;
+use quick_xml::Writer;
+
+use crate::article::{DetectionMethod, EditKind, Script};
+use crate::error::{Error, Result};
+use crate::render::xml_safe;
+
+/// Indentation step for the structural (element-only) parts of the record.
+const INDENT: &str = "  ";
+
+/// An XML document being written.
+///
+/// Structural elements ([`Out::open`], [`Out::close`], [`Out::leaf`]) go on
+/// their own indented lines; mixed content ([`Out::start`], [`Out::end`],
+/// [`Out::text`]) is written inline, so no whitespace is ever added inside
+/// text.
+pub(crate) struct Out {
+    w: Writer<Vec<u8>>,
+    depth: usize,
+    /// Characters dropped because XML 1.0 cannot represent them.
+    pub dropped: usize,
+}
+
+/// Attributes as `(name, value)`; values are escaped when written.
+pub(crate) type Attrs<'a> = &'a [(&'a str, &'a str)];
+
+impl Out {
+    /// A document with the XML declaration and the `xml-model` processing
+    /// instruction that names the schema.
+    pub fn new() -> Result<Out> {
+        let mut out = Out { w: Writer::new(Vec::new()), depth: 0, dropped: 0 };
+        out.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        out.raw("\n")?;
+        out.event(Event::PI(BytesPI::new(
+            "xml-model href=\"http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng\" \
+             type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\"",
+        )))?;
+        Ok(out)
+    }
+
+    /// The finished bytes, ending with a newline.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        self.raw("\n")?;
+        Ok(self.w.into_inner())
+    }
+
+    fn event(&mut self, event: Event<'_>) -> Result<()> {
+        self.w.write_event(event).map_err(|e| Error::Render { format: "tei", message: e.to_string() })
+    }
+
+    /// Already-escaped text (only whitespace and fixed markup come here).
+    fn raw(&mut self, s: &str) -> Result<()> {
+        self.event(Event::Text(BytesText::from_escaped(s)))
+    }
+
+    fn newline(&mut self) -> Result<()> {
+        let indent = format!("\n{}", INDENT.repeat(self.depth));
+        self.raw(&indent)
+    }
+
+    fn start_tag(&mut self, name: &str, attrs: Attrs<'_>) -> BytesStart<'static> {
+        let mut tag = BytesStart::new(name.to_owned());
+        for (key, value) in attrs {
+            let (value, dropped) = xml_safe(value);
+            self.dropped += dropped;
+            let value = escape(&value, true).into_owned().into_bytes();
+            tag.push_attribute(Attribute { key: QName(key.as_bytes()), value: Cow::Owned(value) });
+        }
+        tag
+    }
+
+    /// Open a structural element on a new line.
+    pub fn open(&mut self, name: &str, attrs: Attrs<'_>) -> Result<()> {
+        self.newline()?;
+        self.start(name, attrs)?;
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Close a structural element on a new line.
+    pub fn close(&mut self, name: &str) -> Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        self.newline()?;
+        self.end(name)
+    }
+
+    /// Open an element holding mixed content on a new line; close it with
+    /// [`Out::end`].
+    pub fn begin(&mut self, name: &str, attrs: Attrs<'_>) -> Result<()> {
+        self.newline()?;
+        self.start(name, attrs)
+    }
+
+    /// A structural element holding only `text`, on its own line; empty
+    /// elements are written `<name/>`.
+    pub fn leaf(&mut self, name: &str, attrs: Attrs<'_>, text: &str) -> Result<()> {
+        self.newline()?;
+        self.inline(name, attrs, text)
+    }
+
+    /// An element holding only `text`, written where the cursor is.
+    pub fn inline(&mut self, name: &str, attrs: Attrs<'_>, text: &str) -> Result<()> {
+        if text.is_empty() {
+            let tag = self.start_tag(name, attrs);
+            return self.event(Event::Empty(tag));
+        }
+        self.start(name, attrs)?;
+        self.text(text)?;
+        self.end(name)
+    }
+
+    /// Open an element inside mixed content (no new line).
+    pub fn start(&mut self, name: &str, attrs: Attrs<'_>) -> Result<()> {
+        let tag = self.start_tag(name, attrs);
+        self.event(Event::Start(tag))
+    }
+
+    /// Close an element inside mixed content.
+    pub fn end(&mut self, name: &str) -> Result<()> {
+        self.event(Event::End(BytesEnd::new(name.to_owned())))
+    }
+
+    /// Escaped text.
+    pub fn text(&mut self, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let (text, dropped) = xml_safe(text);
+        self.dropped += dropped;
+        let escaped = escape(&text, false).into_owned();
+        self.event(Event::Text(BytesText::from_escaped(escaped)))
+    }
+}
+
+/// Escape markup characters; in attribute values also quotes and the
+/// whitespace characters a parser would normalise. A carriage return is
+/// always a reference so that it survives parsing.
+fn escape(s: &str, attribute: bool) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '<' | '>' | '&' | '\r') || attribute && matches!(c, '"' | '\'' | '\t' | '\n');
+    if !s.contains(special) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => out.push_str("&#13;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `12-30`: a byte range as written in `@n`.
+pub(crate) fn range(r: &Range<usize>) -> String {
+    format!("{}-{}", r.start, r.end)
+}
+
+/// Read a range written by [`range`].
+pub(crate) fn parse_range(s: &str) -> Option<Range<usize>> {
+    let (a, b) = s.split_once('-')?;
+    let (a, b) = (a.parse().ok()?, b.parse().ok()?);
+    (a <= b).then_some(a..b)
+}
+
+/// The names the record uses for scripts (the model's serde names).
+pub(crate) fn script_name(s: Script) -> &'static str {
+    match s {
+        Script::Simplified => "simplified",
+        Script::Traditional => "traditional",
+        Script::Taiwan => "taiwan",
+        Script::HongKong => "hong-kong",
+        Script::Unknown => "unknown",
+    }
+}
+
+/// A script in words, for the prose of the header.
+pub(crate) fn script_words(s: Script) -> &'static str {
+    match s {
+        Script::Simplified => "Simplified Chinese",
+        Script::Traditional => "Traditional Chinese (OpenCC standard forms)",
+        Script::Taiwan => "Traditional Chinese (Taiwan standard)",
+        Script::HongKong => "Traditional Chinese (Hong Kong standard)",
+        Script::Unknown => "no identifiable Chinese script",
+    }
+}
+
+pub(crate) fn parse_script(s: &str) -> Option<Script> {
+    [Script::Simplified, Script::Traditional, Script::Taiwan, Script::HongKong, Script::Unknown]
+        .into_iter()
+        .find(|&x| script_name(x) == s)
+}
+
+/// The names the record uses for detection methods (the model's serde
+/// names; all are XML names, so they fit `@subtype`).
+pub(crate) fn method_name(m: DetectionMethod) -> &'static str {
+    match m {
+        DetectionMethod::Declared => "declared",
+        DetectionMethod::ByteOrderMark => "byte-order-mark",
+        DetectionMethod::ValidUtf8 => "valid-utf8",
+        DetectionMethod::Guessed => "guessed",
+    }
+}
+
+pub(crate) fn parse_method(s: &str) -> Option<DetectionMethod> {
+    [DetectionMethod::Declared, DetectionMethod::ByteOrderMark, DetectionMethod::ValidUtf8, DetectionMethod::Guessed]
+        .into_iter()
+        .find(|&x| method_name(x) == s)
+}
+
+pub(crate) fn parse_kind(s: &str) -> Option<EditKind> {
+    EditKind::ALL.into_iter().find(|k| k.name() == s)
+}
+
+/// The `xml:id` of the `revisionDesc/change` of a pass; inline edits point
+/// at it with `@change`.
+pub(crate) fn revision_id(kind: EditKind) -> String {
+    format!("rev-{}", kind.name())
+}
+
+/// Whether `tag` has the shape of `xsd:language` (what TEI accepts in
+/// `xml:lang` and `@ident`).
+pub(crate) fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first_ok =
+        parts.next().is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_bytes_through_a_parser() {
+        assert_eq!(escape("a<b>&c\r\n", false), "a&lt;b&gt;&amp;c&#13;\n");
+        assert_eq!(escape("\"'\t\n", true), "&quot;&apos;&#9;&#10;");
+        assert!(matches!(escape("plain 中文", true), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ranges_and_names_round_trip() {
+        assert_eq!(parse_range(&range(&(3..17))), Some(3..17));
+        assert_eq!(parse_range("9-3"), None);
+        assert_eq!(parse_range("x"), None);
+        for s in [Script::Simplified, Script::Traditional, Script::Taiwan, Script::HongKong, Script::Unknown] {
+            assert_eq!(parse_script(script_name(s)), Some(s));
+        }
+        for k in EditKind::ALL {
+            assert_eq!(parse_kind(k.name()), Some(k));
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        for ok in ["zh", "zh-Hans", "zh-Hant-TW", "und"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "zh_Hans", "-zh", "zh--x", "toolongtag1"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+}
