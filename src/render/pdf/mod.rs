@@ -1,1 +1,246 @@
-//! placeholder, being written
+//! The PDF writer (feature `pdf`): Chinese set properly, in an embedded
+//! font, with its text given back exactly.
+//!
+//! ```
+//! # #[cfg(feature = "embedded-font")] {
+//! use zharchive::render::pdf::{write_pdf, PdfOptions, Paper};
+//! let article = zharchive::normalize("标题\n\n第一段，有“引号”。\n\n第二段。".as_bytes(), &Default::default())?;
+//! let pdf = write_pdf(&article, &PdfOptions { paper: Paper::A5, ..Default::default() })?;
+//! assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
+//! assert!(pdf.warnings.is_empty());
+//! // The same article and options give the same bytes.
+//! assert_eq!(pdf.bytes, write_pdf(&article, &PdfOptions { paper: Paper::A5, ..Default::default() })?.bytes);
+//! # }
+//! # Ok::<(), zharchive::Error>(())
+//! ```
+//!
+//! # What it does
+//!
+//! * **Font**: the embedded Noto Sans CJK SC subset (feature
+//!   `embedded-font`: ASCII, Latin-1, punctuation, full-width forms, all of
+//!   GB2312 and Big5, every form OpenCC writes), or a font of your own
+//!   ([`PdfOptions::font`], [`PdfOptions::font_path`]). Only the glyphs a
+//!   document uses are embedded (subset with allsorts, see `subset.rs`), so
+//!   a news article is a PDF of some tens of kilobytes.
+//! * **Lines**: UAX #14 break opportunities, Chinese kinsoku (no line starts
+//!   with `，。、：；！？）」』】》”`, none ends with `（「『【《“`), Latin words
+//!   and numbers kept whole, lines justified over the gaps next to CJK
+//!   characters (never inside a Latin word), the last line of a paragraph
+//!   ragged, a two-character first-line indent, a quarter-em between CJK and
+//!   Latin. The measure is a whole number of ems, so a line of ideographs
+//!   fills it without any stretching.
+//! * **Pages**: A4 (default), A5 or any size; margins; the title larger and
+//!   centred, with a bookmark; page numbers; a running header if asked;
+//!   no orphaned first lines or widowed last lines.
+//! * **Metadata**: Title, Author, Subject, Keywords (when known), Producer,
+//!   `/Lang` from the article's language tag, XMP with `dc:title` and
+//!   `dc:language`, dates from [`Timestamp::resolve`], a file identifier
+//!   derived from the text. No claim of PDF/A is made.
+//! * **Missing glyphs**: a character the font lacks is drawn as the font's
+//!   `.notdef` box but stays in the text layer (`/ActualText`), and is
+//!   listed in [`Rendered::warnings`] (code `missing-glyphs`).
+//!
+//! Output is deterministic: no clock, no random identifiers.
+
+mod compose;
+mod emit;
+mod font;
+mod layout;
+mod metadata;
+mod page;
+mod subset;
+
+use std::path::PathBuf;
+
+use printpdf::{FontId, Mm, PageAnnotId, PageAnnotation, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
+use serde::{Deserialize, Serialize};
+
+pub use font::PdfFont;
+pub use page::{Margins, Paper};
+
+use crate::article::{Article, Warning};
+use crate::error::{Error, Result};
+use crate::render::{article_uuid, Rendered, Timestamp};
+
+/// How to make the PDF. Every field has a default; in JSON or TOML give only
+/// what you change.
+///
+/// ```
+/// use zharchive::render::pdf::{PdfOptions, Paper};
+/// let o: PdfOptions = serde_json::from_str(r#"{"paper":"a5","running_header":true}"#).unwrap();
+/// assert_eq!(o.paper, Paper::A5);
+/// assert!(o.running_header && o.page_numbers);
+/// assert_eq!(o.font_size, PdfOptions::default().font_size);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PdfOptions {
+    /// Paper size (A4 by default).
+    pub paper: Paper,
+    /// Margins in millimetres; `None` chooses margins that suit the paper
+    /// ([`Margins::for_paper`]).
+    pub margins: Option<Margins>,
+    /// Body text size in points (10.5 pt, the Chinese 五号).
+    pub font_size: f32,
+    /// Line spacing as a multiple of the body size.
+    pub line_spacing: f32,
+    /// A font file to set the text in instead of the embedded one (the first
+    /// face of a collection). Ignored when [`PdfOptions::font`] is set.
+    pub font_path: Option<PathBuf>,
+    /// A parsed font to set the text in; takes precedence over
+    /// [`PdfOptions::font_path`]. Parse it once and reuse it for a batch.
+    #[serde(skip)]
+    pub font: Option<PdfFont>,
+    /// Repeat the title at the head of every page after the first.
+    pub running_header: bool,
+    /// Number the pages in the footer.
+    pub page_numbers: bool,
+    /// The creation and modification date (`YYYY-MM-DD` or
+    /// `YYYY-MM-DDTHH:MM:SSZ`); see [`Timestamp::resolve`] for what is used
+    /// when it is not given.
+    pub date: Option<String>,
+    /// The document's subject (Info `/Subject`, XMP `dc:description`).
+    pub subject: Option<String>,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions {
+            paper: Paper::A4,
+            margins: None,
+            font_size: 10.5,
+            line_spacing: 1.75,
+            font_path: None,
+            font: None,
+            running_header: false,
+            page_numbers: true,
+            date: None,
+            subject: None,
+        }
+    }
+}
+
+fn render_error(message: impl Into<String>) -> Error {
+    Error::Render { format: "pdf", message: message.into() }
+}
+
+impl PdfOptions {
+    /// The font these options ask for.
+    fn resolve_font(&self) -> Result<PdfFont> {
+        if let Some(font) = &self.font {
+            return Ok(font.clone());
+        }
+        if let Some(path) = &self.font_path {
+            return PdfFont::from_path(path);
+        }
+        #[cfg(feature = "embedded-font")]
+        {
+            PdfFont::embedded()
+        }
+        #[cfg(not(feature = "embedded-font"))]
+        {
+            Err(Error::Options(
+                "no font: set PdfOptions::font or font_path, or build with the `embedded-font` feature".into(),
+            ))
+        }
+    }
+}
+
+/// Write `article` as a PDF.
+///
+/// ```
+/// # #[cfg(feature = "embedded-font")] {
+/// use zharchive::render::pdf::{write_pdf, PdfOptions};
+/// let article = zharchive::normalize("标题\n\n正文。".as_bytes(), &Default::default())?;
+/// let options = PdfOptions { date: Some("2024-06-15".into()), ..Default::default() };
+/// let pdf = write_pdf(&article, &options)?;
+/// let text = String::from_utf8_lossy(&pdf.bytes);
+/// assert!(text.contains("/Lang (zh-Hans)"));
+/// assert!(text.contains("<dc:language><rdf:Bag><rdf:li>zh-Hans</rdf:li></rdf:Bag></dc:language>"));
+/// assert!(text.contains("D:20240615000000Z"));
+/// # }
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Options`] for a paper/margin combination that leaves no room, a
+/// bad font size or an unreadable date; [`Error::Io`] or [`Error::Render`]
+/// (format `pdf`) if the font cannot be read, parsed or subset.
+pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
+    if !(options.font_size.is_finite() && (4.0..=72.0).contains(&options.font_size)) {
+        return Err(Error::Options(format!("font size {} pt is out of range (4–72 pt)", options.font_size)));
+    }
+    if !(options.line_spacing.is_finite() && (1.0..=4.0).contains(&options.line_spacing)) {
+        return Err(Error::Options(format!("line spacing {} is out of range (1–4)", options.line_spacing)));
+    }
+    let date = Timestamp::resolve(options.date.as_deref(), article)?;
+    let font = options.resolve_font()?;
+    let margins = options.margins.unwrap_or_else(|| Margins::for_paper(options.paper));
+    let frame = page::Frame::new(options.paper, margins, options.font_size)?;
+    let scale = compose::Scale {
+        body: options.font_size,
+        title: options.font_size * 12.0 / 7.0,
+        furniture: options.font_size * 6.0 / 7.0,
+        leading: options.line_spacing,
+    };
+    let composed = compose::compose(article, &font, &frame, scale, options.running_header, options.page_numbers);
+
+    let mut warnings = Vec::new();
+    if !composed.missing.is_empty() {
+        let list: String = composed.missing.iter().map(|c| format!(" U+{:04X} {c}", *c as u32)).collect();
+        warnings.push(Warning::new(
+            "missing-glyphs",
+            format!(
+                "the font {} has no glyph for {} character(s), drawn as boxes but kept in the text layer:{list}",
+                font.postscript_name(),
+                composed.missing.len()
+            ),
+            None,
+        ));
+    }
+
+    // The font program: only the glyphs used.
+    let sub = subset::subset_font(&font, &composed.glyphs)?;
+    let mut parse_warnings = Vec::new();
+    let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut parse_warnings)
+        .ok_or_else(|| render_error("the subset font could not be read back"))?;
+    parsed.font_name = Some(format!("{}+{}", sub.tag, font.postscript_name()));
+
+    let title = article.title().unwrap_or("").trim();
+    let mut doc = PdfDocument::new(title);
+    let font_id = FontId("F0".to_owned());
+    doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(parsed));
+    if !title.is_empty() {
+        doc.bookmarks.map.insert(PageAnnotId("title".to_owned()), PageAnnotation { name: title.to_owned(), page: 1 });
+    }
+    let (w, h) = options.paper.size_mm();
+    let pages: Vec<PdfPage> = composed
+        .pages
+        .iter()
+        .map(|lines| PdfPage::new(Mm(w), Mm(h), emit::page_ops(lines, &font, &font_id, &sub.new_gid)))
+        .collect();
+    doc.with_pages(pages);
+
+    let save = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
+    let mut pdf_warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&save, &mut pdf_warnings);
+
+    let source = &article.metadata.source;
+    let uuid = article_uuid(article);
+    let info = metadata::DocInfo {
+        title,
+        author: source.author.as_deref().filter(|a| !a.trim().is_empty()),
+        subject: options.subject.as_deref().filter(|s| !s.trim().is_empty()),
+        keywords: &source.keywords,
+        source_url: source.url.as_deref(),
+        language: &article.metadata.language,
+        date,
+        uuid: &uuid,
+    };
+    metadata::apply(&mut lo, &info)?;
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).map_err(|e| render_error(format!("cannot serialise the document: {e}")))?;
+    Ok(Rendered { bytes, warnings })
+}
