@@ -56,6 +56,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod article;
+pub mod damage;
 pub mod error;
 pub mod normalize;
 pub mod options;

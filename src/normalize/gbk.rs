@@ -9,8 +9,8 @@
 
 use encoding_rs::{DecoderResult, EncoderResult, GBK};
 
-/// The GBK bytes of one character: one byte for ASCII, two otherwise; `None`
-/// if GBK cannot hold it.
+/// The GBK bytes of one character: one byte for ASCII (and `€`, 0x80), two
+/// otherwise; `None` if GBK cannot hold it.
 pub fn encode_char(c: char) -> Option<GbkBytes> {
     if c.is_ascii() {
         return Some(GbkBytes::One(c as u8));
@@ -22,6 +22,7 @@ pub fn encode_char(c: char) -> Option<GbkBytes> {
     let (result, _read, written) = encoder.encode_from_utf8_without_replacement(s, &mut out, true);
     match (result, written) {
         (EncoderResult::InputEmpty, 2) => Some(GbkBytes::Two(out[0], out[1])),
+        (EncoderResult::InputEmpty, 1) => Some(GbkBytes::One(out[0])),
         _ => None,
     }
 }
@@ -38,6 +39,12 @@ pub enum GbkBytes {
 /// The character a lead/trail pair decodes to, if it is a valid, non-PUA
 /// GBK character.
 pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
+    decode_pair_raw(lead, trail).filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c))
+}
+
+/// The character a lead/trail pair decodes to, user-defined (PUA)
+/// characters included: what a decoder reading damaged bytes produces.
+pub fn decode_pair_raw(lead: u8, trail: u8) -> Option<char> {
     if !(0x81..=0xFE).contains(&lead) || !is_trail(trail) {
         return None;
     }
@@ -50,7 +57,7 @@ pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
     let s = std::str::from_utf8(&out[..written]).ok()?;
     let mut chars = s.chars();
     let c = chars.next()?;
-    if chars.next().is_some() || ('\u{E000}'..='\u{F8FF}').contains(&c) || c.is_ascii() {
+    if chars.next().is_some() || c.is_ascii() {
         return None;
     }
     Some(c)
@@ -70,6 +77,7 @@ mod tests {
         assert_eq!(encode_char('為'), Some(GbkBytes::Two(0x9E, 0xE9)));
         assert_eq!(encode_char('A'), Some(GbkBytes::One(b'A')));
         assert_eq!(encode_char('😀'), None);
+        assert_eq!(encode_char('€'), Some(GbkBytes::One(0x80)));
         assert_eq!(decode_pair(0x9E, 0xE9), Some('為'));
         assert_eq!(decode_pair(0xA3, 0xD0), Some('Ｐ'));
         assert_eq!(decode_pair(0x9E, b'('), None);

@@ -44,9 +44,36 @@ impl Plausibility for WordFrequency {
             .map(|token| {
                 // For a dictionary word `suggest_freq` is its frequency + 1;
                 // for anything else it is small (1 + the product of its parts).
-                (self.jieba.suggest_freq(token.word) as f64).ln() - LN_TOTAL
+                let freq = self.jieba.suggest_freq(token.word) as f64;
+                let freq = if freq <= 2.0 { unknown_token_freq(token.word) } else { freq };
+                freq.ln() - LN_TOTAL
             })
             .sum()
+    }
+}
+
+/// A pseudo-frequency for what jieba's dictionary does not hold: punctuation
+/// is among the most frequent tokens of any Chinese text; Latin letters and
+/// digits are common in news; an unknown Han character is rare; symbols,
+/// kana, and private-use characters are what a misaligned byte stream
+/// produces, and almost never real text.
+fn unknown_token_freq(token: &str) -> f64 {
+    let mut chars = token.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return 1.0;
+    };
+    match c {
+        // Rough shares in news text: ， and 。 lead, the rest follow.
+        '，' => 2e6,
+        '。' => 1e6,
+        '、' | '“' | '”' => 3e5,
+        '：' | '；' | '？' | '！' | '「' | '」' | '（' | '）' | '《' | '》' | '‘' | '’' | '『' | '』' => {
+            5e4
+        }
+        '…' | '—' | '·' => 1e4,
+        c if c.is_ascii_alphanumeric() || c.is_ascii_punctuation() || c == ' ' => 1e4,
+        c if crate::normalize::readings::is_han(c) => 1.0,
+        _ => 0.01,
     }
 }
 
@@ -65,5 +92,7 @@ mod tests {
         let m = WordFrequency::shared();
         assert!(m.score("因為醫生") > m.score("因為獒t"));
         assert!(m.score("大模型能夠把邊際成本") > m.score("榇竽P湍軌虬堰呺H成本"));
+        assert!(m.score("天王崩。") > m.score("天王崩¤"));
+        assert!(m.score("請完畢，夜裡") > m.score("請完畢が夜裡"));
     }
 }

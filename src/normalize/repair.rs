@@ -96,10 +96,22 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     let mut replacements = Vec::new();
     let mut notes = Vec::new();
     let mut search_from = 0;
-    while let Some(found) = text[search_from..].find(['?', '\u{FFFD}']) {
+    while let Some(found) = text[search_from..].find(['?', '\u{FFFD}', '(']) {
         let m = search_from + found;
+        if text[m..].starts_with('(') {
+            // A straddling annotation whose second byte is ASCII: no byte
+            // was lost, the annotation just sits after a Latin letter.
+            match straddle_after_ascii(text, m) {
+                Some(end) => {
+                    replacements.push(Replacement::delete(m..end));
+                    search_from = end;
+                }
+                None => search_from = m + 1,
+            }
+            continue;
+        }
         let Some(marker) = parse_marker(text, m) else {
-            search_from = m + 1;
+            search_from = m + '?'.len_utf8().max(text[m..].chars().next().map_or(1, char::len_utf8));
             continue;
         };
         if !marker_is_plausible(text, m) {
@@ -107,10 +119,21 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             continue;
         }
         match repair_run(text, m, model) {
-            Some((end, rebuilt)) => {
-                let (range, after) = trim_common(text, m..end, &rebuilt);
+            Some(run) => {
+                let (range, after) = trim_common(text, m..run.end, &run.text);
+                if run.unknown > 0 {
+                    notes.push(PassNote {
+                        range: range.clone(),
+                        code: "unrecoverable-bytes",
+                        message: format!(
+                            "{} byte(s) lost by the damage at {:?} cannot be known; shown as U+FFFD",
+                            run.unknown,
+                            &text[range.clone()]
+                        ),
+                    });
+                }
                 replacements.push(Replacement::new(range, after));
-                search_from = end;
+                search_from = run.end;
             }
             None => {
                 notes.push(PassNote {
@@ -128,26 +151,28 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     (replacements, notes)
 }
 
-/// A `?syllable)` marker starting at `at`.
-struct Marker {
+/// A parenthesised syllable: `?syllable)` (the `?` stands for a lost byte and
+/// the `(`) or `(syllable)`.
+struct Syl {
     syllable: Syllable,
     /// The syllable as written.
     raw: String,
     end: usize,
 }
 
-fn parse_marker(text: &str, at: usize) -> Option<Marker> {
+/// `open` + syllable + `)` at `at`, where `open` is one of `opens`.
+fn parse_syl(text: &str, at: usize, opens: &[char]) -> Option<Syl> {
     let rest = &text[at..];
     let mut chars = rest.char_indices();
     let (_, q) = chars.next()?;
-    if q != '?' && q != '\u{FFFD}' {
+    if !opens.contains(&q) {
         return None;
     }
     let body_start = q.len_utf8();
     for (i, c) in chars {
         if c == ')' {
             let raw = &rest[body_start..i];
-            return Some(Marker { syllable: parse_syllable(raw)?, raw: raw.to_owned(), end: at + i + 1 });
+            return Some(Syl { syllable: parse_syllable(raw)?, raw: raw.to_owned(), end: at + i + 1 });
         }
         if !(is_pinyin_letter(c) || c.is_ascii_digit()) || i - body_start > 16 {
             return None;
@@ -156,9 +181,29 @@ fn parse_marker(text: &str, at: usize) -> Option<Marker> {
     None
 }
 
-/// A marker can only come from a lost lead byte after a two-byte character.
+fn parse_marker(text: &str, at: usize) -> Option<Syl> {
+    parse_syl(text, at, &['?', '\u{FFFD}'])
+}
+
+/// A marker can only come from a lost lead byte after a two-byte character
+/// (or after ASCII folded from a full-width form, which was two bytes).
 fn marker_is_plausible(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().and_then(encode_char).is_some_and(|b| matches!(b, GbkBytes::Two(..)))
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(encode_char(c), Some(GbkBytes::Two(..))) || full_width_bytes(c).is_some())
+}
+
+/// If `text[open..]` is `(syllable)` right after an ASCII letter that, with
+/// the trail byte of the character before it, makes a character read
+/// `syllable`: where the annotation ends.
+fn straddle_after_ascii(text: &str, open: usize) -> Option<usize> {
+    let syl = parse_syl(text, open, &['('])?;
+    let mut before = text[..open].chars().rev();
+    let c = before.next().filter(|c| (0x40..=0x7E).contains(&(*c as u32)))?;
+    let Some(GbkBytes::Two(_, t)) = before.next().and_then(encode_char) else { return None };
+    let pair = decode_pair(t, c as u8)?;
+    is_reading(pair, &syl.syllable).then_some(syl.end)
 }
 
 /// One reading of the damaged byte stream.
@@ -168,34 +213,72 @@ struct Hypothesis {
     pending: Option<u8>,
     /// The last byte of the stream so far (the `a` of a straddled pair).
     last: Option<u8>,
+    /// The byte before `last`.
+    before_last: Option<u8>,
+    /// When the last character was ASCII punctuation or a letter in step,
+    /// the trail byte of the full-width form it may have been folded from
+    /// (`,` after Chinese text was `，`, A3 AC, in the site's bytes).
+    alt_last: Option<u8>,
     /// The rebuilt text so far.
     out: String,
     /// How many ASCII characters this reading takes for folded full-width
     /// forms.
     folds: u32,
+    /// How many bytes this reading could not know (written as U+FFFD).
+    unknown: u32,
+}
+
+impl Hypothesis {
+    /// Append `c`, whose GBK bytes end with `bytes`.
+    fn emit(&self, c: char, pending: Option<u8>, bytes: (Option<u8>, Option<u8>)) -> Hypothesis {
+        let mut out = self.out.clone();
+        out.push(c);
+        Hypothesis { pending, before_last: bytes.0, last: bytes.1, alt_last: None, out, ..self.clone() }
+    }
+
+    /// The state after `c`, read in step (the character before a run).
+    fn in_step_after(c: char) -> Option<Hypothesis> {
+        let (before_last, last) = match encode_char(c)? {
+            GbkBytes::Two(a, b) => (Some(a), Some(b)),
+            GbkBytes::One(b) => (None, Some(b)),
+        };
+        Some(Hypothesis {
+            pending: None,
+            last,
+            before_last,
+            alt_last: full_width_bytes(c).map(|(_, t)| t),
+            out: String::new(),
+            folds: 0,
+            unknown: 0,
+        })
+    }
+}
+
+/// The result of re-decoding one damaged stretch.
+struct Run {
+    /// End of the stretch in the text.
+    end: usize,
+    /// Its rebuilt text.
+    text: String,
+    /// Bytes that could not be known.
+    unknown: u32,
 }
 
 /// Re-decode from the marker at `m` until every surviving reading is back in
 /// step; returns the end of the stretch and its best rebuilt text.
-fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<(usize, String)> {
-    let last = match text[..m].chars().next_back().and_then(encode_char) {
-        Some(GbkBytes::Two(_, b)) => b,
-        _ => return None,
-    };
+fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<Run> {
+    let start = Hypothesis::in_step_after(text[..m].chars().next_back()?)?;
     let left = context_before(text, m);
-    let mut hyps = vec![Hypothesis { pending: None, last: Some(last), out: String::new(), folds: 0 }];
+    let mut hyps = vec![start];
     let mut pos = m;
     let mut steps = 0;
-    loop {
-        if pos >= text.len() || steps > MAX_RUN {
-            break;
-        }
+    while pos < text.len() && steps <= MAX_RUN {
         let (token, next_pos) = next_token(text, pos);
         let mut next = Vec::with_capacity(hyps.len() * 2);
         for h in &hyps {
             successors(h, &token, &mut next);
         }
-        next.dedup_by(|a, b| a == b);
+        next.dedup();
         if next.len() > BEAM {
             prune(&mut next, &left, model);
         }
@@ -205,101 +288,199 @@ fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<(usize, 
         if hyps.is_empty() {
             return None;
         }
-        if hyps.iter().all(|h| h.pending.is_none()) {
+        // Back in step: done, unless an annotation follows, which only the
+        // readings know how to judge (a real character's or a straddle's).
+        if hyps.iter().all(|h| h.pending.is_none()) && parse_syl(text, pos, &['(']).is_none() {
             break;
         }
     }
     hyps.retain(|h| h.pending.is_none());
-    let right = context_after(text, pos);
-    let best = hyps
-        .into_iter()
-        .map(|h| {
-            let score = model.score(&readable(&format!("{left}{}{right}", h.out))) - FOLD_COST * f64::from(h.folds);
-            (score, h.out)
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?;
-    Some((pos, best.1))
+    if hyps.len() > 1 {
+        let right = context_after(text, pos);
+        hyps.sort_by(|a, b| {
+            let score = |h: &Hypothesis| model.score(&readable(&format!("{left}{}{right}", h.out))) - cost(h);
+            score(b).total_cmp(&score(a)).then_with(|| a.out.cmp(&b.out))
+        });
+    }
+    let best = hyps.into_iter().next()?;
+    Some(Run { end: pos, text: best.out, unknown: best.unknown })
+}
+
+/// What a reading's assumptions cost.
+fn cost(h: &Hypothesis) -> f64 {
+    FOLD_COST * f64::from(h.folds)
 }
 
 /// A unit of the damaged text.
 enum Token {
-    /// `?syllable)`: the syllable, and the syllable as written.
-    Marker(Syllable, String),
+    /// `?syllable)`: a lost byte, then an annotation.
+    Marker(Syl),
+    /// `(syllable)`.
+    Annotation(Syl),
+    /// A `?` or U+FFFD alone: two bytes read as an invalid pair; `true` at
+    /// the end of a line, where it may be one lead byte left without a trail.
+    Lost(char, bool),
+    /// Any other character.
     Char(char),
 }
 
 fn next_token(text: &str, pos: usize) -> (Token, usize) {
-    if let Some(marker) = parse_marker(text, pos) {
-        return (Token::Marker(marker.syllable, marker.raw), marker.end);
+    if let Some(m) = parse_marker(text, pos) {
+        let end = m.end;
+        return (Token::Marker(m), end);
+    }
+    if let Some(a) = parse_syl(text, pos, &['(']) {
+        let end = a.end;
+        return (Token::Annotation(a), end);
     }
     let c = text[pos..].chars().next().unwrap_or('\u{FFFD}');
-    (Token::Char(c), pos + c.len_utf8())
+    let at_end = text[pos + c.len_utf8()..].starts_with('\n') || pos + c.len_utf8() == text.len();
+    let token = if c == '?' || c == '\u{FFFD}' { Token::Lost(c, at_end) } else { Token::Char(c) };
+    (token, pos + c.len_utf8())
 }
 
 /// Every way `h` can read `token`.
 fn successors(h: &Hypothesis, token: &Token, out: &mut Vec<Hypothesis>) {
     match token {
-        Token::Marker(syllable, raw) => {
-            let Some(prev) = h.last else { return };
-            for x in 0x40u8..=0xFE {
-                let Some(pair) = decode_pair(prev, x) else { continue };
-                if !is_reading(pair, syllable) {
-                    continue;
-                }
-                match h.pending {
-                    // In step: the annotated pair straddles two characters;
-                    // `x` is the lost lead byte and the annotation goes.
-                    None if x >= 0x81 => {
-                        out.push(Hypothesis { pending: Some(x), last: Some(x), out: h.out.clone(), folds: h.folds })
+        Token::Marker(m) => marker_successors(h, m, out),
+        Token::Annotation(a) => match h.pending {
+            None => {
+                // Only when the last *character* was that ASCII letter (a
+                // two-byte character may end in the same byte).
+                let last_char_ascii =
+                    h.out.chars().next_back().is_some_and(|c| Some(c as u32) == h.last.map(u32::from));
+                let straddles = match (h.before_last, h.last) {
+                    (Some(t), Some(c)) if last_char_ascii && (0x40..=0x7E).contains(&c) => {
+                        decode_pair(t, c).is_some_and(|pair| is_reading(pair, &a.syllable))
                     }
-                    None => {}
-                    // Out of step: an ordinary annotation of a character the
-                    // shifted decoder split; it stays for the annotation pass.
-                    Some(p) if p == prev => {
-                        let mut s = h.out.clone();
-                        s.push(pair);
-                        s.push('(');
-                        s.push_str(raw);
-                        s.push(')');
-                        out.push(Hypothesis { pending: None, last: Some(b')'), out: s, folds: h.folds });
-                    }
-                    Some(_) => {}
+                    _ => false,
+                };
+                if straddles {
+                    // Straddling annotation after a one-byte trail: drop it.
+                    out.push(h.clone());
+                } else {
+                    let mut k = h.clone();
+                    k.out.push('(');
+                    k.out.push_str(&a.raw);
+                    k.out.push(')');
+                    k.before_last = None;
+                    k.last = Some(b')');
+                    out.push(k);
                 }
             }
-        }
-        Token::Char(c) => {
-            let c = *c;
-            match (h.pending, encode_char(c)) {
-                (None, bytes) => {
-                    let mut s = h.out.clone();
-                    s.push(c);
-                    out.push(Hypothesis {
-                        pending: None,
-                        last: match bytes {
-                            Some(GbkBytes::One(b)) => Some(b),
-                            Some(GbkBytes::Two(_, b)) => Some(b),
-                            None => None,
-                        },
-                        out: s,
-                        folds: h.folds,
-                    });
+            Some(p) => {
+                // Out of step, a second straddle: the annotation of the pair
+                // (last byte, pending lead) landed after that lead byte, and
+                // the shifted decoder read the pair as a character. Drop it;
+                // the lead still waits for its trail.
+                if h.last == Some(p)
+                    && h.before_last.and_then(|t| decode_pair(t, p)).is_some_and(|pair| is_reading(pair, &a.syllable))
+                {
+                    out.push(h.clone());
                 }
-                (Some(p), Some(GbkBytes::Two(b1, b2))) => {
-                    push_bytes(h, p, b1, Some(b2), 0, out);
-                }
-                (Some(p), Some(GbkBytes::One(b))) => {
-                    // A real one-byte trail: back in step.
-                    if (0x40..=0x7E).contains(&b) {
-                        push_bytes(h, p, b, None, 0, out);
+                // Otherwise the brackets and letters are bytes like any other.
+                let mut hyps = vec![h.clone()];
+                for c in format!("({})", a.raw).chars() {
+                    let mut next = Vec::new();
+                    for g in &hyps {
+                        char_successors(g, c, &mut next);
                     }
-                    // A full-width form folded to ASCII after decoding.
-                    if let Some((f1, f2)) = full_width_bytes(c) {
-                        push_bytes(h, p, f1, Some(f2), 1, out);
+                    hyps = next;
+                }
+                out.extend(hyps);
+            }
+        },
+        Token::Lost(c, at_end) => match h.pending {
+            None => out.push(h.emit(*c, None, (None, (*c == '?').then_some(b'?')))),
+            // The shifted decoder read the true trail `a` of `p` with an
+            // ASCII byte `b` as one invalid pair: `a` is one of the valid
+            // trails, `b` cannot be known — unless the line ends here and
+            // `a` was a lead byte left alone.
+            Some(p) => {
+                for a in 0x40u8..=0xFE {
+                    if let Some(pair) = decode_pair(p, a) {
+                        if *at_end {
+                            out.push(h.emit(pair, None, (Some(p), Some(a))));
+                        }
+                        let mut k = h.emit(pair, None, (Some(a), None));
+                        k.out.push('\u{FFFD}');
+                        k.unknown += 1;
+                        out.push(k);
                     }
                 }
-                (Some(_), None) => {}
+                char_successors(h, *c, out);
+            }
+        },
+        Token::Char(c) => char_successors(h, *c, out),
+    }
+}
+
+/// A `?syllable)` marker: the byte `x` lost with the `(` makes, with the byte
+/// before it, a character read `syllable`.
+fn marker_successors(h: &Hypothesis, m: &Syl, out: &mut Vec<Hypothesis>) {
+    // In step, the byte before the lost one is the last byte read, or the
+    // trail of the full-width form the last ASCII character was folded from.
+    let folded = if h.pending.is_none() { h.alt_last } else { None };
+    for (prev, fold) in [(h.last, 0), (folded, 1)] {
+        let Some(prev) = prev else { continue };
+        for x in 0x40u8..=0xFE {
+            let Some(pair) = decode_pair(prev, x) else { continue };
+            if !is_reading(pair, &m.syllable) {
+                continue;
+            }
+            match h.pending {
+                // In step: the annotated pair straddles two characters; `x`
+                // is the lost lead byte and the annotation goes.
+                None if x >= 0x81 => out.push(Hypothesis {
+                    pending: Some(x),
+                    before_last: Some(prev),
+                    last: Some(x),
+                    alt_last: None,
+                    folds: h.folds + fold,
+                    ..h.clone()
+                }),
+                None => {}
+                // Out of step: an ordinary annotation of a character the
+                // shifted decoder split; it stays for the annotation pass.
+                Some(p) if p == prev => {
+                    let mut k = h.emit(pair, None, (None, Some(b')')));
+                    k.out.push('(');
+                    k.out.push_str(&m.raw);
+                    k.out.push(')');
+                    out.push(k);
+                }
+                Some(_) => {}
             }
         }
+    }
+}
+
+/// An ordinary character.
+fn char_successors(h: &Hypothesis, c: char, out: &mut Vec<Hypothesis>) {
+    match (h.pending, encode_char(c)) {
+        (None, bytes) => {
+            let ends = match bytes {
+                Some(GbkBytes::One(b)) => (h.last, Some(b)),
+                Some(GbkBytes::Two(a, b)) => (Some(a), Some(b)),
+                None => (None, None),
+            };
+            let mut k = h.emit(c, None, ends);
+            k.alt_last = full_width_bytes(c).map(|(_, t)| t);
+            out.push(k);
+        }
+        (Some(p), Some(GbkBytes::Two(b1, b2))) => push_bytes(h, p, b1, Some(b2), 0, out),
+        (Some(p), Some(GbkBytes::One(b))) => {
+            // A real one-byte trail (ASCII, or 0x80 read alone as €): back
+            // in step.
+            if (0x40..=0x7E).contains(&b) || b == 0x80 {
+                push_bytes(h, p, b, None, 0, out);
+            }
+            // A full-width form folded to ASCII after decoding.
+            if let Some((f1, f2)) = full_width_bytes(c) {
+                push_bytes(h, p, f1, Some(f2), 1, out);
+            }
+        }
+        (Some(_), None) => {}
     }
 }
 
@@ -308,18 +489,18 @@ fn successors(h: &Hypothesis, token: &Token, out: &mut Vec<Hypothesis>) {
 /// full-width form.
 fn push_bytes(h: &Hypothesis, p: u8, trail: u8, next: Option<u8>, folds: u32, out: &mut Vec<Hypothesis>) {
     let Some(c) = decode_pair(p, trail) else { return };
-    let mut s = h.out.clone();
-    s.push(c);
-    let (pending, last) = match next {
-        None => (None, Some(trail)),
-        Some(b) if b >= 0x81 => (Some(b), Some(b)),
+    let mut k = match next {
+        None => h.emit(c, None, (Some(p), Some(trail))),
+        Some(b) if b >= 0x81 => h.emit(c, Some(b), (Some(trail), Some(b))),
         Some(b) if (0x20..0x7F).contains(&b) || b == b'\t' => {
-            s.push(b as char);
-            (None, Some(b))
+            let mut k = h.emit(c, None, (Some(trail), Some(b)));
+            k.out.push(b as char);
+            k
         }
         Some(_) => return,
     };
-    out.push(Hypothesis { pending, last, out: s, folds: h.folds + folds });
+    k.folds += folds;
+    out.push(k);
 }
 
 /// GBK bytes of the full-width form an ASCII character was folded from.
@@ -336,10 +517,8 @@ fn full_width_bytes(c: char) -> Option<(u8, u8)> {
 
 /// Keep the `BEAM` most plausible readings.
 fn prune(hyps: &mut Vec<Hypothesis>, left: &str, model: &dyn Plausibility) {
-    let mut scored: Vec<(f64, Hypothesis)> = hyps
-        .drain(..)
-        .map(|h| (model.score(&readable(&format!("{left}{}", h.out))) - FOLD_COST * f64::from(h.folds), h))
-        .collect();
+    let mut scored: Vec<(f64, Hypothesis)> =
+        hyps.drain(..).map(|h| (model.score(&readable(&format!("{left}{}", h.out))) - cost(&h), h)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
     scored.truncate(BEAM);
     hyps.extend(scored.into_iter().map(|(_, h)| h));
@@ -407,6 +586,18 @@ mod tests {
             assert!(notes.is_empty(), "{damaged}: {notes:?}");
             assert_eq!(apply(damaged, &reps), want);
         }
+    }
+
+    #[test]
+    fn a_straddle_after_a_latin_letter_is_dropped() {
+        // 向 = CF F2; (F2, 'A') reads hàn: the annotation of that pair landed
+        // after the A, and no byte was lost.
+        let text = "通向A(hàn)GI的路";
+        let (reps, _) = repair(text, &no_model);
+        assert_eq!(apply(text, &reps), "通向AGI的路");
+        // A real parenthetical after a Latin letter stays.
+        let (reps, _) = repair("版本A(测试)和mount(8)", &no_model);
+        assert!(reps.is_empty());
     }
 
     #[test]
