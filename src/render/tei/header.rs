@@ -99,18 +99,25 @@ fn file_desc(out: &mut Out, article: &Article, options: &TeiOptions, date: Times
         out.close("notesStmt")?;
     }
 
-    source_desc(out, article)?;
+    source_desc(out, article, options)?;
     out.close("fileDesc")
 }
 
 /// The source as it was: its title before normalisation, where it came from,
 /// its bytes (length, checksum, encoding) and its script.
-fn source_desc(out: &mut Out, article: &Article) -> Result<()> {
+fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result<()> {
     let meta = &article.metadata;
     out.open("sourceDesc", &[])?;
     out.open("bibl", &[("type", "source")])?;
     if let Some(head) = article.blocks.iter().find(|b| b.kind == BlockKind::Heading) {
-        out.leaf("title", &[("type", "source")], &super::text::source_side(head, true))?;
+        // The title as the source wrote it when the record can show how it
+        // became the normalised one (inline edits), else as normalised.
+        let title = if options.inline_edits {
+            super::text::source_side(head, options.keep_boilerplate)
+        } else {
+            head.text.clone()
+        };
+        out.leaf("title", &[("type", "source")], &title)?;
     }
     if let Some(author) = &meta.source.author {
         out.leaf("author", &[], author)?;

@@ -117,12 +117,17 @@ impl Out {
 
     /// An element holding only `text`, written where the cursor is.
     pub fn inline(&mut self, name: &str, attrs: Attrs<'_>, text: &str) -> Result<()> {
+        // Decide on the text as it will be written, so that a side holding
+        // only characters XML cannot hold reads back as the empty element
+        // it is written as.
+        let (text, dropped) = xml_safe(text);
+        self.dropped += dropped;
         if text.is_empty() {
             let tag = self.start_tag(name, attrs);
             return self.event(Event::Empty(tag));
         }
         self.start(name, attrs)?;
-        self.text(text)?;
+        self.text(&text)?;
         self.end(name)
     }
 

