@@ -5,7 +5,9 @@
 //! 1. an encoding the caller declared ([`crate::Options::encoding`]);
 //! 2. a byte order mark (UTF-8, UTF-16LE, UTF-16BE);
 //! 3. NUL bytes: only UTF-16 without a BOM explains them in text, so the
-//!    input is UTF-16 if it decodes plausibly as such, binary otherwise;
+//!    input is UTF-16 if it decodes plausibly as such; otherwise a few stray
+//!    NULs in valid UTF-8 are damage (the cleanup pass drops and reports
+//!    them), and anything else is binary;
 //! 4. strict UTF-8 validity (Chinese in a legacy encoding is essentially never
 //!    valid UTF-8);
 //! 5. UTF-16 without BOM or NUL bytes (all-Han text), if it decodes plausibly;
@@ -71,11 +73,18 @@ fn choose_encoding(bytes: &[u8], declared: Option<&str>) -> Result<(&'static Enc
     if let Some((encoding, len)) = Encoding::for_bom(bytes) {
         return Ok((encoding, DetectionMethod::ByteOrderMark, len));
     }
-    if bytes.contains(&0) {
-        return match utf16_guess(bytes) {
-            Some(encoding) => Ok((encoding, DetectionMethod::Guessed, 0)),
-            None => Err(Error::Binary { reason: "it contains NUL bytes and does not decode as UTF-16".to_owned() }),
-        };
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    if nuls > 0 {
+        if let Some(encoding) = utf16_guess(bytes) {
+            return Ok((encoding, DetectionMethod::Guessed, 0));
+        }
+        // A stray NUL in valid UTF-8 text is damage the cleanup pass drops
+        // and reports; many NULs mean a binary file.
+        if (nuls > 4 && nuls * 100 > bytes.len()) || std::str::from_utf8(bytes).is_err() {
+            return Err(Error::Binary {
+                reason: format!("it contains {nuls} NUL byte(s) and does not decode as UTF-16"),
+            });
+        }
     }
     if std::str::from_utf8(bytes).is_ok() {
         return Ok((UTF_8, DetectionMethod::ValidUtf8, 0));
@@ -178,7 +187,9 @@ fn check_text_like(text: &str, malformed: u64, total: usize) -> Result<()> {
             bad += 1;
         }
     }
-    if chars > 0 && bad * 10 > chars {
+    // Mostly bad: binary. A few bad characters in a short text are damage,
+    // reported as malformed bytes instead.
+    if chars > 0 && bad * 10 > chars && (bad >= 16 || bad * 2 > chars) {
         return Err(Error::Binary {
             reason: format!("{bad} of its {chars} characters are control characters or undecodable"),
         });
