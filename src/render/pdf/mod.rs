@@ -155,9 +155,9 @@ impl PdfOptions {
 /// let options = PdfOptions { date: Some("2024-06-15".into()), ..Default::default() };
 /// let pdf = write_pdf(&article, &options)?;
 /// let text = String::from_utf8_lossy(&pdf.bytes);
-/// assert!(text.contains("/Lang (zh-Hans)"));
+/// assert!(text.contains("/Lang(zh-Hans)"));
 /// assert!(text.contains("<dc:language><rdf:Bag><rdf:li>zh-Hans</rdf:li></rdf:Bag></dc:language>"));
-/// assert!(text.contains("D:20240615000000Z"));
+/// assert!(text.contains("/CreationDate(D:20240615000000Z)"));
 /// # }
 /// # Ok::<(), zharchive::Error>(())
 /// ```
