@@ -218,6 +218,7 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
     if !current.is_empty() {
         lines.push(current);
     }
+    avoid_runt(&mut lines, &chars, &allowed, |s, e| run_width(None, s, e), measure, size);
 
     let count = lines.len();
     lines
@@ -229,6 +230,41 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
             place(&chars, &widths, &idx, indent, size, measure, setting.justify && !last)
         })
         .collect()
+}
+
+/// A paragraph whose last line holds one or two characters (`开。` alone)
+/// takes one more unit from the line before, when that unit is short (at
+/// most three ems, so the line it leaves needs only a little more
+/// stretching) and fits.
+fn avoid_runt(
+    lines: &mut [Vec<usize>],
+    chars: &[(usize, char)],
+    allowed: &[bool],
+    width: impl Fn(usize, usize) -> f32,
+    measure: f32,
+    size: f32,
+) {
+    let n = lines.len();
+    if n < 2 {
+        return;
+    }
+    let visible = lines[n - 1].iter().filter(|&&i| !chars[i].1.is_whitespace()).count();
+    let (Some(&start), Some(&prev_last), Some(&end)) = (lines[n - 2].first(), lines[n - 2].last(), lines[n - 1].last())
+    else {
+        return;
+    };
+    if visible > 2 {
+        return;
+    }
+    let Some(cut) = (start + 1..=prev_last).rev().find(|&k| allowed[k]) else { return };
+    let moved = width(cut, prev_last + 1);
+    if moved > 3.0 * size || cut - start < 2 || width(cut, end + 1) > measure + 0.01 {
+        return;
+    }
+    lines[n - 2].truncate(cut - start);
+    let mut last: Vec<usize> = (cut..=prev_last).collect();
+    last.append(&mut lines[n - 1]);
+    lines[n - 1] = last;
 }
 
 /// Position the characters `idx` of one line, justifying if asked.
@@ -391,6 +427,15 @@ mod tests {
         let g = &lines[0].glyphs;
         assert_eq!(g[0].x, 20.0);
         assert!((g[2].x - (20.0 + 20.0 + 2.5)).abs() < 0.01, "{g:?}");
+    }
+
+    #[test]
+    fn a_last_line_of_one_or_two_characters_takes_one_more() {
+        let lines = texts("一二三四五六七八九十。", &setting(5.0));
+        assert_eq!(lines, ["一二三四五", "六七八", "九十。"]);
+        let s = setting(5.0);
+        let placed = break_lines("一二三四五六七八九十。", &s, &advance);
+        assert!((placed[1].width() - s.measure).abs() < 0.01, "the shortened line is still justified");
     }
 
     #[test]
