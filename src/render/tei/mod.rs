@@ -90,7 +90,15 @@ use crate::render::{Rendered, Timestamp};
 
 pub use read::read_tei;
 
-/// The TEI namespace.
+/// The TEI namespace, declared on the record's root element.
+///
+/// ```
+/// let a = zharchive::normalize("标题\n\n正文。".as_bytes(), &Default::default())?;
+/// let xml = zharchive::render::tei::write_tei(&a, &Default::default())?.bytes;
+/// let xml = String::from_utf8(xml).unwrap();
+/// assert!(xml.contains(&format!("<TEI xmlns=\"{}\"", zharchive::render::tei::TEI_NS)));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
 
 /// Options for [`write_tei`]. Missing fields take their defaults when read
@@ -157,6 +165,15 @@ impl Default for TeiOptions {
 }
 
 /// `availability/@status` (the values TEI allows).
+///
+/// ```
+/// use zharchive::render::tei::{Availability, TeiOptions};
+/// let opts = TeiOptions { availability: Availability::Free, ..Default::default() };
+/// let a = zharchive::normalize("标题\n\n正文。".as_bytes(), &Default::default())?;
+/// let xml = zharchive::render::tei::write_tei(&a, &opts)?.bytes;
+/// assert!(String::from_utf8(xml).unwrap().contains(r#"<availability status="free">"#));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Availability {
@@ -247,4 +264,72 @@ pub fn write_tei(article: &Article, options: &TeiOptions) -> Result<Rendered> {
         ));
     }
     Ok(Rendered { bytes: out.finish()?, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{Block, BlockKind, Change, EditKind};
+
+    fn article() -> Article {
+        let source = "標題\n\n會(huì)議開始了,好。\n\n(免責聲明:本網站內容僅供參考。)";
+        crate::normalize(source.as_bytes(), &crate::Options::default()).unwrap()
+    }
+
+    fn xml(article: &Article, options: &TeiOptions) -> String {
+        String::from_utf8(write_tei(article, options).unwrap().bytes).unwrap()
+    }
+
+    #[test]
+    fn record_reads_back_and_rewrites_identically() {
+        let a = article();
+        let record = write_tei(&a, &TeiOptions::default()).unwrap();
+        let back = read_tei(&record.bytes).unwrap();
+        assert_eq!(back, a);
+        assert_eq!(write_tei(&back, &TeiOptions::default()).unwrap(), record);
+    }
+
+    #[test]
+    fn boilerplate_is_kept_in_back_or_left_out() {
+        let a = article();
+        let kept = xml(&a, &TeiOptions::default());
+        assert!(kept.contains("<back>") && kept.contains("免責聲明"));
+        let dropped = xml(&a, &TeiOptions { keep_boilerplate: false, ..TeiOptions::default() });
+        assert!(!dropped.contains("<back>") && !dropped.contains("免責聲明"));
+        assert!(dropped.contains("The removed text was not kept in this record."));
+    }
+
+    #[test]
+    fn later_headings_open_new_divisions() {
+        let mut a = article();
+        let heading = |t: &str| Block { kind: BlockKind::Heading, text: t.into(), changes: Vec::new() };
+        a.blocks.push(heading("第二部分"));
+        a.blocks.push(heading("第三部分"));
+        let x = xml(&a, &TeiOptions::default());
+        assert_eq!(x.matches("<div type=\"article\">").count(), 3);
+        assert_eq!(read_tei(x.as_bytes()).unwrap().blocks, a.blocks);
+    }
+
+    #[test]
+    fn an_article_without_blocks_still_makes_a_record() {
+        let mut a = article();
+        a.blocks.clear();
+        a.provenance.clear();
+        a.warnings.clear();
+        let x = xml(&a, &TeiOptions::default());
+        assert!(x.contains("<title type=\"main\">Untitled article</title>"));
+        assert!(!x.contains("<revisionDesc>") && !x.contains("<standOff"));
+        assert_eq!(read_tei(x.as_bytes()).unwrap(), a);
+    }
+
+    #[test]
+    fn carriage_returns_survive_as_references() {
+        let mut a = article();
+        a.blocks[1]
+            .changes
+            .insert(0, Change { range: 0..0, source: 0..2, original: "\r\n".into(), kinds: vec![EditKind::Cleanup] });
+        let x = xml(&a, &TeiOptions::default());
+        assert!(x.contains("<orig>&#13;\n</orig><reg/>"));
+        assert_eq!(read_tei(x.as_bytes()).unwrap().blocks[1].changes[0].original, "\r\n");
+    }
 }
