@@ -35,7 +35,14 @@
 //!   paragraphs as `p` (a later heading starts a new `div`); `back` keeps
 //!   removed boilerplate when [`TeiOptions::keep_boilerplate`] is on.
 //! * `standOff/listChange[@type="edits"]`: every [`crate::Edit`] of the
-//!   provenance log, in order.
+//!   provenance log, in order, as
+//!   `<change type="repair" n="1261-1271 4:388-394"><choice><orig>…</orig><reg>…</reg></choice></change>`:
+//!   `@type` the pass, `@n` the source byte range and, when the result
+//!   survived, `block:start-end` in the output; `orig`/`reg` the pass's own
+//!   input and output text.
+//!
+//! Facts the reader needs are attributes beside the prose that states them
+//! for a person (see the `header` module); the prose itself is never parsed.
 //!
 //! # Inline edits
 //!
@@ -62,7 +69,10 @@
 //! A change that removed boilerplate keeps the boilerplate as its `orig`
 //! unless [`TeiOptions::keep_boilerplate`] is off, in which case the removed
 //! text is left out of the record everywhere. `<text>` carries
-//! `xml:space="preserve"`: its whitespace is the article's.
+//! `xml:space="preserve"`: its whitespace is the article's. With
+//! [`TeiOptions::inline_edits`] off the body is the normalised text alone
+//! (the changes are not read back), and `sourceDesc` gives the normalised
+//! title, since the record no longer shows how the source title became it.
 //!
 //! # What XML cannot hold
 //!
@@ -76,6 +86,9 @@
 //! No clock is read: the record's date is [`Timestamp::resolve`] of
 //! [`TeiOptions::date`]. The same article and options give the same bytes,
 //! and `write_tei(read_tei(record))` gives the record back byte for byte.
+//! (For a hand-built article whose block text holds characters XML cannot
+//! hold, that holds from the second round on: the first record already lacks
+//! them, and the article identifier is derived from the text.)
 
 mod header;
 mod read;
@@ -236,7 +249,7 @@ pub struct Resp {
 /// [`crate::Error::Options`] if [`TeiOptions::date`] (or
 /// `SOURCE_DATE_EPOCH`) cannot be read; [`crate::Error::Render`] if a block
 /// lists a change outside its text (an article not built by
-/// [`crate::normalize`]).
+/// [`crate::normalize()`]).
 pub fn write_tei(article: &Article, options: &TeiOptions) -> Result<Rendered> {
     let date = Timestamp::resolve(options.date.as_deref(), article)?;
     let mut warnings = Vec::new();
