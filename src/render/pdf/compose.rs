@@ -43,6 +43,8 @@ pub(crate) struct Scale {
     pub furniture: f32,
     /// Body leading as a multiple of the body size.
     pub leading: f32,
+    /// CJK–Latin gap in em (0 for none).
+    pub autospace: f32,
 }
 
 /// Whitespace the face cannot show is set as a plain space (a tab in a
@@ -99,6 +101,7 @@ pub(crate) fn compose(
             measure: frame.measure,
             indent: if heading { 0.0 } else { 2.0 * scale.body },
             justify: !heading,
+            autospace: scale.autospace * size,
         };
         let mut lines = break_lines(text.trim(), &setting, &advance);
         if heading && lines.len() > 1 {
@@ -132,7 +135,13 @@ pub(crate) fn compose(
     // Furniture: the running header (the title, on every page but the
     // first) and the page number.
     let header = article.title().filter(|_| running_header).map(|t| {
-        let setting = Setting { size: scale.furniture, measure: frame.measure, indent: 0.0, justify: false };
+        let setting = Setting {
+            size: scale.furniture,
+            measure: frame.measure,
+            indent: 0.0,
+            justify: false,
+            autospace: scale.autospace * scale.furniture,
+        };
         let mut lines = break_lines(t.trim(), &setting, &advance);
         let mut first = if lines.is_empty() { Line { glyphs: Vec::new() } } else { lines.remove(0) };
         if !lines.is_empty() {
