@@ -242,6 +242,14 @@ fn vertical_mode_sets_writing_mode_and_page_direction() {
     {
         assert!(css.contains(property), "{property}");
     }
+    // Short numbers stand upright; the title page of identifiers stays horizontal.
+    let dated = article_from("fixtures/article.txt", &Options::default());
+    let dated =
+        Unzipped::new(&write_epub(&dated, &EpubOptions { vertical: true, ..Default::default() }).unwrap().bytes);
+    assert!(dated
+        .text("OEBPS/article.xhtml")
+        .contains(r#"<p><span class="tcy">6</span>月<span class="tcy">14</span>日"#));
+    assert!(vertical.text("OEBPS/titlepage.xhtml").contains(r#"class="horizontal""#));
     let opf = vertical.text("OEBPS/content.opf");
     assert!(opf.contains(r#"page-progression-direction="rtl""#));
     assert!(opf.contains(r#"<meta name="primary-writing-mode" content="vertical-rl"/>"#));

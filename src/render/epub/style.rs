@@ -110,6 +110,20 @@ body {{
   overflow-wrap: break-word;
 }}
 
+/* Identifiers, URLs and checksums read better across, even in a vertical book. */
+html.horizontal {{
+  writing-mode: horizontal-tb;
+  -epub-writing-mode: horizontal-tb;
+  -webkit-writing-mode: horizontal-tb;
+}}
+
+/* One or two digits set upright in one cell of vertical text. */
+.tcy {{
+  text-combine-upright: all;
+  -epub-text-combine: horizontal;
+  -webkit-text-combine: horizontal;
+}}
+
 h1 {{
   font-family: {first}{sans}, sans-serif;
   font-size: 1.5em;
@@ -127,11 +141,7 @@ p {{
   text-align: justify;
 }}
 
-/* Identifiers, URLs and checksums read better across, even in a vertical book. */
 .titlepage {{
-  writing-mode: horizontal-tb;
-  -epub-writing-mode: horizontal-tb;
-  -webkit-writing-mode: horizontal-tb;
   margin-top: 2em;
   font-family: {first}{sans}, sans-serif;
   font-size: 0.9em;

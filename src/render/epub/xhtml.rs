@@ -66,6 +66,13 @@ impl Xml {
         Ok(())
     }
 
+    /// `<name>markup</name>`, the markup already escaped (see
+    /// [`upright_numbers`]).
+    pub fn element_escaped(&mut self, name: &str, markup: &str) -> io::Result<()> {
+        self.writer.create_element(name).write_text_content(BytesText::from_escaped(markup))?;
+        Ok(())
+    }
+
     pub fn finish(self) -> Vec<u8> {
         let mut bytes = self.writer.into_inner();
         bytes.push(b'\n');
@@ -74,25 +81,30 @@ impl Xml {
 }
 
 /// Write an XHTML document in the book's language around `body`.
+///
+/// `horizontal` keeps this document horizontal in a vertical book (for pages
+/// of identifiers and URLs, which read badly turned on their side).
 fn document(
     book: &Book,
     title: &str,
     body_type: &str,
+    horizontal: bool,
     body: impl FnOnce(&mut Xml) -> io::Result<()>,
 ) -> Result<Vec<u8>> {
     let write = || -> io::Result<Vec<u8>> {
         let mut x = Xml::new()?;
         x.doctype_html()?;
         let lang = book.lang.as_str();
-        x.start(
-            "html",
-            &[
-                ("xmlns", "http://www.w3.org/1999/xhtml"),
-                ("xmlns:epub", "http://www.idpf.org/2007/ops"),
-                ("lang", lang),
-                ("xml:lang", lang),
-            ],
-        )?;
+        let mut html = vec![
+            ("xmlns", "http://www.w3.org/1999/xhtml"),
+            ("xmlns:epub", "http://www.idpf.org/2007/ops"),
+            ("lang", lang),
+            ("xml:lang", lang),
+        ];
+        if horizontal && book.vertical {
+            html.push(("class", "horizontal"));
+        }
+        x.start("html", &html)?;
         x.start("head", &[])?;
         x.empty("meta", &[("charset", "utf-8")])?;
         x.element("title", &[], title)?;
@@ -109,16 +121,47 @@ fn document(
 
 /// The article: its title as the one `<h1>`, then its paragraphs.
 pub(super) fn article(book: &Book) -> Result<Vec<u8>> {
-    document(book, &book.display_title, "bodymatter", |x| {
+    document(book, &book.display_title, "bodymatter", false, |x| {
         x.start("section", &[("epub:type", "chapter"), ("id", "article"), ("class", "article")])?;
         if let Some(title) = &book.title {
             x.element("h1", &[("id", "title")], title)?;
         }
         for paragraph in &book.paragraphs {
-            x.element("p", &[], paragraph)?;
+            if book.vertical {
+                x.element_escaped("p", &upright_numbers(paragraph))?;
+            } else {
+                x.element("p", &[], paragraph)?;
+            }
         }
         x.end("section")
     })
+}
+
+/// Escaped paragraph text for vertical writing, with each stand-alone number
+/// of one or two digits (`6月14日`) set upright in one character cell
+/// (`<span class="tcy">14</span>`, *tate-chū-yoko*). Longer numbers, and
+/// numbers joined to letters or punctuation (`10:30`, `1,000`, `GPT4`), stay
+/// as they are: turned on their side, as vertical typesetting does.
+fn upright_numbers(text: &str) -> String {
+    use quick_xml::escape::escape;
+    let is_ascii_word = |c: char| c.is_ascii_alphanumeric() || ".,:%+-/".contains(c);
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(start) = rest.find(is_ascii_word) {
+        let run_len = rest[start..].find(|c: char| !is_ascii_word(c)).unwrap_or(rest.len() - start);
+        let (before, run) = (&rest[..start], &rest[start..start + run_len]);
+        out.push_str(&escape(before));
+        if run.len() <= 2 && run.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str("<span class=\"tcy\">");
+            out.push_str(run);
+            out.push_str("</span>");
+        } else {
+            out.push_str(&escape(run));
+        }
+        rest = &rest[start + run_len..];
+    }
+    out.push_str(&escape(rest));
+    out
 }
 
 /// The title page: where the text came from. The title itself is left to
@@ -138,7 +181,7 @@ pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
     .into_iter()
     .filter_map(|(label, value)| value.map(|v| (label, v)))
     .collect();
-    document(book, l.title_page, "frontmatter", |x| {
+    document(book, l.title_page, "frontmatter", true, |x| {
         x.start("section", &[("epub:type", "titlepage"), ("class", "titlepage")])?;
         x.start("dl", &[])?;
         for (label, value) in rows {
@@ -152,7 +195,7 @@ pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
 
 /// The cover page: the generated cover image, filling the page.
 pub(super) fn cover_page(book: &Book) -> Result<Vec<u8>> {
-    document(book, book.labels.cover, "cover", |x| {
+    document(book, book.labels.cover, "cover", false, |x| {
         x.start("div", &[("class", "cover")])?;
         x.empty("img", &[("src", cover::FILE), ("alt", &book.display_title)])?;
         x.end("div")
@@ -175,7 +218,7 @@ pub(super) fn toc_entries(book: &Book) -> Vec<(&'static str, &str, &'static str)
 pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
     let entries = toc_entries(book);
     let l = &book.labels;
-    document(book, l.contents, "frontmatter", |x| {
+    document(book, l.contents, "frontmatter", false, |x| {
         x.start("nav", &[("epub:type", "toc"), ("id", "toc")])?;
         x.element("h1", &[], l.contents)?;
         x.start("ol", &[])?;
@@ -199,4 +242,16 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
         x.end("ol")?;
         x.end("nav")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers_stand_upright_in_vertical_text() {
+        assert_eq!(upright_numbers("6月14日"), r#"<span class="tcy">6</span>月<span class="tcy">14</span>日"#);
+        assert_eq!(upright_numbers("上午10:30，1,000班，2024年，GPT4"), "上午10:30，1,000班，2024年，GPT4");
+        assert_eq!(upright_numbers("<b>1</b>&"), r#"&lt;b&gt;<span class="tcy">1</span>&lt;/b&gt;&amp;"#);
+    }
 }
