@@ -46,6 +46,18 @@ epub fixtures/article.txt -o "$out/again.epub"
 cmp "$out/article.epub" "$out/again.epub"
 echo "ok    two runs give identical bytes"
 
+# SOURCE_DATE_EPOCH dates the book when no --date is given.
+SOURCE_DATE_EPOCH=1718409600 epub fixtures/article.txt -o "$out/epoch.epub"
+check "$out/epoch.epub"
+if command -v python3 >/dev/null; then
+    python3 - "$out/epoch.epub" <<'PY'
+import sys, zipfile
+opf = zipfile.ZipFile(sys.argv[1]).read("OEBPS/content.opf").decode()
+assert '<meta property="dcterms:modified">2024-06-15T00:00:00Z</meta>' in opf, "SOURCE_DATE_EPOCH not used"
+PY
+    echo "ok    SOURCE_DATE_EPOCH sets dcterms:modified"
+fi
+
 # Odd articles.
 odd="$out/odd"
 mkdir -p "$odd"

@@ -48,7 +48,9 @@
 //! [`EpubOptions::vertical`] sets `writing-mode: vertical-rl` together with
 //! `-epub-writing-mode` and `-webkit-writing-mode` (older readers and Kindle
 //! know only those), `page-progression-direction="rtl"` on the spine, and the
-//! `primary-writing-mode` meta Kindle reads. Brackets and quotation marks are
+//! `primary-writing-mode` meta Kindle reads. Numbers of one or two digits
+//! (`6月14日`) stand upright in one character cell (`text-combine-upright`);
+//! longer ones lie on their side, as in print. Brackets and quotation marks are
 //! left as they are: current reading systems rotate them in vertical text,
 //! and vertical presentation forms (`﹁` `︵`) would be wrong the moment a
 //! reader chose horizontal layout.
@@ -103,8 +105,10 @@ pub struct EpubOptions {
     /// collection) to embed and use for the text. Check its licence allows
     /// embedding.
     pub font: Option<PathBuf>,
-    /// The date to stamp (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`), overriding
-    /// `SOURCE_DATE_EPOCH` and the source date.
+    /// The date to stamp (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`) as
+    /// `dcterms:modified` and on the ZIP entries, overriding
+    /// `SOURCE_DATE_EPOCH` and the source date. `dc:date` stays the source's
+    /// publication date when that is known.
     pub date: Option<String>,
     /// `dc:creator`; defaults to the source's author.
     pub creator: Option<String>,
