@@ -6,7 +6,7 @@
 //! to the parsed face, and the embedded default and fonts loaded from a path
 //! are cached for the life of the process.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -48,14 +48,17 @@ pub struct PdfFont {
 
 /// What the writer needs to know about a face.
 pub(crate) struct Face {
-    /// The font file (a single face or a collection).
-    pub(crate) bytes: Arc<[u8]>,
+    /// The font file (a single face or a collection); borrowed when it is
+    /// compiled in, so the embedded face is never copied.
+    pub(crate) bytes: Cow<'static, [u8]>,
     /// Which face of a collection (0 for a plain font file).
     pub(crate) index: usize,
     /// PostScript name, for `/BaseFont` (without the subset tag).
     pub(crate) postscript_name: String,
-    /// Unicode scalar → glyph id.
-    pub(crate) cmap: HashMap<u32, u16>,
+    /// Unicode scalar → glyph id, sorted by scalar (a binary search is as
+    /// fast as hashing for the few thousand look-ups of an article, and
+    /// building it costs no hashing at all).
+    pub(crate) cmap: Vec<(u32, u16)>,
     /// Advance widths in font units, by glyph id.
     pub(crate) advances: Vec<u16>,
     /// Font units per em.
@@ -103,7 +106,7 @@ impl PdfFont {
     #[cfg(feature = "embedded-font")]
     pub fn embedded() -> Result<PdfFont> {
         static FONT: OnceLock<std::result::Result<PdfFont, String>> = OnceLock::new();
-        FONT.get_or_init(|| PdfFont::parse(Arc::from(EMBEDDED), 0).map_err(|e| e.to_string()))
+        FONT.get_or_init(|| PdfFont::parse(Cow::Borrowed(EMBEDDED), 0).map_err(|e| e.to_string()))
             .clone()
             .map_err(font_error)
     }
@@ -121,7 +124,23 @@ impl PdfFont {
     /// [`Error::Render`] if the bytes are not a font with a Unicode cmap and
     /// horizontal metrics.
     pub fn from_bytes(bytes: Vec<u8>, index: usize) -> Result<PdfFont> {
-        PdfFont::parse(Arc::from(bytes), index)
+        PdfFont::parse(Cow::Owned(bytes), index)
+    }
+
+    /// [`PdfFont::from_bytes`] for a font compiled into the program
+    /// (`include_bytes!`): the bytes are used where they are, not copied.
+    ///
+    /// ```
+    /// use zharchive::render::pdf::PdfFont;
+    /// static NOT_A_FONT: &[u8] = b"OTTO";
+    /// assert!(PdfFont::from_static(NOT_A_FONT, 0).is_err());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`PdfFont::from_bytes`].
+    pub fn from_static(bytes: &'static [u8], index: usize) -> Result<PdfFont> {
+        PdfFont::parse(Cow::Borrowed(bytes), index)
     }
 
     /// Read and parse a font file; the first face of a collection. A path
@@ -152,7 +171,7 @@ impl PdfFont {
             }
         }
         let bytes = std::fs::read(path).map_err(io)?;
-        let font = PdfFont::parse(Arc::from(bytes), 0)
+        let font = PdfFont::parse(Cow::Owned(bytes), 0)
             .map_err(|e| font_error(format!("{}: {}", path.display(), e.without_prefix())))?;
         if let Ok(mut entries) = cache.lock() {
             // A handful of fonts per process at most; keep the newest few.
@@ -164,63 +183,9 @@ impl PdfFont {
         Ok(font)
     }
 
-    fn parse(bytes: Arc<[u8]>, index: usize) -> Result<PdfFont> {
-        let bad = |what: &str| font_error(format!("not a usable font: {what}"));
-        let scope = ReadScope::new(&bytes);
-        let data = scope.read::<FontData<'_>>().map_err(|_| bad("unknown file format"))?;
-        let provider = data.table_provider(index).map_err(|_| bad("no such face in the collection"))?;
-        let table = |t: u32, name: &str| provider.read_table_data(t).map_err(|_| bad(&format!("no {name} table")));
-
-        let head_data = table(tag::HEAD, "head")?;
-        let head = ReadScope::new(&head_data).read::<HeadTable>().map_err(|_| bad("bad head table"))?;
-        let maxp_data = table(tag::MAXP, "maxp")?;
-        let maxp = ReadScope::new(&maxp_data).read::<MaxpTable>().map_err(|_| bad("bad maxp table"))?;
-        let hhea_data = table(tag::HHEA, "hhea")?;
-        let hhea = ReadScope::new(&hhea_data).read::<HheaTable>().map_err(|_| bad("bad hhea table"))?;
-        let hmtx_data = table(tag::HMTX, "hmtx")?;
-        let hmtx = ReadScope::new(&hmtx_data)
-            .read_dep::<HmtxTable<'_>>((usize::from(maxp.num_glyphs), usize::from(hhea.num_h_metrics)))
-            .map_err(|_| bad("bad hmtx table"))?;
-        let advances = (0..maxp.num_glyphs).map(|g| hmtx.horizontal_advance(g).unwrap_or(0)).collect();
-
-        let cmap_data = table(tag::CMAP, "cmap")?;
-        let cmap = ReadScope::new(&cmap_data).read::<Cmap<'_>>().map_err(|_| bad("bad cmap table"))?;
-        let (_, subtable) =
-            allsorts::font::read_cmap_subtable(&cmap).ok().flatten().ok_or_else(|| bad("no Unicode character map"))?;
-        let mut map = HashMap::new();
-        subtable
-            .mappings_fn(|cp, gid| {
-                if gid != 0 {
-                    map.insert(cp, gid);
-                }
-            })
-            .map_err(|_| bad("bad cmap subtable"))?;
-
-        let postscript_name = table(tag::NAME, "name")
-            .ok()
-            .and_then(|d| {
-                ReadScope::new(&d)
-                    .read::<NameTable<'_>>()
-                    .ok()
-                    .and_then(|n| n.string_for_id(NameTable::POSTSCRIPT_NAME))
-            })
-            .map(|n| n.chars().filter(|c| c.is_ascii_graphic() && !"[](){}<>/%#".contains(*c)).collect::<String>())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "Font".to_owned());
-
-        if head.units_per_em == 0 {
-            return Err(bad("units per em is 0"));
-        }
-        Ok(PdfFont {
-            face: Arc::new(Face {
-                bytes: bytes.clone(),
-                index,
-                postscript_name,
-                cmap: map,
-                advances,
-                units_per_em: head.units_per_em,
-            }),
-        })
+    fn parse(bytes: Cow<'static, [u8]>, index: usize) -> Result<PdfFont> {
+        let (postscript_name, cmap, advances, units_per_em) = read_tables(&bytes, index)?;
+        Ok(PdfFont { face: Arc::new(Face { bytes, index, postscript_name, cmap, advances, units_per_em }) })
     }
 
     /// Whether the face has a glyph for `c`.
@@ -233,7 +198,7 @@ impl PdfFont {
     /// # Ok::<(), zharchive::Error>(())
     /// ```
     pub fn has_char(&self, c: char) -> bool {
-        self.face.cmap.contains_key(&(c as u32))
+        self.glyph(c).is_some()
     }
 
     /// The advance width of `c` in em (of `.notdef` if the face lacks `c`).
@@ -265,7 +230,8 @@ impl PdfFont {
     }
 
     pub(crate) fn glyph(&self, c: char) -> Option<u16> {
-        self.face.cmap.get(&(c as u32)).copied()
+        let cmap = &self.face.cmap;
+        cmap.binary_search_by_key(&(c as u32), |&(cp, _)| cp).ok().map(|i| cmap[i].1)
     }
 
     pub(crate) fn glyph_advance(&self, gid: u16) -> f32 {
@@ -276,6 +242,58 @@ impl PdfFont {
     pub(crate) fn face(&self) -> &Face {
         &self.face
     }
+}
+
+/// The tables [`Face`] keeps: PostScript name, cmap, advances, units per em.
+type Tables = (String, Vec<(u32, u16)>, Vec<u16>, u16);
+
+fn read_tables(bytes: &[u8], index: usize) -> Result<Tables> {
+    let bad = |what: &str| font_error(format!("not a usable font: {what}"));
+    let scope = ReadScope::new(bytes);
+    let data = scope.read::<FontData<'_>>().map_err(|_| bad("unknown file format"))?;
+    let provider = data.table_provider(index).map_err(|_| bad("no such face in the collection"))?;
+    let table = |t: u32, name: &str| provider.read_table_data(t).map_err(|_| bad(&format!("no {name} table")));
+
+    let head_data = table(tag::HEAD, "head")?;
+    let head = ReadScope::new(&head_data).read::<HeadTable>().map_err(|_| bad("bad head table"))?;
+    let maxp_data = table(tag::MAXP, "maxp")?;
+    let maxp = ReadScope::new(&maxp_data).read::<MaxpTable>().map_err(|_| bad("bad maxp table"))?;
+    let hhea_data = table(tag::HHEA, "hhea")?;
+    let hhea = ReadScope::new(&hhea_data).read::<HheaTable>().map_err(|_| bad("bad hhea table"))?;
+    let hmtx_data = table(tag::HMTX, "hmtx")?;
+    let hmtx = ReadScope::new(&hmtx_data)
+        .read_dep::<HmtxTable<'_>>((usize::from(maxp.num_glyphs), usize::from(hhea.num_h_metrics)))
+        .map_err(|_| bad("bad hmtx table"))?;
+    let advances = (0..maxp.num_glyphs).map(|g| hmtx.horizontal_advance(g).unwrap_or(0)).collect();
+
+    let cmap_data = table(tag::CMAP, "cmap")?;
+    let cmap = ReadScope::new(&cmap_data).read::<Cmap<'_>>().map_err(|_| bad("bad cmap table"))?;
+    let (_, subtable) =
+        allsorts::font::read_cmap_subtable(&cmap).ok().flatten().ok_or_else(|| bad("no Unicode character map"))?;
+    let mut map = Vec::new();
+    subtable
+        .mappings_fn(|cp, gid| {
+            if gid != 0 {
+                map.push((cp, gid));
+            }
+        })
+        .map_err(|_| bad("bad cmap subtable"))?;
+    map.sort_unstable();
+    map.dedup_by_key(|&mut (cp, _)| cp);
+
+    let postscript_name = table(tag::NAME, "name")
+        .ok()
+        .and_then(|d| {
+            ReadScope::new(&d).read::<NameTable<'_>>().ok().and_then(|n| n.string_for_id(NameTable::POSTSCRIPT_NAME))
+        })
+        .map(|n| n.chars().filter(|c| c.is_ascii_graphic() && !"[](){}<>/%#".contains(*c)).collect::<String>())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Font".to_owned());
+
+    if head.units_per_em == 0 {
+        return Err(bad("units per em is 0"));
+    }
+    Ok((postscript_name, map, advances, head.units_per_em))
 }
 
 trait WithoutPrefix {

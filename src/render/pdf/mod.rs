@@ -85,7 +85,9 @@ pub struct PdfOptions {
     /// Line spacing as a multiple of the body size.
     pub line_spacing: f32,
     /// A font file to set the text in instead of the embedded one (the first
-    /// face of a collection). Ignored when [`PdfOptions::font`] is set.
+    /// face of a collection: for another face, read the file and use
+    /// [`PdfFont::from_bytes`] with its index). Ignored when
+    /// [`PdfOptions::font`] is set.
     pub font_path: Option<PathBuf>,
     /// A parsed font to set the text in; takes precedence over
     /// [`PdfOptions::font_path`]. Parse it once and reuse it for a batch.
@@ -248,8 +250,33 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
         uuid: &uuid,
     };
     metadata::apply(&mut lo, &info)?;
-    lo.compress();
+    compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| render_error(format!("cannot serialise the document: {e}")))?;
     Ok(Rendered { bytes, warnings })
+}
+
+/// Deflate every stream that may be compressed and is not yet filtered.
+///
+/// lopdf's own `compress` uses level 9, which spends far longer in deflate
+/// (it was the largest item in a profile of the writer) for a file under 1%
+/// smaller (94.2 against 95.1 KB for the reference article).
+fn compress_streams(doc: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else { continue };
+        if !stream.allows_compression || stream.dict.has(b"Filter") {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        if encoder.write_all(&stream.content).is_err() {
+            continue;
+        }
+        if let Ok(compressed) = encoder.finish() {
+            if compressed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(compressed);
+            }
+        }
+    }
 }
