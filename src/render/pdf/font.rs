@@ -224,16 +224,42 @@ impl PdfFont {
     }
 
     /// Whether the face has a glyph for `c`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "embedded-font")] {
+    /// let font = zharchive::render::pdf::PdfFont::embedded()?;
+    /// assert!(font.has_char('爲') && !font.has_char('😀'));
+    /// # }
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn has_char(&self, c: char) -> bool {
         self.face.cmap.contains_key(&(c as u32))
     }
 
     /// The advance width of `c` in em (of `.notdef` if the face lacks `c`).
+    ///
+    /// ```
+    /// # #[cfg(feature = "embedded-font")] {
+    /// let font = zharchive::render::pdf::PdfFont::embedded()?;
+    /// assert_eq!(font.advance('，'), 1.0); // CJK punctuation sits on the em grid
+    /// assert!(font.advance('i') < 0.5);    // Latin is proportional
+    /// # }
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn advance(&self, c: char) -> f32 {
         self.glyph_advance(self.glyph(c).unwrap_or(0))
     }
 
-    /// The PostScript name of the face.
+    /// The PostScript name of the face (what `/BaseFont` names, after the
+    /// subset tag).
+    ///
+    /// ```
+    /// # #[cfg(feature = "embedded-font")] {
+    /// let font = zharchive::render::pdf::PdfFont::embedded()?;
+    /// assert_eq!(font.postscript_name(), "NotoSansCJKsc-Regular");
+    /// # }
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn postscript_name(&self) -> &str {
         &self.face.postscript_name
     }

@@ -18,8 +18,10 @@
 //! justified: the shortfall is spread over the gaps next to CJK characters
 //! and over spaces — never between the letters of a Latin word, where extra
 //! space reads as a typo. Between a CJK character and a Latin letter or
-//! digit a quarter em is added ("autospace"), as careful Chinese typesetting
-//! does, without writing a space character into the text.
+//! digit a gap can be added ("autospace", [`Setting::autospace`]), as careful
+//! Chinese typesetting does, without writing a space character into the
+//! text. It is off by default: text extractors (pdftotext, copy and paste)
+//! turn any such gap into a space the article does not have.
 //!
 //! Everything here is in points and pure: the advance of each character is
 //! given by the caller, so the rules are testable without a font.
@@ -32,9 +34,6 @@ pub(crate) const NO_LINE_START: &str = "，。、：；！？）」』】》”�
 /// Characters no line may end with (opening punctuation).
 pub(crate) const NO_LINE_END: &str = "（「『【《“‘〈〔［｛〖〘﹁﹃([{";
 
-/// The gap between a CJK character and a Latin letter or digit, in em.
-const AUTOSPACE_EM: f32 = 0.25;
-
 /// How to set one paragraph.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Setting {
@@ -46,6 +45,9 @@ pub(crate) struct Setting {
     pub indent: f32,
     /// Spread the shortfall of every line but the last.
     pub justify: bool,
+    /// Gap between a CJK ideograph and a Latin letter or digit, in points
+    /// (0 for none).
+    pub autospace: f32,
 }
 
 /// One glyph placed on a line.
@@ -99,10 +101,10 @@ fn is_latin_alnum(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-/// Extra space wanted between `a` and `b` (points, at `size`).
-fn autospace(a: char, b: char, size: f32) -> f32 {
+/// Extra space wanted between `a` and `b`: `gap` points or none.
+fn autospace(a: char, b: char, gap: f32) -> f32 {
     if (is_ideograph(a) && is_latin_alnum(b)) || (is_latin_alnum(a) && is_ideograph(b)) {
-        AUTOSPACE_EM * size
+        gap
     } else {
         0.0
     }
@@ -160,7 +162,7 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
         let mut last = prev;
         let mut trimmed = 0.0;
         for i in s..e {
-            let gap = last.map_or(0.0, |p| autospace(chars[p].1, chars[i].1, size));
+            let gap = last.map_or(0.0, |p| autospace(chars[p].1, chars[i].1, setting.autospace));
             w += gap + widths[i];
             if chars[i].1.is_whitespace() {
                 trimmed += gap + widths[i];
@@ -178,7 +180,7 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
         let w = run_width(prev, s, e);
         if fits(x + w) {
             for i in s..e {
-                let gap = current.last().map_or(0.0, |&p| autospace(chars[p].1, chars[i].1, size));
+                let gap = current.last().map_or(0.0, |&p| autospace(chars[p].1, chars[i].1, setting.autospace));
                 x += gap + widths[i];
                 current.push(i);
             }
@@ -196,7 +198,7 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
         let mut best = None;
         let mut acc = x;
         for i in s..e {
-            let gap = if i > s { autospace(chars[i - 1].1, chars[i].1, size) } else { 0.0 };
+            let gap = if i > s { autospace(chars[i - 1].1, chars[i].1, setting.autospace) } else { 0.0 };
             acc += gap + widths[i];
             if !fits(acc) {
                 break;
@@ -218,6 +220,7 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
     if !current.is_empty() {
         lines.push(current);
     }
+    avoid_runt(&mut lines, &chars, &allowed, |s, e| run_width(None, s, e), measure, size);
 
     let count = lines.len();
     lines
@@ -226,9 +229,44 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
         .map(|(n, idx)| {
             let indent = if n == 0 { setting.indent } else { 0.0 };
             let last = n + 1 == count;
-            place(&chars, &widths, &idx, indent, size, measure, setting.justify && !last)
+            place(&chars, &widths, &idx, indent, setting.autospace, measure, setting.justify && !last)
         })
         .collect()
+}
+
+/// A paragraph whose last line holds one or two characters (`开。` alone)
+/// takes one more unit from the line before, when that unit is short (at
+/// most three ems, so the line it leaves needs only a little more
+/// stretching) and fits.
+fn avoid_runt(
+    lines: &mut [Vec<usize>],
+    chars: &[(usize, char)],
+    allowed: &[bool],
+    width: impl Fn(usize, usize) -> f32,
+    measure: f32,
+    size: f32,
+) {
+    let n = lines.len();
+    if n < 2 {
+        return;
+    }
+    let visible = lines[n - 1].iter().filter(|&&i| !chars[i].1.is_whitespace()).count();
+    let (Some(&start), Some(&prev_last), Some(&end)) = (lines[n - 2].first(), lines[n - 2].last(), lines[n - 1].last())
+    else {
+        return;
+    };
+    if visible > 2 {
+        return;
+    }
+    let Some(cut) = (start + 1..=prev_last).rev().find(|&k| allowed[k]) else { return };
+    let moved = width(cut, prev_last + 1);
+    if moved > 3.0 * size || cut - start < 2 || width(cut, end + 1) > measure + 0.01 {
+        return;
+    }
+    lines[n - 2].truncate(cut - start);
+    let mut last: Vec<usize> = (cut..=prev_last).collect();
+    last.append(&mut lines[n - 1]);
+    lines[n - 1] = last;
 }
 
 /// Position the characters `idx` of one line, justifying if asked.
@@ -237,7 +275,7 @@ fn place(
     widths: &[f32],
     idx: &[usize],
     indent: f32,
-    size: f32,
+    space: f32,
     measure: f32,
     justify: bool,
 ) -> Line {
@@ -254,7 +292,7 @@ fn place(
     let mut prev: Option<char> = None;
     for &i in idx {
         let c = chars[i].1;
-        x += prev.map_or(0.0, |p| autospace(p, c, size));
+        x += prev.map_or(0.0, |p| autospace(p, c, space));
         glyphs.push(Placed { ch: c, x, width: widths[i] });
         x += widths[i];
         prev = Some(c);
@@ -302,7 +340,7 @@ mod tests {
     }
 
     fn setting(chars_per_line: f32) -> Setting {
-        Setting { size: 10.0, measure: chars_per_line * 10.0, indent: 0.0, justify: true }
+        Setting { size: 10.0, measure: chars_per_line * 10.0, indent: 0.0, justify: true, autospace: 0.0 }
     }
 
     fn texts(text: &str, s: &Setting) -> Vec<String> {
@@ -386,11 +424,20 @@ mod tests {
 
     #[test]
     fn first_line_is_indented_and_autospace_separates_scripts() {
-        let s = Setting { indent: 20.0, ..setting(10.0) };
+        let s = Setting { indent: 20.0, autospace: 2.5, ..setting(10.0) };
         let lines = break_lines("中文AI", &s, &advance);
         let g = &lines[0].glyphs;
         assert_eq!(g[0].x, 20.0);
         assert!((g[2].x - (20.0 + 20.0 + 2.5)).abs() < 0.01, "{g:?}");
+    }
+
+    #[test]
+    fn a_last_line_of_one_or_two_characters_takes_one_more() {
+        let lines = texts("一二三四五六七八九十。", &setting(5.0));
+        assert_eq!(lines, ["一二三四五", "六七八", "九十。"]);
+        let s = setting(5.0);
+        let placed = break_lines("一二三四五六七八九十。", &s, &advance);
+        assert!((placed[1].width() - s.measure).abs() < 0.01, "the shortened line is still justified");
     }
 
     #[test]

@@ -147,6 +147,10 @@ pub(crate) fn apply(doc: &mut Document, info: &DocInfo<'_>) -> Result<()> {
 
     let catalog = doc.catalog_mut().map_err(|_| fail("no catalog"))?;
     catalog.set("Lang", text_string(info.language));
+    // printpdf writes /PageMode as a string; the key takes a name.
+    if catalog.has(b"Outlines") {
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
     catalog.set("Metadata", Object::Reference(metadata_id));
     catalog.set(
         "ViewerPreferences",

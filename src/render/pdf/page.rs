@@ -41,6 +41,12 @@ pub enum Paper {
 
 impl Paper {
     /// `a4` or `a5` (case-insensitive).
+    ///
+    /// ```
+    /// use zharchive::render::pdf::Paper;
+    /// assert_eq!(Paper::from_name("A4"), Some(Paper::A4));
+    /// assert_eq!(Paper::from_name("letter"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Paper> {
         match name.to_ascii_lowercase().as_str() {
             "a4" => Some(Paper::A4),
@@ -50,6 +56,11 @@ impl Paper {
     }
 
     /// Width and height in millimetres.
+    ///
+    /// ```
+    /// use zharchive::render::pdf::Paper;
+    /// assert_eq!(Paper::A5.size_mm(), (148.0, 210.0));
+    /// ```
     pub fn size_mm(&self) -> (f32, f32) {
         match *self {
             Paper::A4 => (210.0, 297.0),

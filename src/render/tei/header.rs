@@ -163,7 +163,7 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
     out.leaf(
         "textLang",
         &[("mainLang", &language_tag(&meta.source_language)), ("n", xml::script_name(meta.source_script))],
-        &format!("Chinese; script of the source as detected: {}", xml::script_words(meta.source_script)),
+        &format!("{}, as detected in the source", xml::script_words(meta.source_script)),
     )?;
     out.close("bibl")?;
     out.close("sourceDesc")
@@ -229,16 +229,16 @@ fn encoding_desc(
     let script = if meta.source_script == meta.target_script || n(EditKind::Script) == 0 {
         format!(
             "Script: the text stays in {} ({}); no conversion edits.",
-            xml::script_words(meta.target_script),
-            meta.language
+            meta.language,
+            xml::script_words(meta.target_script)
         )
     } else {
         format!(
             "Script: converted from {} ({}) to {} ({}) with {backend}: {} conversion(s).",
-            xml::script_words(meta.source_script),
             meta.source_language,
-            xml::script_words(meta.target_script),
+            xml::script_words(meta.source_script),
             meta.language,
+            xml::script_words(meta.target_script),
             n(EditKind::Script)
         )
     };
@@ -332,13 +332,13 @@ fn profile_desc(out: &mut Out, article: &Article) -> Result<()> {
     out.leaf(
         "language",
         &[("ident", &language_tag(&meta.language)), ("n", &target)],
-        &format!("Chinese, {} (the normalised text)", xml::script_words(meta.target_script)),
+        &format!("{} (the normalised text)", xml::script_words(meta.target_script)),
     )?;
     let source = format!("source {}", xml::script_name(meta.source_script));
     out.leaf(
         "language",
         &[("ident", &language_tag(&meta.source_language)), ("n", &source)],
-        &format!("Chinese, {} (the source, as detected)", xml::script_words(meta.source_script)),
+        &format!("{} (the source, as detected)", xml::script_words(meta.source_script)),
     )?;
     out.close("langUsage")?;
     if !meta.source.keywords.is_empty() {

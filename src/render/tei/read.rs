@@ -372,3 +372,27 @@ fn text(stack: &mut [Element], t: &str) -> Result<()> {
         None => Err(bad("text outside the root element")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_keeps_text_references_and_whitespace_exactly() {
+        let root =
+            parse(b"<?xml version=\"1.0\"?>\n<a x=\"1&#10;2\"> &lt;&#13;&#x4E2D;<b/><![CDATA[<c>]]><!-- no --></a>\n")
+                .unwrap();
+        assert_eq!(root.attr("x"), Some("1\n2"));
+        assert_eq!(root.text(), " <\r中<c>");
+        assert_eq!(root.all_elements().count(), 1);
+    }
+
+    #[test]
+    fn malformed_input_is_an_error() {
+        for bad in [&b""[..], b"<a>", b"<a></b>", b"<a/><b/>", b"x<a/>", b"<a>&nope;</a>", b"<a x='1' x='2'/>"] {
+            assert!(matches!(parse(bad), Err(Error::TeiRead(_))), "{}", String::from_utf8_lossy(bad));
+        }
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
+        assert!(parse(deep.as_bytes()).is_err());
+    }
+}

@@ -206,10 +206,10 @@ pub(crate) fn script_name(s: Script) -> &'static str {
 pub(crate) fn script_words(s: Script) -> &'static str {
     match s {
         Script::Simplified => "Simplified Chinese",
-        Script::Traditional => "Traditional Chinese (OpenCC standard forms)",
-        Script::Taiwan => "Traditional Chinese (Taiwan standard)",
-        Script::HongKong => "Traditional Chinese (Hong Kong standard)",
-        Script::Unknown => "no identifiable Chinese script",
+        Script::Traditional => "Traditional Chinese, OpenCC standard forms",
+        Script::Taiwan => "Traditional Chinese, Taiwan standard",
+        Script::HongKong => "Traditional Chinese, Hong Kong standard",
+        Script::Unknown => "Chinese, script not identified",
     }
 }
 

@@ -1,0 +1,72 @@
+//! What the package needs beyond epub-builder's templates: the EPUB 2 NCX
+//! (epub-builder's has no `dtb:uid`, titles itself with the table of contents'
+//! name and has no language) and the Dublin Core it has no setter for
+//! (`dc:creator` without clashing ids, `dc:publisher`, `dc:source`) plus the
+//! `primary-writing-mode` meta that Kindle reads for vertical books.
+
+use std::io;
+
+use crate::error::Result;
+
+use super::book::Book;
+use super::xhtml::{toc_entries, Xml};
+use super::xml_error;
+
+/// `toc.ncx`, for reading systems that predate EPUB 3's navigation document.
+pub(super) fn ncx(book: &Book) -> Result<Vec<u8>> {
+    let write = || -> io::Result<Vec<u8>> {
+        let mut x = Xml::new()?;
+        x.start(
+            "ncx",
+            &[("xmlns", "http://www.daisy.org/z3986/2005/ncx/"), ("version", "2005-1"), ("xml:lang", &book.lang)],
+        )?;
+        x.start("head", &[])?;
+        x.empty("meta", &[("name", "dtb:uid"), ("content", &book.identifier)])?;
+        x.empty("meta", &[("name", "dtb:depth"), ("content", "1")])?;
+        x.empty("meta", &[("name", "dtb:totalPageCount"), ("content", "0")])?;
+        x.empty("meta", &[("name", "dtb:maxPageNumber"), ("content", "0")])?;
+        x.end("head")?;
+        x.start("docTitle", &[])?;
+        x.element("text", &[], &book.display_title)?;
+        x.end("docTitle")?;
+        x.start("navMap", &[])?;
+        for (n, (file, label, _)) in toc_entries(book).into_iter().enumerate() {
+            let order = (n + 1).to_string();
+            let id = format!("navpoint-{order}");
+            x.start("navPoint", &[("id", &id), ("playOrder", &order)])?;
+            x.start("navLabel", &[])?;
+            x.element("text", &[], label)?;
+            x.end("navLabel")?;
+            x.empty("content", &[("src", file)])?;
+            x.end("navPoint")?;
+        }
+        x.end("navMap")?;
+        x.end("ncx")?;
+        Ok(x.finish())
+    };
+    write().map_err(xml_error)
+}
+
+/// Metadata elements to add inside the package document's `<metadata>`
+/// (an XML fragment, each value escaped).
+pub(super) fn extra_metadata(book: &Book) -> Result<String> {
+    let write = || -> io::Result<Vec<u8>> {
+        let mut x = Xml::fragment();
+        if let Some(creator) = &book.creator {
+            x.element("dc:creator", &[("id", "creator")], creator)?;
+            x.element("meta", &[("refines", "#creator"), ("property", "role"), ("scheme", "marc:relators")], "aut")?;
+        }
+        if let Some(publisher) = &book.publisher {
+            x.element("dc:publisher", &[], publisher)?;
+        }
+        if let Some(source) = book.url.as_ref().or(book.site.as_ref()) {
+            x.element("dc:source", &[], source)?;
+        }
+        if book.vertical {
+            x.empty("meta", &[("name", "primary-writing-mode"), ("content", "vertical-rl")])?;
+        }
+        Ok(x.finish())
+    };
+    let bytes = write().map_err(xml_error)?;
+    String::from_utf8(bytes).map_err(|e| super::render_error(format!("metadata is not UTF-8: {e}")))
+}

@@ -1,0 +1,257 @@
+//! The XHTML documents: cover page, title page, article and navigation.
+//!
+//! All of them are written with quick-xml's writer, which escapes every text
+//! node and attribute value: article text such as `<b>&amp;</b>` shows as
+//! those characters, never as markup. Strings arrive already cleaned of
+//! characters XML cannot hold (see [`super::book`]).
+
+use std::io;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+use crate::error::Result;
+
+use super::book::Book;
+use super::{cover, xml_error};
+
+/// The cover page (only with [`super::EpubOptions::cover`]).
+pub(super) const COVER: &str = "cover.xhtml";
+/// The title page: where the article came from.
+pub(super) const TITLE_PAGE: &str = "titlepage.xhtml";
+/// The article.
+pub(super) const ARTICLE: &str = "article.xhtml";
+
+/// An XML document being written: quick-xml's writer with the few shapes we
+/// need.
+pub(super) struct Xml {
+    writer: Writer<Vec<u8>>,
+}
+
+impl Xml {
+    /// A document starting with the XML declaration.
+    pub fn new() -> io::Result<Xml> {
+        let mut writer = Writer::new_with_indent(Vec::new(), b' ', 1);
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        Ok(Xml { writer })
+    }
+
+    /// A fragment to splice into another document (no declaration).
+    pub fn fragment() -> Xml {
+        Xml { writer: Writer::new_with_indent(Vec::new(), b' ', 1) }
+    }
+
+    pub fn doctype_html(&mut self) -> io::Result<()> {
+        self.writer.write_event(Event::DocType(BytesText::from_escaped("html")))
+    }
+
+    pub fn start(&mut self, name: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+        self.writer.write_event(Event::Start(BytesStart::new(name).with_attributes(attributes.iter().copied())))
+    }
+
+    pub fn end(&mut self, name: &str) -> io::Result<()> {
+        self.writer.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    pub fn empty(&mut self, name: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+        self.writer.write_event(Event::Empty(BytesStart::new(name).with_attributes(attributes.iter().copied())))
+    }
+
+    /// `<name …>text</name>`, the text escaped.
+    pub fn element(&mut self, name: &str, attributes: &[(&str, &str)], text: &str) -> io::Result<()> {
+        self.writer
+            .create_element(name)
+            .with_attributes(attributes.iter().copied())
+            .write_text_content(BytesText::new(text))?;
+        Ok(())
+    }
+
+    /// `<name>markup</name>`, the markup already escaped (see
+    /// [`upright_numbers`]).
+    pub fn element_escaped(&mut self, name: &str, markup: &str) -> io::Result<()> {
+        self.writer.create_element(name).write_text_content(BytesText::from_escaped(markup))?;
+        Ok(())
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        let mut bytes = self.writer.into_inner();
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// Write an XHTML document in the book's language around `body`.
+///
+/// `horizontal` keeps this document horizontal in a vertical book (for pages
+/// of identifiers and URLs, which read badly turned on their side).
+fn document(
+    book: &Book,
+    title: &str,
+    body_type: &str,
+    horizontal: bool,
+    body: impl FnOnce(&mut Xml) -> io::Result<()>,
+) -> Result<Vec<u8>> {
+    let write = || -> io::Result<Vec<u8>> {
+        let mut x = Xml::new()?;
+        x.doctype_html()?;
+        let lang = book.lang.as_str();
+        let mut html = vec![
+            ("xmlns", "http://www.w3.org/1999/xhtml"),
+            ("xmlns:epub", "http://www.idpf.org/2007/ops"),
+            ("lang", lang),
+            ("xml:lang", lang),
+        ];
+        if horizontal && book.vertical {
+            html.push(("class", "horizontal"));
+        }
+        x.start("html", &html)?;
+        x.start("head", &[])?;
+        x.empty("meta", &[("charset", "utf-8")])?;
+        x.element("title", &[], title)?;
+        x.empty("link", &[("rel", "stylesheet"), ("type", "text/css"), ("href", "stylesheet.css")])?;
+        x.end("head")?;
+        x.start("body", &[("epub:type", body_type)])?;
+        body(&mut x)?;
+        x.end("body")?;
+        x.end("html")?;
+        Ok(x.finish())
+    };
+    write().map_err(xml_error)
+}
+
+/// The article: its title as the one `<h1>`, then its paragraphs.
+pub(super) fn article(book: &Book) -> Result<Vec<u8>> {
+    document(book, &book.display_title, "bodymatter", false, |x| {
+        x.start("section", &[("epub:type", "chapter"), ("id", "article"), ("class", "article")])?;
+        if let Some(title) = &book.title {
+            x.element("h1", &[("id", "title")], title)?;
+        }
+        for paragraph in &book.paragraphs {
+            if book.vertical {
+                x.element_escaped("p", &upright_numbers(paragraph))?;
+            } else {
+                x.element("p", &[], paragraph)?;
+            }
+        }
+        x.end("section")
+    })
+}
+
+/// Escaped paragraph text for vertical writing, with each stand-alone number
+/// of one or two digits (`6月14日`) set upright in one character cell
+/// (`<span class="tcy">14</span>`, *tate-chū-yoko*). Longer numbers, and
+/// numbers joined to letters or punctuation (`10:30`, `1,000`, `GPT4`), stay
+/// as they are: turned on their side, as vertical typesetting does.
+fn upright_numbers(text: &str) -> String {
+    use quick_xml::escape::escape;
+    let is_ascii_word = |c: char| c.is_ascii_alphanumeric() || ".,:%+-/".contains(c);
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(start) = rest.find(is_ascii_word) {
+        let run_len = rest[start..].find(|c: char| !is_ascii_word(c)).unwrap_or(rest.len() - start);
+        let (before, run) = (&rest[..start], &rest[start..start + run_len]);
+        out.push_str(&escape(before));
+        if run.len() <= 2 && run.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str("<span class=\"tcy\">");
+            out.push_str(run);
+            out.push_str("</span>");
+        } else {
+            out.push_str(&escape(run));
+        }
+        rest = &rest[start + run_len..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+/// The title page: where the text came from. The title itself is left to
+/// the article's heading, so that it appears once.
+pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
+    let l = &book.labels;
+    let rows: Vec<(&str, &str)> = [
+        (l.site, book.site.as_deref()),
+        (l.author, book.creator.as_deref()),
+        // The article's date only: the book's own (default) date would
+        // read as the article's.
+        (l.date, book.source_date.as_deref()),
+        (l.url, book.url.as_deref()),
+        (l.identifier, Some(book.identifier.as_str())),
+        (l.original, Some(book.original.as_str())),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect();
+    document(book, l.title_page, "frontmatter", true, |x| {
+        x.start("section", &[("epub:type", "titlepage"), ("class", "titlepage")])?;
+        x.start("dl", &[])?;
+        for (label, value) in rows {
+            x.element("dt", &[], label)?;
+            x.element("dd", &[], value)?;
+        }
+        x.end("dl")?;
+        x.end("section")
+    })
+}
+
+/// The cover page: the generated cover image, filling the page.
+pub(super) fn cover_page(book: &Book) -> Result<Vec<u8>> {
+    document(book, book.labels.cover, "cover", false, |x| {
+        x.start("div", &[("class", "cover")])?;
+        x.empty("img", &[("src", cover::FILE), ("alt", &book.display_title)])?;
+        x.end("div")
+    })
+}
+
+/// The pages the table of contents lists: file, label, landmark type.
+pub(super) fn toc_entries(book: &Book) -> Vec<(&'static str, &str, &'static str)> {
+    let mut entries = Vec::new();
+    if book.cover {
+        entries.push((COVER, book.labels.cover, "cover"));
+    }
+    entries.push((TITLE_PAGE, book.labels.title_page, "titlepage"));
+    entries.push((ARTICLE, book.display_title.as_str(), "bodymatter"));
+    entries
+}
+
+/// The EPUB 3 navigation document: table of contents and landmarks, in the
+/// book's language (epub-builder's own has no `lang` and English labels).
+pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
+    let entries = toc_entries(book);
+    let l = &book.labels;
+    document(book, l.contents, "frontmatter", false, |x| {
+        x.start("nav", &[("epub:type", "toc"), ("id", "toc")])?;
+        x.element("h1", &[], l.contents)?;
+        x.start("ol", &[])?;
+        for (file, label, _) in &entries {
+            x.start("li", &[])?;
+            x.element("a", &[("href", file)], label)?;
+            x.end("li")?;
+        }
+        x.end("ol")?;
+        x.end("nav")?;
+        x.start("nav", &[("epub:type", "landmarks"), ("id", "landmarks"), ("hidden", "hidden")])?;
+        x.element("h1", &[], l.landmarks)?;
+        x.start("ol", &[])?;
+        // No `toc` landmark: it would point at this document, which is not in
+        // the spine (EPUBCheck RSC-011).
+        for (file, label, kind) in &entries {
+            x.start("li", &[])?;
+            x.element("a", &[("epub:type", kind), ("href", file)], label)?;
+            x.end("li")?;
+        }
+        x.end("ol")?;
+        x.end("nav")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers_stand_upright_in_vertical_text() {
+        assert_eq!(upright_numbers("6月14日"), r#"<span class="tcy">6</span>月<span class="tcy">14</span>日"#);
+        assert_eq!(upright_numbers("上午10:30，1,000班，2024年，GPT4"), "上午10:30，1,000班，2024年，GPT4");
+        assert_eq!(upright_numbers("<b>1</b>&"), r#"&lt;b&gt;<span class="tcy">1</span>&lt;/b&gt;&amp;"#);
+    }
+}

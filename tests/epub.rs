@@ -1,0 +1,337 @@
+//! The EPUB writer, checked from the outside: unzip the book with the `zip`
+//! crate and read its documents with quick-xml.
+#![cfg(feature = "epub")]
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use zharchive::render::article_uuid;
+use zharchive::render::epub::{write_epub, EpubOptions};
+use zharchive::{Article, Options, SourceInfo, TargetScript};
+
+const FIXTURES: [&str; 2] = ["fixtures/article.txt", "fixtures/transit.big5.txt"];
+
+fn article_from(path: &str, options: &Options) -> Article {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    zharchive::normalize(&bytes, options).unwrap()
+}
+
+fn small_article() -> Article {
+    zharchive::normalize("标题\n\n第一段。\n\n第二段。".as_bytes(), &Options::default()).unwrap()
+}
+
+/// The book's files by name, and their names in archive order.
+struct Unzipped {
+    names: Vec<String>,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Unzipped {
+    fn new(bytes: &[u8]) -> Unzipped {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut names = Vec::new();
+        let mut files = BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).unwrap();
+            names.push(file.name().to_owned());
+            files.insert(file.name().to_owned(), content);
+        }
+        Unzipped { names, files }
+    }
+
+    fn text(&self, name: &str) -> &str {
+        std::str::from_utf8(&self.files[name]).unwrap()
+    }
+
+    /// The spine's documents, in reading order.
+    fn spine(&self) -> Vec<String> {
+        let opf = self.text("OEBPS/content.opf");
+        let mut hrefs = BTreeMap::new();
+        let mut spine = Vec::new();
+        let mut reader = Reader::from_str(opf);
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Empty(e) | Event::Start(e) => {
+                    let attr = |name: &str| {
+                        e.try_get_attribute(name).unwrap().map(|a| a.unescape_value().unwrap().into_owned())
+                    };
+                    match e.name().as_ref() {
+                        b"item" => {
+                            hrefs.insert(attr("id").unwrap(), attr("href").unwrap());
+                        }
+                        b"itemref" => spine.push(format!("OEBPS/{}", hrefs[&attr("idref").unwrap()])),
+                        _ => {}
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        spine
+    }
+}
+
+/// The text content of an XHTML document's `<body>`, entities resolved.
+fn body_text(xhtml: &str) -> String {
+    let mut reader = Reader::from_str(xhtml);
+    let mut in_body = false;
+    let mut text = String::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) if e.name().as_ref() == b"body" => in_body = true,
+            Event::End(e) if e.name().as_ref() == b"body" => in_body = false,
+            Event::Text(t) if in_body => {
+                let t = t.decode().unwrap();
+                // Skip the writer's indentation between elements.
+                if !(t.contains('\n') && t.trim().is_empty()) {
+                    text.push_str(&t);
+                }
+            }
+            Event::GeneralRef(r) if in_body => match r.resolve_char_ref().unwrap() {
+                Some(c) => text.push(c),
+                None => text.push_str(quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap()).unwrap()),
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    text
+}
+
+fn without_whitespace(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn body_type(xhtml: &str) -> String {
+    let start = xhtml.find("<body").unwrap();
+    let rest = &xhtml[start..];
+    rest[..rest.find('>').unwrap()].to_owned()
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    for path in FIXTURES {
+        let article = article_from(path, &Options::default());
+        for options in [
+            EpubOptions::default(),
+            EpubOptions { vertical: true, cover: true, date: Some("2024-06-15".into()), ..Default::default() },
+        ] {
+            let first = write_epub(&article, &options).unwrap();
+            let second = write_epub(&article.clone(), &options).unwrap();
+            assert!(first.bytes == second.bytes, "{path} {options:?}");
+        }
+    }
+}
+
+#[test]
+fn spine_text_is_the_article_text() {
+    for path in FIXTURES {
+        for script in [TargetScript::Simplified, TargetScript::Traditional] {
+            let article = article_from(path, &Options { script, ..Default::default() });
+            for cover in [false, true] {
+                let book =
+                    Unzipped::new(&write_epub(&article, &EpubOptions { cover, ..Default::default() }).unwrap().bytes);
+                let mut body = String::new();
+                let mut front = String::new();
+                for doc in book.spine() {
+                    let xhtml = book.text(&doc);
+                    if body_type(xhtml).contains("bodymatter") {
+                        body.push_str(&body_text(xhtml));
+                    } else {
+                        front.push_str(&body_text(xhtml));
+                    }
+                }
+                assert_eq!(without_whitespace(&body), without_whitespace(&article.plain_text()), "{path}");
+                // The title appears once: front matter does not repeat it.
+                let title = article.title().unwrap();
+                assert!(!front.contains(title), "{path}: title repeated in the front matter");
+            }
+        }
+    }
+}
+
+#[test]
+fn mimetype_is_first_and_stored_and_every_entry_has_the_same_time() {
+    let options = EpubOptions { date: Some("2024-06-15T08:30:00Z".into()), ..Default::default() };
+    let bytes = write_epub(&small_article(), &options).unwrap().bytes;
+    // Local header of the first entry: stored (method 0), no extra field,
+    // name `mimetype`, then the content itself.
+    assert_eq!(&bytes[0..4], b"PK\x03\x04");
+    assert_eq!(&bytes[8..10], &[0, 0]);
+    assert_eq!(&bytes[28..30], &[0, 0]);
+    assert_eq!(&bytes[30..58], b"mimetypeapplication/epub+zip");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    assert_eq!(zip.by_index(0).unwrap().compression(), zip::CompressionMethod::Stored);
+    for i in 0..zip.len() {
+        let t = zip.by_index(i).unwrap().last_modified().unwrap();
+        assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()), (2024, 6, 15, 8, 30, 0));
+    }
+}
+
+#[test]
+fn every_xhtml_document_carries_the_language() {
+    for (script, tag) in [
+        (TargetScript::Simplified, "zh-Hans"),
+        (TargetScript::Taiwan, "zh-Hant-TW"),
+        (TargetScript::HongKong, "zh-Hant-HK"),
+    ] {
+        let article = article_from("fixtures/article.txt", &Options { script, ..Default::default() });
+        assert_eq!(article.metadata.language, tag);
+        let book =
+            Unzipped::new(&write_epub(&article, &EpubOptions { cover: true, ..Default::default() }).unwrap().bytes);
+        let xhtml: Vec<&String> = book.names.iter().filter(|n| n.ends_with(".xhtml")).collect();
+        assert_eq!(xhtml.len(), 4, "cover, title page, article, nav");
+        for name in xhtml {
+            let doc = book.text(name);
+            assert!(doc.contains(&format!(r#"lang="{tag}" xml:lang="{tag}""#)), "{name}");
+        }
+        let opf = book.text("OEBPS/content.opf");
+        assert!(opf.contains(&format!(">{tag}</dc:language>")));
+        assert!(book.text("OEBPS/toc.ncx").contains(&format!(r#"xml:lang="{tag}""#)));
+        let css = book.text("OEBPS/stylesheet.css");
+        let expected = if script == TargetScript::Simplified { "Noto Serif CJK SC" } else { "Noto Serif CJK TC" };
+        assert!(css.contains(expected));
+    }
+}
+
+#[test]
+fn markup_in_the_text_is_shown_as_text() {
+    let mut article = small_article();
+    let markup = "<b>&amp;</b> \"引号\" 'x' <script>alert(1)</script>";
+    article.blocks[1].text = markup.to_owned();
+    article.blocks[0].text = "A&B <i>".to_owned();
+    let rendered = write_epub(&article, &EpubOptions { cover: true, ..Default::default() }).unwrap();
+    assert!(rendered.warnings.is_empty());
+    let book = Unzipped::new(&rendered.bytes);
+    let chapter = book.text("OEBPS/article.xhtml");
+    assert!(chapter.contains("&lt;b&gt;&amp;amp;&lt;/b&gt;"));
+    assert!(!chapter.contains("<script>"));
+    assert_eq!(body_text(chapter), format!("A&B <i>{markup}第二段。"));
+    for name in ["OEBPS/nav.xhtml", "OEBPS/toc.ncx", "OEBPS/content.opf", "OEBPS/cover.svg"] {
+        assert!(book.text(name).contains("A&amp;B &lt;i&gt;"), "{name}");
+    }
+}
+
+#[test]
+fn characters_xml_cannot_hold_are_dropped_and_reported() {
+    let mut article = small_article();
+    article.blocks[1].text = "控制\u{1}字符\u{FFFF}。".to_owned();
+    article.metadata.source.site = Some("网站\u{8}".to_owned());
+    let rendered = write_epub(&article, &EpubOptions::default()).unwrap();
+    assert_eq!(rendered.warnings.len(), 1);
+    assert_eq!(rendered.warnings[0].code, "xml-illegal-characters");
+    assert!(rendered.warnings[0].message.contains("dropped 3 character"));
+    let book = Unzipped::new(&rendered.bytes);
+    assert!(book.text("OEBPS/article.xhtml").contains("<p>控制字符。</p>"));
+    assert!(book.text("OEBPS/content.opf").contains("<dc:publisher>网站</dc:publisher>"));
+}
+
+#[test]
+fn vertical_mode_sets_writing_mode_and_page_direction() {
+    let article =
+        article_from("fixtures/transit.big5.txt", &Options { script: TargetScript::Traditional, ..Default::default() });
+    let vertical =
+        Unzipped::new(&write_epub(&article, &EpubOptions { vertical: true, ..Default::default() }).unwrap().bytes);
+    let css = vertical.text("OEBPS/stylesheet.css");
+    for property in
+        ["\n  writing-mode: vertical-rl;", "-epub-writing-mode: vertical-rl;", "-webkit-writing-mode: vertical-rl;"]
+    {
+        assert!(css.contains(property), "{property}");
+    }
+    // Short numbers stand upright; the title page of identifiers stays horizontal.
+    let dated = article_from("fixtures/article.txt", &Options::default());
+    let dated =
+        Unzipped::new(&write_epub(&dated, &EpubOptions { vertical: true, ..Default::default() }).unwrap().bytes);
+    assert!(dated
+        .text("OEBPS/article.xhtml")
+        .contains(r#"<p><span class="tcy">6</span>月<span class="tcy">14</span>日"#));
+    assert!(vertical.text("OEBPS/titlepage.xhtml").contains(r#"class="horizontal""#));
+    let opf = vertical.text("OEBPS/content.opf");
+    assert!(opf.contains(r#"page-progression-direction="rtl""#));
+    assert!(opf.contains(r#"<meta name="primary-writing-mode" content="vertical-rl"/>"#));
+
+    let horizontal = Unzipped::new(&write_epub(&article, &EpubOptions::default()).unwrap().bytes);
+    assert!(horizontal.text("OEBPS/content.opf").contains(r#"page-progression-direction="ltr""#));
+    assert!(!horizontal.text("OEBPS/stylesheet.css").contains("vertical-rl"));
+}
+
+#[test]
+fn metadata_comes_from_the_article_and_the_options() {
+    let source = SourceInfo {
+        url: Some("https://example.com/news?id=1&lang=zh".into()),
+        site: Some("示例新闻".into()),
+        author: Some("记者甲".into()),
+        date: Some("2024-06-14".into()),
+        keywords: Vec::new(),
+    };
+    let article = zharchive::normalize("标题\n\n正文。".as_bytes(), &Options { source, ..Default::default() }).unwrap();
+    let options = EpubOptions {
+        date: Some("2024-06-15T10:00:00Z".into()),
+        publisher: Some("档案馆".into()),
+        ..Default::default()
+    };
+    let book = Unzipped::new(&write_epub(&article, &options).unwrap().bytes);
+    let opf = book.text("OEBPS/content.opf");
+    assert!(opf.contains(&format!(">{}</dc:identifier>", article_uuid(&article))));
+    assert!(opf.contains(r#"<meta property="dcterms:modified">2024-06-15T10:00:00Z</meta>"#));
+    assert!(opf.contains("<dc:date>2024-06-14T00:00:00Z</dc:date>"));
+    assert!(opf.contains("<dc:source>https://example.com/news?id=1&amp;lang=zh</dc:source>"));
+    assert!(opf.contains(r#"<dc:creator id="creator">记者甲</dc:creator>"#));
+    assert!(opf.contains("<dc:publisher>档案馆</dc:publisher>"));
+    assert!(opf.contains("<dc:title>标题</dc:title>"));
+    let title_page = body_text(book.text("OEBPS/titlepage.xhtml"));
+    for fact in ["示例新闻", "记者甲", "2024-06-14", "https://example.com/news?id=1&lang=zh"] {
+        assert!(title_page.contains(fact), "{fact}");
+    }
+    let ncx = book.text("OEBPS/toc.ncx");
+    assert!(ncx.contains(&format!(r#"<meta name="dtb:uid" content="{}"/>"#, article_uuid(&article))));
+    assert!(ncx.contains("<docTitle>\n  <text>标题</text>"));
+}
+
+#[test]
+fn the_table_of_contents_names_the_pages() {
+    let book =
+        Unzipped::new(&write_epub(&small_article(), &EpubOptions { cover: true, ..Default::default() }).unwrap().bytes);
+    let nav = body_text(book.text("OEBPS/nav.xhtml"));
+    assert!(nav.starts_with("目录"));
+    for label in ["封面", "出处", "标题"] {
+        assert!(nav.contains(label), "{label}");
+    }
+    assert_eq!(book.spine(), ["OEBPS/cover.xhtml", "OEBPS/titlepage.xhtml", "OEBPS/article.xhtml"]);
+    assert!(book.text("OEBPS/content.opf").contains(r#"properties="cover-image""#));
+}
+
+#[test]
+fn fonts_are_embedded_only_when_asked() {
+    let dir = std::env::temp_dir().join(format!("zharchive-epub-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ttf = dir.join("face.ttf");
+    std::fs::write(&ttf, b"\x00\x01\x00\x00not really a font, but the right magic").unwrap();
+    let book = Unzipped::new(
+        &write_epub(&small_article(), &EpubOptions { font: Some(ttf), ..Default::default() }).unwrap().bytes,
+    );
+    assert!(book.files.contains_key("OEBPS/fonts/embedded.ttf"));
+    assert!(book.text("OEBPS/content.opf").contains(r#"media-type="font/ttf""#));
+    assert!(book.text("OEBPS/stylesheet.css").contains("@font-face"));
+
+    let plain = Unzipped::new(&write_epub(&small_article(), &EpubOptions::default()).unwrap().bytes);
+    assert!(!plain.names.iter().any(|n| n.contains("fonts/")));
+
+    let ttc = dir.join("face.ttc");
+    std::fs::write(&ttc, b"ttcf....").unwrap();
+    let err = write_epub(&small_article(), &EpubOptions { font: Some(ttc), ..Default::default() }).unwrap_err();
+    assert!(err.to_string().contains("collection"), "{err}");
+    let missing = write_epub(&small_article(), &EpubOptions { font: Some(dir.join("none.ttf")), ..Default::default() });
+    assert!(matches!(missing, Err(zharchive::Error::Io { .. })));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_bad_date_is_an_options_error() {
+    let err = write_epub(&small_article(), &EpubOptions { date: Some("yesterday".into()), ..Default::default() });
+    assert!(matches!(err, Err(zharchive::Error::Options(_))));
+}

@@ -1,0 +1,171 @@
+//! The PDF writer end to end: deterministic bytes, a text layer that gives
+//! the article back, metadata, fonts of the caller's own, and errors.
+//!
+//! The text-layer tests need poppler's `pdftotext`; where it is missing they
+//! print a note and pass (`.ci/pdf.sh` installs it and checks every fixture).
+
+#![cfg(all(feature = "pdf", feature = "embedded-font"))]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use zharchive::render::pdf::{write_pdf, Margins, Paper, PdfFont, PdfOptions};
+use zharchive::{Article, Error, Options, TargetScript};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn reference_article() -> Article {
+    zharchive::normalize(&fixture("article.txt"), &Options::default()).unwrap()
+}
+
+/// The text pdftotext extracts, or `None` (with a note) if it is not installed.
+fn extract_text(pdf: &[u8], name: &str) -> Option<String> {
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        eprintln!("note: pdftotext (poppler-utils) not installed; skipping the text-layer check ({name})");
+        return None;
+    }
+    let path = std::env::temp_dir().join(format!("zharchive-test-{}-{name}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output().unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// Text without whitespace and without lines that are only a page number.
+fn comparable(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}'))
+        .filter(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_digit()))
+        .flat_map(|l| l.chars())
+        .filter(|c| !c.is_whitespace() && *c != '\u{c}')
+        .collect()
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let article = reference_article();
+    let options = PdfOptions::default();
+    let a = write_pdf(&article, &options).unwrap();
+    let b = write_pdf(&article, &options).unwrap();
+    assert_eq!(a.bytes, b.bytes);
+    let a5 = write_pdf(&article, &PdfOptions { paper: Paper::A5, ..PdfOptions::default() }).unwrap();
+    assert_ne!(a.bytes, a5.bytes);
+}
+
+#[test]
+fn reference_article_is_small_and_complete() {
+    let article = reference_article();
+    let pdf = write_pdf(&article, &PdfOptions::default()).unwrap();
+    assert!(pdf.bytes.len() < 400_000, "{} bytes", pdf.bytes.len());
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    let Some(text) = extract_text(&pdf.bytes, "reference") else { return };
+    assert_eq!(comparable(&text), comparable(&article.plain_text()));
+}
+
+#[test]
+fn a5_and_traditional_text_layers_match() {
+    let options = Options { script: TargetScript::Traditional, ..Options::default() };
+    let article = zharchive::normalize(&fixture("article.txt"), &options).unwrap();
+    let pdf = write_pdf(&article, &PdfOptions { paper: Paper::A5, ..PdfOptions::default() }).unwrap();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    let Some(text) = extract_text(&pdf.bytes, "a5-traditional") else { return };
+    assert_eq!(comparable(&text), comparable(&article.plain_text()));
+}
+
+#[test]
+fn missing_characters_are_reported_and_kept_in_the_text_layer() {
+    let article = zharchive::normalize("标题\n\n笑脸😀在这里。".as_bytes(), &Options::default()).unwrap();
+    assert!(article.plain_text().contains('😀'), "the normaliser kept the emoji");
+    let pdf = write_pdf(&article, &PdfOptions::default()).unwrap();
+    let w = pdf.warnings.iter().find(|w| w.code == "missing-glyphs").expect("a missing-glyphs warning");
+    assert!(w.message.contains("U+1F600"), "{}", w.message);
+    let Some(text) = extract_text(&pdf.bytes, "missing") else { return };
+    assert_eq!(comparable(&text), comparable(&article.plain_text()));
+}
+
+#[test]
+fn metadata_names_language_title_and_dates() {
+    let mut options = Options::default();
+    options.source.author = Some("记者".into());
+    options.source.keywords = vec!["AGI".into(), "大模型".into()];
+    let article = zharchive::normalize(&fixture("article.txt"), &options).unwrap();
+    let pdf = write_pdf(
+        &article,
+        &PdfOptions { date: Some("2024-06-15T08:30:00Z".into()), subject: Some("news".into()), ..Default::default() },
+    )
+    .unwrap();
+    let raw = String::from_utf8_lossy(&pdf.bytes);
+    assert!(raw.contains("/Lang(zh-Hans)"));
+    assert!(raw.contains("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">大模型四小龙"));
+    assert!(raw.contains("<dc:language><rdf:Bag><rdf:li>zh-Hans</rdf:li></rdf:Bag></dc:language>"));
+    assert!(raw.contains("<rdf:li>记者</rdf:li>"));
+    assert!(raw.contains("/CreationDate(D:20240615083000Z)"));
+    assert!(raw.contains("/Subject(news)"));
+    assert!(raw.contains("/Producer(zharchive"));
+    assert!(!raw.contains("pdfaid"), "no PDF/A claim");
+    assert!(raw.contains("/Outlines"), "a bookmark for the title");
+}
+
+#[test]
+fn a_font_of_ones_own_by_bytes_or_path() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/NotoSansCJKsc-Regular-subset.otf");
+    let by_path = PdfFont::from_path(&path).unwrap();
+    assert_eq!(by_path, PdfFont::from_path(&path).unwrap(), "parsed once per file");
+    let by_bytes = PdfFont::from_bytes(std::fs::read(&path).unwrap(), 0).unwrap();
+    let article = reference_article();
+    let a = write_pdf(&article, &PdfOptions { font: Some(by_bytes), ..Default::default() }).unwrap();
+    let b = write_pdf(&article, &PdfOptions { font_path: Some(path), ..Default::default() }).unwrap();
+    assert_eq!(a.bytes, b.bytes);
+    assert_eq!(a.bytes, write_pdf(&article, &PdfOptions::default()).unwrap().bytes);
+}
+
+#[test]
+fn bad_options_are_errors_not_panics() {
+    let article = reference_article();
+    let no_font = PdfOptions { font_path: Some("/no/such/font.otf".into()), ..Default::default() };
+    assert!(matches!(write_pdf(&article, &no_font), Err(Error::Io { .. })));
+    let not_a_font = PdfOptions {
+        font_path: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")),
+        ..Default::default()
+    };
+    let r = write_pdf(&article, &not_a_font);
+    assert!(matches!(r, Err(Error::Render { format: "pdf", .. })), "{r:?}");
+    let tiny = PdfOptions { paper: Paper::Custom { width_mm: 40.0, height_mm: 60.0 }, ..Default::default() };
+    assert!(matches!(write_pdf(&article, &tiny), Err(Error::Options(_))));
+    let huge_margins = PdfOptions {
+        margins: Some(Margins { top: 150.0, right: 10.0, bottom: 150.0, left: 10.0 }),
+        ..Default::default()
+    };
+    assert!(matches!(write_pdf(&article, &huge_margins), Err(Error::Options(_))));
+    let bad_date = PdfOptions { date: Some("June".into()), ..Default::default() };
+    assert!(matches!(write_pdf(&article, &bad_date), Err(Error::Options(_))));
+}
+
+#[test]
+fn custom_paper_and_running_header() {
+    let article = reference_article();
+    let options = PdfOptions {
+        paper: Paper::Custom { width_mm: 130.0, height_mm: 184.0 },
+        running_header: true,
+        ..Default::default()
+    };
+    let pdf = write_pdf(&article, &options).unwrap();
+    let raw = String::from_utf8_lossy(&pdf.bytes);
+    assert!(raw.contains("368.50") || raw.contains("368.5"), "130 mm wide media box");
+    let Some(text) = extract_text(&pdf.bytes, "header") else { return };
+    // The header repeats (part of) the title on pages after the first.
+    let title_start: String = article.title().unwrap().chars().take(6).collect();
+    assert!(text.matches(&title_start).count() >= 2, "{text}");
+}
+
+#[test]
+fn options_round_trip_through_json() {
+    let options = PdfOptions { paper: Paper::A5, running_header: true, ..Default::default() };
+    let json = serde_json::to_string(&options).unwrap();
+    let back: PdfOptions = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, options);
+}
