@@ -28,6 +28,7 @@ use super::PassNote;
 /// ```
 pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
     let mut reps = Vec::new();
+    let mut nfc_stable = true;
     let mut dropped_controls = 0usize;
     let mut first_control = None;
     let mut chars = text.char_indices().peekable();
@@ -48,7 +49,7 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
                 first_control.get_or_insert(i..i + len);
                 reps.push(Replacement::delete(i..i + len));
             }
-            _ => {}
+            c => nfc_stable &= is_nfc_stable(c),
         }
     }
     let mut notes = Vec::new();
@@ -59,7 +60,7 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
             message: format!("{dropped_controls} control or noncharacter code point(s) were removed"),
         });
     }
-    if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+    if !nfc_stable && is_nfc_quick(text.chars()) != IsNormalized::Yes {
         nfc_edits(text, &mut reps);
         reps.sort_by_key(|r| r.range.start);
         // NFC edits never overlap the edits above (those touch only
@@ -67,6 +68,15 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
         reps.dedup_by(|b, a| b.range.start < a.range.end);
     }
     (reps, notes)
+}
+
+/// Characters whose NFC form is themselves whatever surrounds them (no
+/// canonical decomposition, never combining): ASCII, CJK symbols and
+/// punctuation, kana, CJK unified ideographs, full-width forms and the common
+/// general punctuation. A text made only of these needs no NFC check, which
+/// spares the normalisation tables on almost every Chinese article.
+fn is_nfc_stable(c: char) -> bool {
+    matches!(c as u32, 0x00..=0x7F | 0x2010..=0x2027 | 0x3000..=0x3098 | 0x309B..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF01..=0xFFEF)
 }
 
 fn is_dropped_control(c: char) -> bool {

@@ -188,8 +188,9 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
         (i < ranges.len() && ranges[i].start <= pos).then_some(i)
     };
 
-    // Which edits touch which changed segment, and where each edit ended up.
-    let mut seg_kinds: Vec<Vec<EditKind>> = vec![Vec::new(); segments.len()];
+    // Which edits touch which changed segment (a bit per kind), and where
+    // each edit ended up.
+    let mut seg_kinds: Vec<u8> = vec![0; segments.len()];
     for edit in edits.iter_mut() {
         let first = segments.partition_point(|s| s.source.end < edit.source.start);
         let mut span: Option<(usize, usize)> = None;
@@ -200,9 +201,7 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
             if seg.identity || !touches(&seg.source, &edit.source) {
                 continue;
             }
-            if !seg_kinds[k].contains(&edit.kind) {
-                seg_kinds[k].push(edit.kind);
-            }
+            seg_kinds[k] |= kind_bit(edit.kind);
             span = Some(match span {
                 None => (seg.current.start, seg.current.end),
                 Some((a, _)) => (a, seg.current.end),
@@ -236,12 +235,12 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
         let Some(b) = block_of(seg.current.start) else { continue };
         let block = &ranges[b];
         if seg.current.start == block.end
-            && (seg.current.end > block.end || b + 1 < ranges.len() && seg_kinds[k] == [EditKind::Structure])
+            && (seg.current.end > block.end || b + 1 < ranges.len() && seg_kinds[k] == kind_bit(EditKind::Structure))
         {
             continue;
         }
-        let mut kinds = std::mem::take(&mut seg_kinds[k]);
-        kinds.sort();
+        let kinds: Vec<EditKind> =
+            EditKind::ALL.into_iter().filter(|&kind| seg_kinds[k] & kind_bit(kind) != 0).collect();
         blocks[b].changes.push(Change {
             range: seg.current.start - block.start..seg.current.end.min(block.end) - block.start,
             source: seg.source.clone(),
@@ -250,6 +249,11 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
         });
     }
     blocks
+}
+
+/// One bit per [`EditKind`] (there are eight).
+fn kind_bit(kind: EditKind) -> u8 {
+    1 << (kind as u8)
 }
 
 fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {

@@ -27,7 +27,10 @@ pub fn punctuation(text: &str) -> Vec<Replacement> {
     let mut reps = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        line_edits(line, start, &mut reps);
+        // Most lines of Chinese text hold no ASCII punctuation at all.
+        if line.bytes().any(|b| matches!(b, b',' | b':' | b';' | b'?' | b'!' | b'(' | b')')) {
+            line_edits(line, start, &mut reps);
+        }
         start += line.len();
     }
     reps
