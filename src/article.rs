@@ -307,12 +307,12 @@ pub enum EditKind {
     Annotation,
     /// Boilerplate (disclaimer, editor line, repost notice …) removed.
     Boilerplate,
-    /// Script conversion (OpenCC or the user dictionary).
-    Script,
-    /// Half-width punctuation restored to full width.
-    Punctuation,
     /// Whitespace and line structure (joined lines, indents, blank lines).
     Structure,
+    /// Half-width punctuation restored to full width.
+    Punctuation,
+    /// Script conversion (OpenCC or the user dictionary).
+    Script,
 }
 
 impl EditKind {
@@ -323,9 +323,9 @@ impl EditKind {
         EditKind::Repair,
         EditKind::Annotation,
         EditKind::Boilerplate,
-        EditKind::Script,
-        EditKind::Punctuation,
         EditKind::Structure,
+        EditKind::Punctuation,
+        EditKind::Script,
     ];
 
     /// The kebab-case name used in JSON and TEI (`repair`, `annotation` …).

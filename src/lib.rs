@@ -19,7 +19,7 @@
 //!
 //! ```text
 //! bytes ──decode──▶ text ──passes──▶ Article ──▶ EPUB | PDF | TEI-XML
-//!          cleanup → repair → annotations → boilerplate → script → punctuation → structure
+//!          cleanup → repair → annotations → boilerplate → structure → punctuation → script
 //!                        every pass appends to Article::provenance
 //! ```
 //!

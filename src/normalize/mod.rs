@@ -1,7 +1,7 @@
 //! The normalisation pipeline: bytes → [`Article`].
 //!
 //! ```text
-//! decode → cleanup → repair → annotations → boilerplate → script → punctuation → structure
+//! decode → cleanup → repair → annotations → boilerplate → structure → punctuation → script
 //! ```
 //!
 //! Each pass is a plain function in its own module: it reads the current text
@@ -16,8 +16,11 @@
 //! * `annotations` then sees the annotations the repair put back in place;
 //! * `boilerplate` runs before `script` so the provenance keeps removed
 //!   notices as written, and its rules carry both scripts;
-//! * `punctuation` looks at Han neighbours, which script conversion does not
-//!   change; `structure` runs last and fixes the final layout.
+//! * `structure` fixes the final layout (and joins wrapped lines, so phrase
+//!   conversion sees whole sentences); `punctuation` looks at Han neighbours,
+//!   which script conversion does not change;
+//! * `script` comes last: it makes by far the most edits, and a pass after it
+//!   would have to carry all of them along.
 
 pub mod annotations;
 pub mod boilerplate;
@@ -94,17 +97,19 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
         let reps = boilerplate::boilerplate(text.text(), &rules);
         apply(&mut text, EditKind::Boilerplate, reps, Vec::new(), &mut warnings);
     }
+    let reps = structure::structure(text.text(), options.line_breaks);
+    apply(&mut text, EditKind::Structure, reps, Vec::new(), &mut warnings);
+    if options.punctuation {
+        let reps = punctuation::punctuation(text.text());
+        apply(&mut text, EditKind::Punctuation, reps, Vec::new(), &mut warnings);
+    }
+    // Script conversion makes by far the most edits (one per converted run);
+    // as the last pass, no later pass has to carry its segments along.
     let source_script = converter.detect(sample(text.text(), 16 * 1024));
     if let Some(conversion) = Conversion::for_target(source_script, options.script) {
         let reps = script::convert(text.text(), conversion, converter, &options.user_dictionary);
         apply(&mut text, EditKind::Script, reps, Vec::new(), &mut warnings);
     }
-    if options.punctuation {
-        let reps = punctuation::punctuation(text.text());
-        apply(&mut text, EditKind::Punctuation, reps, Vec::new(), &mut warnings);
-    }
-    let reps = structure::structure(text.text(), options.line_breaks);
-    apply(&mut text, EditKind::Structure, reps, Vec::new(), &mut warnings);
 
     if text.text().is_empty() {
         return Err(Error::NothingLeft);
