@@ -283,9 +283,13 @@ impl Progress {
         }
         let bar = indicatif::ProgressBar::new(total);
         let style = indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} {per_sec:.dim} eta {eta} {msg:.red}",
+            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} {rate:.dim} eta {eta} {msg:.red}",
         )
-        .map(|s| s.progress_chars("=> "))
+        .map(|s| {
+            s.progress_chars("=> ").with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1} articles/s", state.per_sec());
+            })
+        })
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
         bar.set_style(style);
         bar.enable_steady_tick(Duration::from_millis(200));

@@ -91,9 +91,16 @@ impl Corpus {
     /// Article number `index`.
     pub fn article(&self, index: usize) -> Generated {
         let mut rng = Rng(self.seed ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
-        let first = &self.passages[rng.below(self.passages.len())];
-        // The title: the passage's first clause, as a headline.
-        let title: String = first.split(['，', '。', '：', '；']).next().unwrap_or(first).chars().take(24).collect();
+        // The title: the first clause of a passage, 6–24 characters, as a headline.
+        let mut at = rng.below(self.passages.len());
+        let title = loop {
+            let passage = &self.passages[at % self.passages.len()];
+            let clause = passage.split(['，', '。', '：', '；', '！', '？']).next().unwrap_or(passage);
+            if (6..=24).contains(&clause.chars().count()) || at > self.passages.len() * 2 {
+                break clause.chars().take(24).collect::<String>();
+            }
+            at += 1;
+        };
         let mut text = self.damage(&title);
         let count = 4 + rng.below(6);
         for _ in 0..count {
