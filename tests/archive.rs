@@ -3,6 +3,8 @@
 //! with their reports, the exit status says something failed, and a second
 //! run skips what is already archived unless `--force`.
 
+#![cfg(all(feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

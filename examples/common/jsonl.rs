@@ -14,7 +14,8 @@
 //! * `id`: any JSON value, echoed back untouched (so a Spark job can join
 //!   results to its records); `null` if absent.
 //! * exactly one of `text` (already a string: decoded as UTF-8) or
-//!   `bytes_base64` (the raw bytes as scraped, standard base64 with padding;
+//!   `bytes_base64` (the raw bytes as scraped, standard base64 with padding,
+//!   line breaks allowed;
 //!   the encoding is detected unless `encoding` names one).
 //! * `script`: `simplified` (default), `traditional`, `taiwan`,
 //!   `taiwan-phrases`, `hongkong`, `hongkong-phrases`, `keep`.
@@ -198,8 +199,11 @@ fn archive(request: &Request, defaults: &Defaults) -> Result<Response, String> {
             if let Some(label) = &request.encoding {
                 options.encoding = Some(label.clone());
             }
+            // Line breaks and spaces are allowed inside (MIME-style base64,
+            // as Python's `base64.encodebytes` writes it).
+            let compact: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
+                .decode(compact)
                 .map_err(|e| format!("\"bytes_base64\" is not base64: {e}"))?
         }
         (Some(_), Some(_)) => return Err("give either \"text\" or \"bytes_base64\", not both".into()),
