@@ -1,111 +1,119 @@
 //! Archive articles: normalise each input and write its EPUB, PDF and TEI
-//! record, with a JSON report, into one folder.
+//! record, with a JSON report, into one folder — or, with `--jsonl`, answer
+//! JSON lines on stdin with JSON lines on stdout (a mapper for Hadoop
+//! Streaming or Spark's `RDD.pipe`).
 //!
 //! ```text
 //! cargo run --release --example archive -- INPUT... --out-dir DIR
 //!     [--formats epub,pdf,tei] [--jobs N] [--force] [--script NAME] [--encoding LABEL]
+//! cargo run --release --example archive -- --jsonl [--formats tei,epub,pdf] [--jobs N] [--script NAME]
 //! ```
+//!
+//! # Folder mode
 //!
 //! Inputs are files or folders (every regular, non-hidden file directly in
 //! the folder). For each input `<stem>` it writes `DIR/<stem>.epub`,
 //! `<stem>.pdf`, `<stem>.tei.xml` and `<stem>.report.json` (encoding found,
 //! edits by kind, warnings, output sizes and SHA-256 checksums). Inputs are
-//! processed in parallel; a file that fails is reported and skipped, the
-//! batch goes on, and the exit status is 1 if any file failed. Existing
-//! outputs are kept unless `--force` is given.
+//! processed in parallel (`--jobs`, default one per core); a file that fails
+//! is reported and skipped, the batch goes on, and the exit status is 1 if
+//! any file failed. An input whose outputs already exist is skipped (not a
+//! failure, so an interrupted batch can simply be run again) unless
+//! `--force` is given. Each output is written to a temporary name and
+//! renamed, so a killed batch never leaves a truncated file under a final
+//! name.
+//!
+//! On a terminal, progress is an `indicatif` bar (errors print above it);
+//! otherwise one plain line per file, so logs stay greppable.
+//!
+//! Memory is bounded by the jobs in flight, not by the corpus: each job reads
+//! one file, keeps one article and its outputs, writes them and drops them.
+//! The expensive state is built once per process and shared by all jobs: the
+//! OpenCC converter (`OpenCc::shared`), jieba's word model
+//! (`WordFrequency::shared`) and the PDF font (`PdfFont::embedded`).
+//!
+//! # JSON-lines mode
+//!
+//! `--jsonl` reads one request per line on stdin and writes one response per
+//! request on stdout, in input order, as soon as it is ready; a bad line gets
+//! an error response and the stream goes on. The contract is in
+//! `examples/common/jsonl.rs`. At most `4 × jobs` requests are in flight, so
+//! memory stays flat however long the stream. Exit status 0 unless stdin or
+//! stdout fail (per-line errors are data, not a reason to kill a Spark task).
 
+#[path = "common/formats.rs"]
+mod formats;
+#[path = "common/jsonl.rs"]
+mod jsonl;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
+use formats::{sha256, Format};
 use rayon::prelude::*;
 use serde::Serialize;
 
 const USAGE: &str =
-    "INPUT... --out-dir DIR [--formats epub,pdf,tei] [--jobs N] [--force] [--script NAME] [--encoding LABEL]";
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Epub,
-    Pdf,
-    Tei,
-}
-
-impl Format {
-    fn parse(name: &str) -> Result<Format, String> {
-        match name.trim() {
-            "epub" => Ok(Format::Epub),
-            "pdf" => Ok(Format::Pdf),
-            "tei" => Ok(Format::Tei),
-            other => Err(format!("unknown format {other:?} (epub, pdf, tei)")),
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Format::Epub => "epub",
-            Format::Pdf => "pdf",
-            Format::Tei => "tei",
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Epub => "epub",
-            Format::Pdf => "pdf",
-            Format::Tei => "tei.xml",
-        }
-    }
-
-    /// Write `article` in this format.
-    fn render(self, article: &zharchive::Article) -> Result<zharchive::render::Rendered, String> {
-        let result = match self {
-            #[cfg(feature = "epub")]
-            Format::Epub => zharchive::render::epub::write_epub(article, &Default::default()),
-            #[cfg(feature = "pdf")]
-            Format::Pdf => zharchive::render::pdf::write_pdf(article, &Default::default()),
-            #[cfg(feature = "tei")]
-            Format::Tei => zharchive::render::tei::write_tei(article, &Default::default()),
-            #[allow(unreachable_patterns)]
-            other => {
-                let _ = article;
-                return Err(format!("this build has no {} writer (cargo feature `{}`)", other.name(), other.name()));
-            }
-        };
-        result.map_err(|e| e.to_string())
-    }
-}
+    "INPUT... --out-dir DIR [--formats epub,pdf,tei] [--jobs N] [--force] [--script NAME] [--encoding LABEL]
+       archive --jsonl [--formats tei,epub,pdf] [--jobs N] [--script NAME] [--encoding LABEL]
+  --out-dir DIR      where <stem>.epub, .pdf, .tei.xml and .report.json go
+  --formats LIST     formats to write (folder mode: all three by default;
+                     --jsonl: the default for lines without \"formats\", else tei)
+  --jobs N           parallel jobs (default: one per core)
+  --force            overwrite existing outputs (default: skip inputs already archived)
+  --jsonl            read JSON requests on stdin, write JSON responses on stdout
+                     (see examples/common/jsonl.rs for the contract)
+  --script NAME      simplified (default), traditional, taiwan, taiwan-phrases,
+                     hongkong, hongkong-phrases, keep
+  --encoding LABEL   force an encoding (utf-8, gb18030, big5, utf-16le …)";
 
 /// The command line.
 struct Config {
     inputs: Vec<PathBuf>,
-    out_dir: PathBuf,
+    out_dir: Option<PathBuf>,
     formats: Vec<Format>,
+    formats_given: bool,
     jobs: Option<usize>,
     force: bool,
+    jsonl: bool,
     options: zharchive::Options,
 }
 
 fn parse_args() -> Result<Option<Config>, String> {
     let mut config = Config {
         inputs: Vec::new(),
-        out_dir: PathBuf::new(),
-        formats: vec![Format::Epub, Format::Pdf, Format::Tei],
+        out_dir: None,
+        formats: Format::ALL.to_vec(),
+        formats_given: false,
         jobs: None,
         force: false,
+        jsonl: false,
         options: zharchive::Options::default(),
     };
-    let mut out_dir = None;
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
+        let Some(flag) = arg.to_str() else {
+            config.inputs.push(PathBuf::from(arg));
+            continue;
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value"))?
+                .into_string()
+                .map_err(|v| format!("{name} {v:?} is not valid text"))
+        };
+        match flag {
             "-h" | "--help" => return Ok(None),
-            "--out-dir" | "-o" => out_dir = Some(PathBuf::from(value("--out-dir")?)),
+            "--out-dir" | "-o" => config.out_dir = Some(PathBuf::from(value("--out-dir")?)),
             "--formats" => {
-                config.formats = value("--formats")?.split(',').map(Format::parse).collect::<Result<_, _>>()?;
+                config.formats = Format::parse_list(&value("--formats")?)?;
+                config.formats_given = true;
             }
             "--jobs" | "-j" => {
                 let v = value("--jobs")?;
@@ -113,19 +121,31 @@ fn parse_args() -> Result<Option<Config>, String> {
                 config.jobs = Some(n.max(1));
             }
             "--force" => config.force = true,
+            "--jsonl" => config.jsonl = true,
             "--script" => {
                 let v = value("--script")?;
                 config.options.script =
                     zharchive::TargetScript::from_name(&v).ok_or_else(|| format!("unknown script {v:?}"))?;
             }
             "--encoding" => config.options.encoding = Some(value("--encoding")?),
-            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
+            flag if flag.starts_with('-') && flag != "-" => return Err(format!("unknown option {flag}")),
             _ => config.inputs.push(PathBuf::from(arg)),
         }
     }
-    config.out_dir = out_dir.ok_or("--out-dir is required")?;
-    if config.inputs.is_empty() {
-        return Err("no INPUT given".into());
+    if config.jsonl {
+        if !config.inputs.is_empty() {
+            return Err("--jsonl reads stdin: give no INPUT".into());
+        }
+        if config.out_dir.is_some() {
+            return Err("--jsonl writes to stdout: --out-dir does not apply".into());
+        }
+    } else {
+        if config.out_dir.is_none() {
+            return Err("--out-dir is required".into());
+        }
+        if config.inputs.is_empty() {
+            return Err("no INPUT given".into());
+        }
     }
     Ok(Some(config))
 }
@@ -153,7 +173,7 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 /// `article.gb18030.txt` → `article.gb18030`.
 fn stem(path: &Path) -> String {
-    path.file_stem().and_then(|s| s.to_str()).map_or_else(|| "article".to_owned(), str::to_owned)
+    path.file_stem().map_or_else(|| "article".to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
 #[derive(Serialize)]
@@ -174,90 +194,332 @@ struct OutputReport {
     warnings: Vec<zharchive::Warning>,
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+/// What happened to one input.
+enum Outcome {
+    /// Archived; bytes written.
+    Written(u64),
+    /// Every output already existed (no `--force`).
+    Skipped,
+    /// Failed, with a one-line reason.
+    Failed(String),
 }
 
-/// Archive one file; returns the bytes written.
-fn archive_one(input: &Path, config: &Config) -> Result<u64, String> {
+/// Write `bytes` under a temporary name beside `path`, then rename it into
+/// place: a reader (or a rerun after a crash) never sees half a file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Archive one file.
+fn archive_one(input: &Path, out_dir: &Path, config: &Config) -> Outcome {
     let stem = stem(input);
-    let target = |ext: &str| config.out_dir.join(format!("{stem}.{ext}"));
+    let target = |ext: &str| out_dir.join(format!("{stem}.{ext}"));
     let report_path = target("report.json");
-    if !config.force {
-        for path in config.formats.iter().map(|f| target(f.extension())).chain([report_path.clone()]) {
-            if path.exists() {
-                return Err(format!("{} exists (use --force to overwrite)", path.display()));
+    if !config.force
+        && config.formats.iter().map(|f| target(f.extension())).chain([report_path.clone()]).all(|p| p.exists())
+    {
+        return Outcome::Skipped;
+    }
+    let result = (|| -> Result<u64, String> {
+        let bytes = std::fs::read(input).map_err(|e| format!("cannot read it: {e}"))?;
+        let article = zharchive::normalize(&bytes, &config.options).map_err(|e| e.to_string())?;
+        drop(bytes);
+        let mut outputs = Vec::new();
+        let mut written = 0u64;
+        for &format in &config.formats {
+            let rendered = format.render(&article)?;
+            let path = target(format.extension());
+            write_atomic(&path, &rendered.bytes)?;
+            written += rendered.bytes.len() as u64;
+            outputs.push(OutputReport {
+                format: format.name(),
+                path: path.display().to_string(),
+                bytes: rendered.bytes.len(),
+                sha256: sha256(&rendered.bytes),
+                warnings: rendered.warnings,
+            });
+        }
+        let report = Report {
+            input: input.display().to_string(),
+            input_bytes: article.metadata.source_bytes,
+            input_sha256: &article.metadata.source_sha256,
+            summary: article.summary(),
+            outputs,
+        };
+        let json = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
+        // The report last: its presence means the input's outputs are complete.
+        write_atomic(&report_path, &json)?;
+        Ok(written + json.len() as u64)
+    })();
+    match result {
+        Ok(n) => Outcome::Written(n),
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// The message of a caught panic.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+/// Progress: a bar on a terminal, plain lines otherwise.
+enum Progress {
+    Bar(indicatif::ProgressBar),
+    Lines { done: AtomicU64, total: u64 },
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress::Lines { done: AtomicU64::new(0), total };
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        let style = indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} {rate:.dim} eta {eta} {msg:.red}",
+        )
+        .map(|s| {
+            s.progress_chars("=> ").with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1} articles/s", state.per_sec());
+            })
+        })
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress::Bar(bar)
+    }
+
+    fn record(&self, file: &Path, outcome: &Outcome, failed: u64) {
+        match self {
+            Progress::Bar(bar) => {
+                if let Outcome::Failed(e) = outcome {
+                    bar.println(format!("{}: error: {e}", file.display()));
+                    bar.set_message(format!("{failed} failed"));
+                }
+                bar.inc(1);
+            }
+            Progress::Lines { done, total } => {
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                match outcome {
+                    Outcome::Written(_) => eprintln!("[{n}/{total}] {}", file.display()),
+                    Outcome::Skipped => eprintln!("[{n}/{total}] {}: skipped (already archived)", file.display()),
+                    Outcome::Failed(e) => eprintln!("[{n}/{total}] {}: error: {e}", file.display()),
+                }
             }
         }
     }
-    let bytes = std::fs::read(input).map_err(|e| format!("cannot read it: {e}"))?;
-    let article = zharchive::normalize(&bytes, &config.options).map_err(|e| e.to_string())?;
-    let mut outputs = Vec::new();
-    let mut written = 0u64;
-    for &format in &config.formats {
-        let rendered = format.render(&article)?;
-        let path = target(format.extension());
-        std::fs::write(&path, &rendered.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        written += rendered.bytes.len() as u64;
-        outputs.push(OutputReport {
-            format: format.name(),
-            path: path.display().to_string(),
-            bytes: rendered.bytes.len(),
-            sha256: sha256(&rendered.bytes),
-            warnings: rendered.warnings,
-        });
+
+    fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
     }
-    let report = Report {
-        input: input.display().to_string(),
-        input_bytes: article.metadata.source_bytes,
-        input_sha256: &article.metadata.source_sha256,
-        summary: article.summary(),
-        outputs,
-    };
-    let json = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
-    std::fs::write(&report_path, &json).map_err(|e| format!("{}: {e}", report_path.display()))?;
-    Ok(written + json.len() as u64)
 }
 
-fn run(config: &Config) -> Result<bool, String> {
-    let files = expand(&config.inputs)?;
-    std::fs::create_dir_all(&config.out_dir).map_err(|e| format!("{}: {e}", config.out_dir.display()))?;
-    let start = Instant::now();
-    let done = AtomicUsize::new(0);
-    let total = files.len();
-    let work = || {
-        files
-            .par_iter()
-            .map(|file| {
-                let result = archive_one(file, config);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                match &result {
-                    Ok(_) => eprintln!("[{n}/{total}] {}", file.display()),
-                    Err(e) => eprintln!("[{n}/{total}] {}: error: {e}", file.display()),
-                }
-                result.ok()
-            })
-            .collect::<Vec<Option<u64>>>()
-    };
-    let results = match config.jobs {
-        Some(n) => rayon::ThreadPoolBuilder::new()
+/// A rayon pool of `--jobs` threads, or the global one.
+fn with_pool<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, String> {
+    match jobs {
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .map_err(|e| format!("cannot start {n} jobs: {e}"))?
-            .install(work),
-        None => work(),
-    };
-    let failed = results.iter().filter(|r| r.is_none()).count();
-    let bytes: u64 = results.iter().flatten().sum();
+            .install(work)),
+        None => Ok(work()),
+    }
+}
+
+fn run_folder(config: &Config) -> Result<bool, String> {
+    let out_dir = config.out_dir.as_deref().ok_or("--out-dir is required")?;
+    let files = expand(&config.inputs)?;
+    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let start = Instant::now();
+    let total = files.len();
+    let progress = Progress::new(total as u64);
+    let failures = AtomicU64::new(0);
+    // Per file only the outcome is kept (a number or a short message), so
+    // memory does not grow with the articles themselves.
+    let outcomes: Vec<Outcome> = with_pool(config.jobs, || {
+        files
+            .par_iter()
+            .map(|file| {
+                let outcome = catch_unwind(AssertUnwindSafe(|| archive_one(file, out_dir, config)))
+                    .unwrap_or_else(|p| Outcome::Failed(format!("internal error (panic): {}", panic_message(&*p))));
+                let failed = if matches!(outcome, Outcome::Failed(_)) {
+                    failures.fetch_add(1, Ordering::Relaxed) + 1
+                } else {
+                    failures.load(Ordering::Relaxed)
+                };
+                progress.record(file, &outcome, failed);
+                outcome
+            })
+            .collect()
+    })?;
+    progress.finish();
+    let mut written = 0usize;
+    let mut skipped = 0usize;
+    let mut bytes = 0u64;
+    let mut failed: Vec<(&PathBuf, &str)> = Vec::new();
+    for (file, outcome) in files.iter().zip(&outcomes) {
+        match outcome {
+            Outcome::Written(n) => {
+                written += 1;
+                bytes += n;
+            }
+            Outcome::Skipped => skipped += 1,
+            Outcome::Failed(e) => failed.push((file, e)),
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
     eprintln!(
-        "archived {} of {total} article(s) into {} ({:.1} MB) in {:.2} s; {failed} failed",
-        total - failed,
-        config.out_dir.display(),
+        "archived {written} of {total} article(s) into {} ({:.1} MB, {}) in {seconds:.2} s ({:.1} articles/s); {skipped} skipped as already archived; {} failed",
+        out_dir.display(),
         bytes as f64 / 1e6,
-        start.elapsed().as_secs_f64()
+        config.formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(","),
+        written as f64 / seconds.max(1e-9),
+        failed.len(),
     );
-    Ok(failed == 0)
+    for (file, e) in failed.iter().take(20) {
+        eprintln!("  failed: {}: {e}", file.display());
+    }
+    if failed.len() > 20 {
+        eprintln!("  … and {} more", failed.len() - 20);
+    }
+    Ok(failed.is_empty())
+}
+
+/// A counting semaphore: how many JSONL requests may be in flight.
+struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Permits {
+    fn acquire(&self) {
+        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(PoisonError::into_inner);
+        }
+        *free -= 1;
+    }
+
+    fn release(&self) {
+        *self.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.freed.notify_one();
+    }
+}
+
+/// The `--jsonl` loop: this thread reads lines and hands each to the pool; a
+/// writer thread puts the answers back in input order and writes each one as
+/// soon as every earlier one is out (so a consumer that waits for an answer
+/// before sending more never deadlocks).
+fn run_jsonl(config: &Config) -> Result<bool, String> {
+    let defaults = jsonl::Defaults {
+        options: config.options.clone(),
+        formats: if config.formats_given { config.formats.clone() } else { vec![Format::Tei] },
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start the jobs: {e}"))?;
+    let in_flight = pool.current_num_threads() * 4;
+    let permits = Permits { free: Mutex::new(in_flight), freed: Condvar::new() };
+    let broken = AtomicBool::new(false);
+    let start = Instant::now();
+    let (tx, rx) = mpsc::channel::<(u64, bool, String)>();
+
+    std::thread::scope(|threads| -> Result<bool, String> {
+        let writer = threads.spawn(|| -> Result<(u64, u64), String> {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut next = 0u64;
+            let mut waiting = BTreeMap::new();
+            let (mut ok, mut failed) = (0u64, 0u64);
+            let mut error = None;
+            for (seq, good, line) in rx {
+                waiting.insert(seq, (good, line));
+                while let Some((good, line)) = waiting.remove(&next) {
+                    next += 1;
+                    if good {
+                        ok += 1;
+                    } else {
+                        failed += 1;
+                    }
+                    if error.is_none() {
+                        if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+                            error = Some(format!("cannot write to stdout: {e}"));
+                            broken.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    permits.release();
+                }
+            }
+            error.map_or(Ok((ok, failed)), Err)
+        });
+
+        let mut read_error = None;
+        pool.in_place_scope(|scope| {
+            let mut stdin = std::io::stdin().lock();
+            let mut line_number = 0u64;
+            let mut seq = 0u64;
+            loop {
+                if broken.load(Ordering::Relaxed) {
+                    break;
+                }
+                let mut line = Vec::new();
+                match stdin.read_until(b'\n', &mut line) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        read_error = Some(format!("cannot read stdin: {e}"));
+                        break;
+                    }
+                }
+                line_number += 1;
+                while line.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+                    line.pop();
+                }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                permits.acquire();
+                let (tx, defaults, this, number) = (tx.clone(), &defaults, seq, line_number);
+                seq += 1;
+                scope.spawn(move |_| {
+                    let response = catch_unwind(AssertUnwindSafe(|| jsonl::respond(number, &line, defaults)));
+                    let (good, text) = match response {
+                        Ok(r) => (r.ok, jsonl::to_line(&r)),
+                        Err(p) => {
+                            let message = format!("internal error (panic): {}", panic_message(&*p));
+                            (
+                                false,
+                                serde_json::json!({ "id": null, "line": number, "ok": false, "error": message })
+                                    .to_string()
+                                    + "\n",
+                            )
+                        }
+                    };
+                    // The writer only stops early when stdout is gone.
+                    let _ = tx.send((this, good, text));
+                });
+            }
+        });
+        drop(tx);
+        let (ok, failed) = writer.join().map_err(|p| format!("the writer failed: {}", panic_message(&*p)))??;
+        if let Some(e) = read_error {
+            return Err(e);
+        }
+        eprintln!(
+            "archive --jsonl: {ok} article(s) archived, {failed} error line(s), in {:.2} s",
+            start.elapsed().as_secs_f64()
+        );
+        Ok(true)
+    })
 }
 
 fn main() -> ExitCode {
@@ -266,14 +528,17 @@ fn main() -> ExitCode {
             println!("usage: archive {USAGE}");
             ExitCode::SUCCESS
         }
-        Ok(Some(config)) => match run(&config) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::FAILURE,
-            Err(e) => {
-                eprintln!("archive: error: {e}");
-                ExitCode::FAILURE
+        Ok(Some(config)) => {
+            let result = if config.jsonl { run_jsonl(&config) } else { run_folder(&config) };
+            match result {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("archive: error: {e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         Err(e) => {
             eprintln!("archive: error: {e} (try --help)");
             ExitCode::from(2)

@@ -209,7 +209,12 @@ pub(crate) fn break_lines(text: &str, setting: &Setting, advance: &dyn Fn(char) 
             }
             cut = next.max(s + 1);
         }
-        let cut = best.unwrap_or(cut).min(e);
+        let mut cut = best.unwrap_or(cut).min(e);
+        // No allowed place: closing punctuation hangs into the margin rather
+        // than start the next line.
+        while cut < e && NO_LINE_START.contains(chars[cut].1) {
+            cut += 1;
+        }
         current.extend(s..cut);
         lines.push(std::mem::take(&mut current));
         x = 0.0;
@@ -446,6 +451,63 @@ mod tests {
         for n in [3.0, 7.0, 12.5, 40.0] {
             let joined = texts(text, &setting(n)).concat();
             assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "{n}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Ideographs, punctuation of both kinds, Latin, digits and spaces.
+        const ALPHABET: &[char] = &[
+            '中', '文', '字', '体', '测', '试', '，', '。', '、', '：', '！', '？', '）', '」', '》', '”', '（', '「',
+            '《', '“', 'A', 'g', 'I', '2', '0', ' ', '—', '…', '·', '%',
+        ];
+
+        proptest! {
+            #[test]
+            fn lines_keep_every_character_and_the_measure(
+                chars in proptest::collection::vec(proptest::sample::select(ALPHABET), 0..200),
+                ems in 3.0f32..30.0,
+                indent in 0.0f32..2.0,
+            ) {
+                let text: String = chars.into_iter().collect();
+                let s = Setting { indent: indent * 10.0, ..setting(ems) };
+                let lines = break_lines(&text, &s, &advance);
+                let joined: String = lines.iter().map(Line::text).collect::<String>().replace(' ', "");
+                prop_assert_eq!(joined, text.replace(' ', ""));
+                for l in &lines {
+                    // Only closing punctuation may hang past the measure.
+                    let body = l.glyphs.iter().rposition(|g| !NO_LINE_START.contains(g.ch)).map_or(0, |i| i + 1);
+                    let inked = l.glyphs[..body].last().map_or(0.0, |g| g.x + g.width);
+                    prop_assert!(inked <= s.measure + 0.01 || body <= 1, "{} > {}", inked, s.measure);
+                    for w in l.glyphs.windows(2) {
+                        prop_assert!(w[1].x >= w[0].x + w[0].width - 0.01, "glyphs overlap in {}", l.text());
+                    }
+                }
+            }
+
+            #[test]
+            fn plain_chinese_prose_never_breaks_kinsoku(
+                words in proptest::collection::vec(
+                    proptest::sample::select(&["中文", "测试", "，", "。", "、", "（字体）", "“引号”", "《书名》", "AGI", "2024"][..]),
+                    1..60,
+                ),
+                ems in 6.0f32..30.0,
+            ) {
+                let text: String = words.concat();
+                let lines = texts(&text, &setting(ems));
+                // The text's own first and last characters aside: every line
+                // start and end is a break the line breaker chose.
+                for l in &lines[1..] {
+                    let first = l.chars().next().unwrap_or(' ');
+                    prop_assert!(!NO_LINE_START.contains(first), "{:?} starts a line in {:?}", first, lines);
+                }
+                for l in &lines[..lines.len() - 1] {
+                    let last = l.chars().last().unwrap_or(' ');
+                    prop_assert!(!NO_LINE_END.contains(last), "{:?} ends a line in {:?}", last, lines);
+                }
+            }
         }
     }
 }

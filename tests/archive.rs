@@ -1,0 +1,110 @@
+//! The `archive` example's folder mode, through the built binary: a corrupt
+//! file among good ones is reported and skipped, the others are archived
+//! with their reports, the exit status says something failed, and a second
+//! run skips what is already archived unless `--force`.
+
+#![cfg(all(feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The example binaries sit next to the test binary's `deps` folder.
+fn example(name: &str) -> PathBuf {
+    let mut path = std::env::current_exe().expect("test binary path");
+    path.pop();
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    path.join("examples").join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zharchive-archive-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn archive(args: &[&Path]) -> Option<(Option<i32>, String)> {
+    let exe = example("archive");
+    if !exe.exists() {
+        eprintln!("skipped: {} not built (run `cargo test` to build examples)", exe.display());
+        return None;
+    }
+    let out = Command::new(exe).args(args).output().expect("archive runs");
+    Some((out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned()))
+}
+
+#[test]
+fn a_corrupt_file_is_reported_and_skipped() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = scratch("in");
+    let out = scratch("out");
+    for name in ["article.txt", "article.gb18030.txt", "transit.big5.txt"] {
+        std::fs::copy(root.join("fixtures").join(name), input.join(name)).unwrap();
+    }
+    let mut noise = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    noise.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    std::fs::write(input.join("corrupt.bin"), &noise).unwrap();
+    std::fs::write(input.join(".hidden"), b"ignored").unwrap();
+
+    let Some((code, stderr)) = archive(&[&input, Path::new("--out-dir"), &out, Path::new("--jobs"), Path::new("2")])
+    else {
+        return;
+    };
+    assert_eq!(code, Some(1), "a failed file makes the exit status non-zero: {stderr}");
+    assert!(stderr.contains("corrupt.bin: error:"), "{stderr}");
+    assert!(stderr.contains("binary"), "the reason is given: {stderr}");
+    assert!(stderr.contains("archived 3 of 4 article(s)"), "{stderr}");
+    assert!(stderr.contains("1 failed"), "{stderr}");
+    for stem in ["article", "article.gb18030", "transit.big5"] {
+        for ext in ["epub", "pdf", "tei.xml", "report.json"] {
+            let path = out.join(format!("{stem}.{ext}"));
+            assert!(path.metadata().is_ok_and(|m| m.len() > 0), "{} written", path.display());
+        }
+    }
+    assert!(!out.join("corrupt.epub").exists() && !out.join("corrupt.report.json").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left: {leftovers:?}");
+
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("article.gb18030.report.json")).unwrap()).unwrap();
+    assert_eq!(report["outputs"].as_array().unwrap().len(), 3);
+    assert!(report["summary"]["edits"].as_object().is_some_and(|e| !e.is_empty()), "{report}");
+    let pdf = std::fs::read(out.join("article.gb18030.pdf")).unwrap();
+    let sha = report["outputs"][1]["sha256"].as_str().unwrap();
+    assert_eq!(report["outputs"][1]["format"], "pdf");
+    assert_eq!(sha.len(), 64);
+    assert_eq!(report["outputs"][1]["bytes"].as_u64(), Some(pdf.len() as u64));
+
+    // A rerun skips what is archived (the corrupt file still fails).
+    let good = input.join("article.txt");
+    let (code, stderr) = archive(&[&good, Path::new("--out-dir"), &out]).unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("1 skipped as already archived"), "{stderr}");
+    let (code, stderr) = archive(&[&good, Path::new("--out-dir"), &out, Path::new("--force")]).unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("archived 1 of 1"), "{stderr}");
+
+    let _ = std::fs::remove_dir_all(&input);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn bad_command_lines_get_one_line_and_status_2() {
+    for args in [&["--out-dir"][..], &["x.txt"], &["x.txt", "--out-dir", "o", "--formats", "docx"], &["--bogus"]] {
+        let exe = example("archive");
+        if !exe.exists() {
+            return;
+        }
+        let out = Command::new(exe).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("archive: error: "), "{err}");
+    }
+}
