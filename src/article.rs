@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// A normalised article: what the passes made of the source, and how.
 ///
-/// Built by [`crate::normalize`]; read by the writers.
+/// Built by [`crate::normalize()`]; read by the writers.
 ///
 /// ```
 /// let opts = zharchive::Options::default();

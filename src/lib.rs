@@ -84,7 +84,7 @@ pub fn normalize(bytes: &[u8], options: &Options) -> Result<Article> {
     normalize::run(bytes, options, OpenCc::shared())
 }
 
-/// [`normalize`] with a script converter of your own.
+/// [`normalize()`] with a script converter of your own.
 ///
 /// ```
 /// use zharchive::{Conversion, Converter, Script};

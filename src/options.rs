@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::{Script, SourceInfo};
 use crate::normalize::boilerplate::Rule;
 
-/// Options for [`crate::normalize`]. `Options::default()` is what most
+/// Options for [`crate::normalize()`]. `Options::default()` is what most
 /// callers want.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

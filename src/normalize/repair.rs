@@ -78,6 +78,10 @@ const BEAM: usize = 16;
 const MAX_RUN: usize = 400;
 /// Characters of context on each side given to the plausibility model.
 const CONTEXT: usize = 8;
+/// At most this many damaged stretches are re-decoded in one text. Real
+/// articles have a handful; a hostile input with millions of markers would
+/// otherwise cost millions of searches. The rest is reported, not repaired.
+const MAX_RUNS: usize = 10_000;
 /// Cost (in the model's log units) of assuming that an ASCII character was
 /// folded from a full-width form: each such assumption must be paid for by
 /// more plausible text, and between equally plausible readings the simpler
@@ -96,6 +100,7 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     let mut replacements = Vec::new();
     let mut notes = Vec::new();
     let mut search_from = 0;
+    let mut runs = 0;
     while let Some(found) = text[search_from..].find(['?', '\u{FFFD}', '(']) {
         let m = search_from + found;
         if text[m..].starts_with('(') {
@@ -117,6 +122,17 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
         if !marker_is_plausible(text, m) {
             search_from = marker.end;
             continue;
+        }
+        runs += 1;
+        if runs > MAX_RUNS {
+            notes.push(PassNote {
+                range: m..text.len(),
+                code: "repair-budget",
+                message: format!(
+                    "more than {MAX_RUNS} damaged spots: the repair stopped here and the rest is left as it was"
+                ),
+            });
+            break;
         }
         match repair_run(text, m, model) {
             Some(run) => {
@@ -598,6 +614,16 @@ mod tests {
         // A real parenthetical after a Latin letter stays.
         let (reps, _) = repair("版本A(测试)和mount(8)", &no_model);
         assert!(reps.is_empty());
+    }
+
+    #[test]
+    fn hostile_marker_floods_stop_at_the_budget() {
+        let text = "因?a)".repeat(MAX_RUNS + 10);
+        let started = std::time::Instant::now();
+        let (_, notes) = repair(&text, &no_model);
+        assert!(notes.iter().any(|n| n.code == "repair-budget"));
+        // Generous bound (debug build, loaded machine): the point is that it ends.
+        assert!(started.elapsed().as_secs() < 60);
     }
 
     #[test]
