@@ -338,6 +338,19 @@ fn with_pool<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> R
 fn run_folder(config: &Config) -> Result<bool, String> {
     let out_dir = config.out_dir.as_deref().ok_or("--out-dir is required")?;
     let files = expand(&config.inputs)?;
+    // Two inputs with one stem (`a/x.txt`, `b/x.txt`) would write the same
+    // outputs from two jobs at once: refuse before anything is written.
+    let mut stems = std::collections::HashMap::new();
+    for file in &files {
+        if let Some(other) = stems.insert(stem(file), file) {
+            return Err(format!(
+                "{} and {} would both be archived as {}.*: rename one or archive them into different --out-dir",
+                other.display(),
+                file.display(),
+                stem(file)
+            ));
+        }
+    }
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let start = Instant::now();
     let total = files.len();

@@ -108,3 +108,21 @@ fn bad_command_lines_get_one_line_and_status_2() {
         assert!(err.starts_with("archive: error: "), "{err}");
     }
 }
+
+#[test]
+fn two_inputs_with_one_stem_are_refused_before_anything_is_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let a = scratch("stem-a");
+    let b = scratch("stem-b");
+    let out = scratch("stem-out");
+    std::fs::copy(root.join("fixtures/article.txt"), a.join("x.txt")).unwrap();
+    std::fs::copy(root.join("fixtures/article.gb18030.txt"), b.join("x.txt")).unwrap();
+    let Some((code, stderr)) = archive(&[&a, &b, Path::new("--out-dir"), &out]) else { return };
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("would both be archived as x.*"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written");
+    for dir in [a, b, out] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
