@@ -2,12 +2,16 @@
 //! frequencies from jieba's dictionary, applied to the Simplified form of the
 //! text.
 //!
-//! jieba's dictionary holds about 350,000 words with corpus frequencies. The
-//! score of a text is the log-probability of its best segmentation under a
+//! The score of a text is the log-probability of its best segmentation under a
 //! unigram word model, which is what jieba itself maximises when it cuts a
 //! sentence: real words score far above the runs of rare characters that a
 //! wrongly aligned byte stream produces. The dictionary is Simplified, so
 //! candidates are converted with OpenCC `t2s` first.
+//!
+//! The model holds the 50,000 most frequent words of jieba's dictionary
+//! (`assets/wordfreq/jieba-top50k.txt`, 96.4 % of its frequency mass): it
+//! loads in about 17 ms where the full 349,045 words take about 146 ms, and a
+//! repair only ever asks about common words.
 
 use std::sync::OnceLock;
 
@@ -15,6 +19,9 @@ use jieba_rs::Jieba;
 
 use super::repair::Plausibility;
 use super::script::{Conversion, Converter, OpenCc};
+
+/// `word frequency` lines, most frequent first.
+const WORDS: &str = include_str!("../../assets/wordfreq/jieba-top50k.txt");
 
 /// Natural log of the total word count of jieba's default dictionary
 /// (60,101,967): the per-word normaliser of the unigram model.
@@ -31,7 +38,15 @@ impl WordFrequency {
     /// repair needs to choose).
     pub fn shared() -> &'static WordFrequency {
         static MODEL: OnceLock<WordFrequency> = OnceLock::new();
-        MODEL.get_or_init(|| WordFrequency { jieba: Jieba::new() })
+        MODEL.get_or_init(|| {
+            let mut jieba = Jieba::empty();
+            let mut words = WORDS.as_bytes();
+            // The list is part of the crate and well formed (a test loads
+            // it); should it ever fail, the model is simply empty and every
+            // candidate scores alike.
+            let _ = jieba.load_dict(&mut words);
+            WordFrequency { jieba }
+        })
     }
 }
 
@@ -86,6 +101,15 @@ impl std::fmt::Debug for WordFrequency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_list_loads_whole() {
+        let mut jieba = Jieba::empty();
+        let mut words = WORDS.as_bytes();
+        jieba.load_dict(&mut words).expect("the embedded word list parses");
+        assert!(jieba.has_word("医生") && jieba.has_word("边际"));
+        assert_eq!(WORDS.lines().count(), 50_000);
+    }
 
     #[test]
     fn real_words_beat_noise() {
