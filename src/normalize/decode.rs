@@ -120,7 +120,7 @@ fn choose_encoding(bytes: &[u8], declared: Option<&str>) -> Result<(&'static Enc
 
 /// UTF-16LE or BE if the bytes decode to plausible text that way.
 fn utf16_guess(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024) & !1];
