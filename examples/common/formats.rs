@@ -71,20 +71,20 @@ impl Format {
     /// the PDF the process-wide embedded font (`PdfFont::embedded`, parsed
     /// once per process), so a batch never parses the font again.
     pub fn render(self, article: &Article) -> Result<Rendered, String> {
-        let result = match self {
+        let text = |e: zharchive::Error| e.to_string();
+        match self {
             #[cfg(feature = "epub")]
-            Format::Epub => zharchive::render::epub::write_epub(article, &Default::default()),
+            Format::Epub => zharchive::render::epub::write_epub(article, &Default::default()).map_err(text),
             #[cfg(feature = "pdf")]
-            Format::Pdf => zharchive::render::pdf::write_pdf(article, &Default::default()),
+            Format::Pdf => zharchive::render::pdf::write_pdf(article, &Default::default()).map_err(text),
             #[cfg(feature = "tei")]
-            Format::Tei => zharchive::render::tei::write_tei(article, &Default::default()),
+            Format::Tei => zharchive::render::tei::write_tei(article, &Default::default()).map_err(text),
             #[allow(unreachable_patterns)]
             other => {
-                let _ = article;
-                return Err(format!("this build has no {} writer (cargo feature `{}`)", other.name(), other.name()));
+                let _ = (article, text);
+                Err(format!("this build has no {} writer (cargo feature `{}`)", other.name(), other.name()))
             }
-        };
-        result.map_err(|e| e.to_string())
+        }
     }
 }
 
