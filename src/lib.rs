@@ -102,3 +102,8 @@ pub fn normalize(bytes: &[u8], options: &Options) -> Result<Article> {
 pub fn normalize_with(bytes: &[u8], options: &Options, converter: &dyn Converter) -> Result<Article> {
     normalize::run(bytes, options, converter)
 }
+
+/// The README's Rust example, run as a doctest so that it stays true.
+#[cfg(all(doctest, feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
