@@ -46,6 +46,41 @@
 //! edit that produced each changed stretch. The source can be rebuilt from
 //! the blocks and their changes (up to the whitespace between paragraphs).
 //!
+//! ## Options
+//!
+//! [`Options`] holds every knob, with defaults that give clean Simplified
+//! Chinese. It is serde-serialisable, so it can live in a file:
+//!
+//! ```
+//! let opts: zharchive::Options = serde_json::from_str(r#"{
+//!     "script": "taiwan-phrases",
+//!     "user_dictionary": [["乾隆", "乾隆"], ["艳", "艷"]],
+//!     "boilerplate_rules": [{ "name": "photo", "shape": "label-line", "keywords": ["图片来源"], "max_chars": 80 }],
+//!     "source": { "url": "https://example.com/a/1", "site": "示例网", "date": "2024-06-15" }
+//! }"#)?;
+//! let article = zharchive::normalize("标题\n\n鲜艳的软件。\n图片来源：网络".as_bytes(), &opts)?;
+//! assert_eq!(article.body_text(), "鮮艷的軟體。");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Writing, and reading a TEI record back
+//!
+//! Each writer (behind its cargo feature) takes an [`Article`] and its own
+//! options and returns [`render::Rendered`]: the file's bytes and warnings.
+//! A TEI record written by this crate carries the whole article, edits
+//! included, and reads back into the same [`Article`]:
+//!
+//! ```
+//! # #[cfg(feature = "tei")] {
+//! use zharchive::render::tei::{read_tei, write_tei, TeiOptions};
+//! let article = zharchive::normalize("標題\n\n會(huì)議開始了,大家好。".as_bytes(), &Default::default())?;
+//! let record = write_tei(&article, &TeiOptions::default())?;
+//! let back = read_tei(&record.bytes)?;
+//! assert_eq!(back, article);
+//! # }
+//! # Ok::<(), zharchive::Error>(())
+//! ```
+//!
 //! ## Determinism
 //!
 //! The same bytes and options always give the same article (no clocks, no
@@ -102,3 +137,8 @@ pub fn normalize(bytes: &[u8], options: &Options) -> Result<Article> {
 pub fn normalize_with(bytes: &[u8], options: &Options, converter: &dyn Converter) -> Result<Article> {
     normalize::run(bytes, options, converter)
 }
+
+/// The README's Rust example, run as a doctest so that it stays true.
+#[cfg(all(doctest, feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
