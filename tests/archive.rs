@@ -5,18 +5,10 @@
 
 #![cfg(all(feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
 
+mod common;
+use common::example;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// The example binaries sit next to the test binary's `deps` folder.
-fn example(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().expect("test binary path");
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    path.join("examples").join(name)
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("zharchive-archive-{name}-{}", std::process::id()));

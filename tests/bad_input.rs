@@ -1,7 +1,8 @@
 //! Bad input gets a clear error or a warning in the article, never a panic,
 //! from the library and from the `normalize` example.
 
-use std::path::PathBuf;
+mod common;
+use common::example;
 use std::process::Command;
 
 use zharchive::{normalize, Error, Options};
@@ -79,16 +80,6 @@ fn unrepairable_damage_is_a_warning() {
     let article = run("标题\n\n因?yàn)😀也没有办法。".as_bytes()).unwrap();
     assert!(article.warnings.iter().any(|w| w.code == "unrepaired-damage"), "{:?}", article.warnings);
     assert!(article.body_text().contains("yàn"), "the text is kept as it was");
-}
-
-/// The example binaries sit next to the test binary's `deps` folder.
-fn example(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().expect("test binary path");
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    path.join("examples").join(name)
 }
 
 #[test]

@@ -5,22 +5,14 @@
 
 #![cfg(all(feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
 
+mod common;
+use common::example;
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
-
-/// The example binaries sit next to the test binary's `deps` folder.
-fn example(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().expect("test binary path");
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    path.join("examples").join(name)
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
