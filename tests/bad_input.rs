@@ -43,6 +43,12 @@ fn invalid_bytes_in_the_middle_are_counted_and_reported() {
     assert_eq!(article.metadata.encoding.malformed_bytes, 3);
     assert!(article.warnings.iter().any(|w| w.code == "malformed-bytes"));
     assert!(article.plain_text().contains('\u{FFFD}'));
+    // Without a declared encoding it is still read as damaged UTF-8, not as
+    // a legacy encoding (which would turn the whole text into mojibake).
+    let article = normalize(&bytes, &Options::default()).unwrap();
+    assert_eq!(article.metadata.encoding.name, "UTF-8");
+    assert_eq!(article.metadata.encoding.malformed_bytes, 3);
+    assert_eq!(article.title(), Some("标题"));
 }
 
 #[test]

@@ -11,6 +11,8 @@
 //! 4. strict UTF-8 validity (Chinese in a legacy encoding is essentially never
 //!    valid UTF-8);
 //! 5. UTF-16 without BOM or NUL bytes (all-Han text), if it decodes plausibly;
+//!    then UTF-8 with a few damaged bytes (many valid multi-byte sequences per
+//!    malformed one), which is UTF-8, not a legacy encoding;
 //! 6. `chardetng`, asked to choose among the legacy encodings; where it picks a
 //!    non-Chinese encoding, GBK or Big5 still wins if it decodes the bytes
 //!    without error into Han text.
@@ -92,6 +94,9 @@ fn choose_encoding(bytes: &[u8], declared: Option<&str>) -> Result<(&'static Enc
     if let Some(encoding) = utf16_guess(bytes) {
         return Ok((encoding, DetectionMethod::Guessed, 0));
     }
+    if mostly_utf8(bytes) {
+        return Ok((UTF_8, DetectionMethod::Guessed, 0));
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -116,6 +121,36 @@ fn choose_encoding(bytes: &[u8], declared: Option<&str>) -> Result<(&'static Enc
     };
     let encoding = if encoding == GBK { GB18030 } else { encoding };
     Ok((encoding, DetectionMethod::Guessed, 0))
+}
+
+/// UTF-8 with a few damaged bytes: many valid multi-byte sequences and few
+/// malformed ones. Text in a legacy CJK encoding almost never forms valid
+/// UTF-8 sequences (a GBK or Big5 pair is lead 0x81–0xFE + trail, which
+/// rarely lines up as UTF-8), so even a handful of valid sequences per error
+/// is strong evidence (GBK text read as UTF-8 gives about one valid sequence
+/// per ten errors).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut malformed) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                valid += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                valid += std::str::from_utf8(good).map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                malformed += 1;
+                let skip = e.error_len().unwrap_or(bad.len()).max(1);
+                rest = &bad[skip.min(bad.len())..];
+                if rest.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    valid >= 4 && valid >= 2 * malformed
 }
 
 /// UTF-16LE or BE if the bytes decode to plausible text that way.
@@ -252,6 +287,19 @@ mod tests {
         assert_eq!(d.report.malformed_bytes, 1);
         assert_eq!(d.text.matches('\u{FFFD}').count(), 1);
         assert_eq!(d.report.method, DetectionMethod::Declared);
+    }
+
+    #[test]
+    fn damaged_utf8_is_still_utf8() {
+        let mut bytes = TEXT.as_bytes().to_vec();
+        bytes.splice(24..24, [0xFF, 0xFE, 0xC0]); // after 大模型四小龙亮相
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.report.name, "UTF-8");
+        assert_eq!(d.report.method, DetectionMethod::Guessed);
+        assert_eq!(d.report.malformed_bytes, 3);
+        // And GBK is not mistaken for damaged UTF-8.
+        assert!(!mostly_utf8(&GB18030.encode(TEXT).0));
+        assert!(!mostly_utf8(&BIG5.encode(TEXT).0));
     }
 
     #[test]
