@@ -116,7 +116,7 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             continue;
         }
         let Some(marker) = parse_marker(text, m) else {
-            search_from = m + '?'.len_utf8().max(text[m..].chars().next().map_or(1, char::len_utf8));
+            search_from = m + text[m..].chars().next().map_or(1, char::len_utf8);
             continue;
         };
         if !marker_is_plausible(text, m) {
