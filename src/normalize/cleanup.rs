@@ -88,9 +88,12 @@ fn is_compatibility_ideograph(c: char) -> bool {
     matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
 }
 
-/// NFC edits: one per run that changes, runs cut at starters so that
-/// combining sequences stay whole; compatibility ideographs are never
-/// touched.
+/// NFC edits: one per run that changes. Runs are cut before every
+/// character that nothing before it can compose with (a starter whose NFC
+/// quick check is Yes: the normalisation boundary of UAX #15), so an edit
+/// holds only the characters NFC rewrites, never neighbours such as an
+/// indent that a later pass edits on its own.
+/// Compatibility ideographs are never touched.
 fn nfc_edits(text: &str, reps: &mut Vec<Replacement>) {
     let mut run_start = 0;
     let flush = |start: usize, end: usize, reps: &mut Vec<Replacement>| {
@@ -98,23 +101,37 @@ fn nfc_edits(text: &str, reps: &mut Vec<Replacement>) {
             let piece = &text[start..end];
             let normal: String = piece.nfc().collect();
             if normal != piece {
-                reps.push(Replacement::new(start..end, normal));
+                // Leave out the characters at either end that NFC kept.
+                let head: usize =
+                    piece.chars().zip(normal.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a.len_utf8()).sum();
+                let tail: usize = piece[head..]
+                    .chars()
+                    .rev()
+                    .zip(normal[head..].chars().rev())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a.len_utf8())
+                    .sum();
+                reps.push(Replacement::new(start + head..end - tail, &normal[head..normal.len() - tail]));
             }
         }
     };
     for (i, c) in text.char_indices() {
-        let starter = unicode_normalization::char::canonical_combining_class(c) == 0;
         if is_compatibility_ideograph(c) || c == '\n' {
             flush(run_start, i, reps);
             run_start = i + c.len_utf8();
-        } else if starter && c.is_ascii() {
-            // ASCII starters may still compose with what follows (e + ́), so
-            // a run boundary goes before them, not after.
+        } else if is_composition_boundary(c) {
             flush(run_start, i, reps);
             run_start = i;
         }
     }
     flush(run_start, text.len(), reps);
+}
+
+/// Whether NFC can never join `c` to what comes before it: `c` is a
+/// starter and is already in NFC on its own.
+fn is_composition_boundary(c: char) -> bool {
+    unicode_normalization::char::canonical_combining_class(c) == 0
+        && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 #[cfg(test)]
@@ -139,6 +156,16 @@ mod tests {
     fn nfc_but_not_compatibility_ideographs() {
         assert_eq!(apply("hu\u{0300}i 會"), "hùi 會");
         assert_eq!(apply("\u{F900}"), "\u{F900}");
+    }
+
+    #[test]
+    fn nfc_edits_hold_only_what_changes() {
+        // U+FB38 decomposes (a composition exclusion); the indent before it
+        // is not part of the edit, and the Hangul syllable + jamo compose.
+        let (reps, _) = cleanup("\u{3000}\u{FB38}x");
+        assert_eq!(reps, vec![Replacement::new(3..6, "\u{5D8}\u{5BC}")]);
+        assert_eq!(apply("\u{3000}\u{1100}\u{1161}"), "\u{3000}\u{AC00}");
+        assert_eq!(apply("e\u{301}\u{323}"), "\u{1EB9}\u{301}");
     }
 
     #[test]

@@ -235,19 +235,27 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
         if seg.identity {
             continue;
         }
-        // A change belongs to the block it starts in; one that starts where a
-        // block ends and runs on is the separator between blocks.
-        let Some(b) = block_of(seg.current.start) else { continue };
-        let block = &ranges[b];
-        if seg.current.start == block.end
-            && (seg.current.end > block.end || b + 1 < ranges.len() && seg_kinds[k] == kind_bit(EditKind::Structure))
+        // A change belongs to the block it starts in. One that starts where a
+        // block ends is the separator between blocks (dropped when only the
+        // structure pass made it), unless it runs on into the next block's
+        // text: then it belongs to that block, which it starts.
+        let Some(mut b) = block_of(seg.current.start) else { continue };
+        if seg.current.start == ranges[b].end && seg.current.end > ranges[b].end {
+            match ranges.get(b + 1) {
+                Some(next) if seg.current.end > next.start => b += 1,
+                _ => continue,
+            }
+        } else if seg.current.start == ranges[b].end
+            && b + 1 < ranges.len()
+            && seg_kinds[k] == kind_bit(EditKind::Structure)
         {
             continue;
         }
+        let block = &ranges[b];
         let kinds: Vec<EditKind> =
             EditKind::ALL.into_iter().filter(|&kind| seg_kinds[k] & kind_bit(kind) != 0).collect();
         blocks[b].changes.push(Change {
-            range: seg.current.start - block.start..seg.current.end.min(block.end) - block.start,
+            range: seg.current.start.max(block.start) - block.start..seg.current.end.min(block.end) - block.start,
             source: seg.source.clone(),
             original: source[seg.source.clone()].to_owned(),
             kinds,
@@ -276,4 +284,34 @@ fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// ```
 pub fn detect_script(text: &str) -> Script {
     script::OpenCc::shared().detect(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tracked::{Replacement, TrackedText};
+    use super::*;
+
+    #[test]
+    fn a_change_running_from_a_separator_into_a_block_belongs_to_that_block() {
+        // An early edit covers an indent and the first character of the
+        // second paragraph; the structure pass then rewrites the line break
+        // and the indent, and the two merge into one change that starts at
+        // the separator. Its text is the second block's.
+        let mut t = TrackedText::new("a\n\u{3000}bc".to_owned());
+        t.apply(EditKind::Cleanup, vec![Replacement::new(2..6, "\u{3000}B")]);
+        t.apply(EditKind::Structure, vec![Replacement::new(1..5, "\n\n")]);
+        let (source, text, segments, mut edits) = t.into_parts();
+        assert_eq!(text, "a\n\nBc");
+        let blocks = build_blocks(&text, &source, &segments, &mut edits);
+        assert_eq!(blocks[0].changes, vec![]);
+        assert_eq!(
+            blocks[1].changes,
+            vec![Change {
+                range: 0..1,
+                source: 1..6,
+                original: "\n\u{3000}b".to_owned(),
+                kinds: vec![EditKind::Cleanup, EditKind::Structure]
+            }]
+        );
+    }
 }
