@@ -97,8 +97,8 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
         let reps = boilerplate::boilerplate(text.text(), &rules);
         apply(&mut text, EditKind::Boilerplate, reps, Vec::new(), &mut warnings);
     }
-    let reps = structure::structure(text.text(), options.line_breaks);
-    apply(&mut text, EditKind::Structure, reps, Vec::new(), &mut warnings);
+    let (reps, notes) = structure::structure(text.text(), options.line_breaks);
+    apply(&mut text, EditKind::Structure, reps, notes, &mut warnings);
     if options.punctuation {
         let reps = punctuation::punctuation(text.text());
         apply(&mut text, EditKind::Punctuation, reps, Vec::new(), &mut warnings);

@@ -10,22 +10,32 @@
 //! Which line breaks are wrapping is set by [`LineBreaks`]; by default, if
 //! the body has blank lines they separate paragraphs and single breaks are
 //! wrapping, otherwise every line is a paragraph. The first non-empty line is
-//! the title and always stands alone.
+//! the title and always stands alone, unless it is longer than any title
+//! ([`MAX_TITLE_CHARS`]): a scrape that lost its line breaks puts the whole
+//! article there. Then its first sentence (or first [`MAX_TITLE_CHARS`]
+//! characters, cut between words) is the title, the rest is the first
+//! paragraph, and a warning says so.
 
 use super::tracked::Replacement;
+use super::PassNote;
 use crate::options::LineBreaks;
+
+/// The longest first line taken whole as the title, in characters. Chinese
+/// headlines run to a few dozen characters; a few hundred is body text.
+pub const MAX_TITLE_CHARS: usize = 200;
 
 /// Propose the structural edits for `text`.
 ///
 /// ```
 /// use zharchive::{normalize::structure::structure, LineBreaks};
 /// let text = "　标题 \n\n第一段\n接着写。\n\n\n  第二段 AGI\nmodel";
-/// let reps = structure(text, LineBreaks::Auto);
+/// let (reps, notes) = structure(text, LineBreaks::Auto);
+/// assert!(notes.is_empty());
 /// let mut out = text.to_owned();
 /// for r in reps.iter().rev() { out.replace_range(r.range.clone(), &r.text); }
 /// assert_eq!(out, "标题\n\n第一段接着写。\n\n第二段 AGI model");
 /// ```
-pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
+pub fn structure(text: &str, mode: LineBreaks) -> (Vec<Replacement>, Vec<PassNote>) {
     // Lines with their byte ranges (without the '\n').
     let mut lines = Vec::new();
     let mut start = 0;
@@ -35,7 +45,8 @@ pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
     }
     let blank = |r: &std::ops::Range<usize>| text[r.clone()].chars().all(is_space);
     let Some(title) = lines.iter().position(|r| !blank(r)) else {
-        return if text.is_empty() { Vec::new() } else { vec![Replacement::delete(0..text.len())] };
+        let reps = if text.is_empty() { Vec::new() } else { vec![Replacement::delete(0..text.len())] };
+        return (reps, Vec::new());
     };
     let body_has_blank_lines = {
         let last_solid = lines.iter().rposition(|r| !blank(r)).unwrap_or(title);
@@ -48,6 +59,7 @@ pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
     };
 
     let mut reps = Vec::new();
+    let mut notes = Vec::new();
     let mut prev: Option<(usize, std::ops::Range<usize>)> = None; // (index, trimmed range)
     for (k, r) in lines.iter().enumerate().skip(title) {
         if blank(r) {
@@ -57,10 +69,28 @@ pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
         let lead = line.len() - line.trim_start_matches(is_space).len();
         let trail = line.len() - line.trim_end_matches(is_space).len();
         let trimmed = r.start + lead..r.end - trail;
-        inner_spaces(text, trimmed.clone(), &mut reps);
         if prev.is_none() && trimmed.start > 0 {
             // Everything before the title goes.
             reps.push(Replacement::delete(0..trimmed.start));
+        }
+        let split = if prev.is_none() { title_split(text, trimmed.clone()) } else { None };
+        match split {
+            Some(cut) => {
+                let chars = text[trimmed.clone()].chars().count();
+                notes.push(PassNote {
+                    range: trimmed.clone(),
+                    code: "title-too-long",
+                    message: format!(
+                        "the first line is {chars} characters long, too long for a title: its first {} \
+                         character(s) are the title and the rest is the first paragraph",
+                        text[trimmed.start..cut.start].chars().count()
+                    ),
+                });
+                inner_spaces(text, trimmed.start..cut.start, &mut reps);
+                reps.push(Replacement::new(cut.clone(), "\n\n"));
+                inner_spaces(text, cut.end..trimmed.end, &mut reps);
+            }
+            None => inner_spaces(text, trimmed.clone(), &mut reps),
         }
         if let Some((p, prev_trimmed)) = &prev {
             let gap = prev_trimmed.end..trimmed.start;
@@ -86,7 +116,52 @@ pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
             reps.push(Replacement::delete(last.end..text.len()));
         }
     }
-    reps
+    (reps, notes)
+}
+
+/// Where to cut a first line too long to be a title, as the range (the
+/// spaces there, or an empty range) that becomes the paragraph break: after
+/// the first sentence end within [`MAX_TITLE_CHARS`] characters, else at the
+/// last space or CJK character before that, never inside a Latin word.
+fn title_split(text: &str, line: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let s = &text[line.clone()];
+    let limit = s.char_indices().nth(MAX_TITLE_CHARS)?.0;
+    let head = &s[..limit];
+    let sentence_end = head.char_indices().find_map(|(i, c)| {
+        let after = i + c.len_utf8();
+        let ends = matches!(c, '。' | '！' | '？' | '!' | '?' | '…')
+            && !s[after..].starts_with(['。', '！', '？', '!', '?', '…', '”', '」', '』', '）', ')']);
+        (ends && after < s.len()).then_some(after)
+    });
+    let cut = sentence_end.or_else(|| {
+        // The last boundary where neither side is part of a Latin word.
+        let mut best = None;
+        let mut prev: Option<char> = None;
+        for (i, c) in head.char_indices() {
+            if let Some(p) = prev {
+                let word = |x: char| x.is_alphanumeric() && !is_cjk(x);
+                if !(word(p) && word(c)) {
+                    best = Some(i);
+                }
+            }
+            prev = Some(c);
+        }
+        best.or(Some(limit))
+    })?;
+    // Take the spaces at the cut into the break.
+    let rest = &s[cut..];
+    let spaces = rest.len() - rest.trim_start_matches(is_space).len();
+    let before = &s[..cut];
+    let back = before.len() - before.trim_end_matches(is_space).len();
+    if cut - back == 0 || cut + spaces == s.len() {
+        return None;
+    }
+    Some(line.start + cut - back..line.start + cut + spaces)
+}
+
+/// Han ideographs, kana and CJK punctuation: text that breaks anywhere.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
 /// Collapse runs of two or more spaces/tabs inside a line, and a lone tab,
@@ -121,7 +196,7 @@ mod tests {
 
     fn apply(text: &str, mode: LineBreaks) -> String {
         let mut out = text.to_owned();
-        for r in structure(text, mode).iter().rev() {
+        for r in structure(text, mode).0.iter().rev() {
             out.replace_range(r.range.clone(), &r.text);
         }
         out
@@ -138,6 +213,29 @@ mod tests {
             apply("题\n\n啊啊啊\n啊啊啊\n\nGPT\n4 与\nAI", LineBreaks::Auto),
             "题\n\n啊啊啊啊啊啊\n\nGPT 4 与AI"
         );
+    }
+
+    #[test]
+    fn a_first_line_too_long_for_a_title_is_split_after_its_first_sentence() {
+        let body = "这是正文的一句话，".repeat(30);
+        let text = format!("标题在这里。{body}\n下一段");
+        let (_, notes) = structure(&text, LineBreaks::Auto);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "title-too-long");
+        assert_eq!(apply(&text, LineBreaks::Auto), format!("标题在这里。\n\n{body}\n\n下一段"));
+        // No sentence end: cut between words, never inside one, and the
+        // spaces at the cut become the break.
+        let words = "word ".repeat(60);
+        let out = apply(words.trim_end(), LineBreaks::Auto);
+        let (title, rest) = out.split_once("\n\n").expect("split");
+        assert!(title.chars().count() <= MAX_TITLE_CHARS && title.ends_with("word"));
+        assert!(rest.starts_with("word") && !rest.contains("\n"));
+        assert_eq!(format!("{title} {rest}"), words.trim_end());
+        // Han text with no sentence end is cut just before the limit.
+        let out = apply(&"字".repeat(300), LineBreaks::Auto);
+        assert_eq!(out, format!("{}\n\n{}", "字".repeat(MAX_TITLE_CHARS - 1), "字".repeat(301 - MAX_TITLE_CHARS)));
+        // A title of normal length is left alone.
+        assert!(structure("标题\n正文", LineBreaks::Auto).1.is_empty());
     }
 
     #[test]
