@@ -40,17 +40,18 @@ fn line_edits(line: &str, base: usize, reps: &mut Vec<Replacement>) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let protected = protected_spans(line);
     let is_protected = |i: usize| protected.iter().any(|r| r.contains(&i));
-    let chinese = |k: Option<usize>| k.is_some_and(|k| is_chinese(chars[k].1));
     let prev_solid = |k: usize| (0..k).rev().find(|&j| !chars[j].1.is_whitespace());
     let next_solid = |k: usize| (k + 1..chars.len()).find(|&j| !chars[j].1.is_whitespace());
 
-    // Pair brackets first.
+    // The marks this pass may convert, and bracket pairs.
+    let mut is_mark = vec![false; chars.len()];
     let mut pair_of = vec![None; chars.len()];
     let mut stack = Vec::new();
     for (k, &(i, c)) in chars.iter().enumerate() {
-        if is_protected(i) {
+        if !matches!(c, ',' | ':' | ';' | '?' | '!' | '(' | ')') || is_protected(i) {
             continue;
         }
+        is_mark[k] = true;
         match c {
             '(' => stack.push(k),
             ')' => {
@@ -63,28 +64,52 @@ fn line_edits(line: &str, base: usize, reps: &mut Vec<Replacement>) {
         }
     }
 
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if !matches!(c, ',' | ':' | ';' | '?' | '!' | '(' | ')') || is_protected(i) {
+    // A mark converted makes its neighbours' context Chinese, so decisions
+    // spread until nothing changes: the result is what a second run would
+    // give too (the pass is idempotent). Each mark converts at most once and
+    // only its two solid neighbours are looked at again: linear time.
+    let mut chinese: Vec<bool> = chars.iter().map(|&(_, c)| is_chinese(c)).collect();
+    let mut converted = vec![false; chars.len()];
+    let mut work: Vec<usize> = (0..chars.len()).rev().filter(|&k| is_mark[k]).collect();
+    while let Some(k) = work.pop() {
+        if converted[k] {
             continue;
         }
-        let (p, n) = (prev_solid(k), next_solid(k));
-        let convert = match (c, pair_of[k]) {
-            ('(', Some(close)) => bracket_is_chinese(&chars, k, close, prev_solid(k)),
-            (')', Some(open)) => bracket_is_chinese(&chars, open, k, prev_solid(open)),
+        let (c, pair) = (chars[k].1, pair_of[k]);
+        let convert = match (c, pair) {
+            ('(', Some(close)) => bracket_is_chinese(&chars, &chinese, k, close, prev_solid(k)),
+            (')', Some(open)) => bracket_is_chinese(&chars, &chinese, open, k, prev_solid(open)),
             _ => {
                 let between_digits =
                     k > 0 && k + 1 < chars.len() && chars[k - 1].1.is_ascii_digit() && chars[k + 1].1.is_ascii_digit();
-                (chinese(p) || chinese(n)) && !between_digits
+                let near = |j: Option<usize>| j.is_some_and(|j| chinese[j]);
+                (near(prev_solid(k)) || near(next_solid(k))) && !between_digits
             }
         };
         if convert {
+            for j in std::iter::once(k).chain(pair) {
+                converted[j] = true;
+                chinese[j] = true;
+                work.extend(prev_solid(j).filter(|&n| is_mark[n] && !converted[n]));
+                work.extend(next_solid(j).filter(|&n| is_mark[n] && !converted[n]));
+            }
+        }
+    }
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if converted[k] {
             reps.push(Replacement::new(base + i..base + i + 1, full_width(c).to_string()));
         }
     }
 }
 
-fn bracket_is_chinese(chars: &[(usize, char)], open: usize, close: usize, before: Option<usize>) -> bool {
-    chars[open + 1..close].iter().any(|&(_, c)| is_han(c)) || before.is_some_and(|b| is_chinese(chars[b].1))
+fn bracket_is_chinese(
+    chars: &[(usize, char)],
+    chinese: &[bool],
+    open: usize,
+    close: usize,
+    before: Option<usize>,
+) -> bool {
+    before.is_some_and(|b| chinese[b]) || chars[open + 1..close].iter().any(|&(_, c)| is_han(c))
 }
 
 /// Han characters and CJK punctuation / full-width forms.
@@ -171,6 +196,23 @@ mod tests {
         assert_eq!(apply("逼近 AGI,而无法实现"), "逼近 AGI，而无法实现");
         assert_eq!(apply("通往AGI(通用人工智能)之路"), "通往AGI（通用人工智能）之路");
         assert_eq!(apply("邮件传输代理(MTA)"), "邮件传输代理（MTA）");
+    }
+
+    #[test]
+    fn a_second_run_changes_nothing() {
+        // Marks whose context is another mark the pass converts (found by
+        // fuzzing: the inner pair followed the outer bracket only on the
+        // second run).
+        for (t, once) in [
+            ("价格战((guān)重要", "价格战（（guān）重要"),
+            ("a,(中文", "a，（中文"),
+            ("x!,,,,中", "x！，，，，中"),
+            ("f(x),(y)中", "f(x),(y)中"),
+            ("中,(y),(z)", "中，（y），（z）"),
+        ] {
+            assert_eq!(apply(t), once, "{t}");
+            assert_eq!(apply(once), once, "{once}");
+        }
     }
 
     #[test]
