@@ -53,8 +53,8 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Result<Decoded> {
         return Err(Error::Empty);
     }
     let (encoding, method, skip) = choose_encoding(bytes, declared)?;
-    let (text, malformed_bytes) = decode_counting(encoding, &bytes[skip..]);
-    check_text_like(&text, malformed_bytes, bytes.len())?;
+    let (text, malformed_bytes, replaced) = decode_counting(encoding, &bytes[skip..]);
+    check_text_like(&text, malformed_bytes, replaced, bytes.len())?;
     Ok(Decoded { text, report: EncodingReport { name: encoding.name().to_owned(), method, malformed_bytes } })
 }
 
@@ -107,7 +107,7 @@ fn choose_encoding(bytes: &[u8], declared: Option<&str>) -> Result<(&'static Enc
         // chardetng saw no Chinese; if GBK or Big5 still decodes the bytes
         // cleanly into Han text, prefer it (this crate reads Chinese news).
         let fit = |e: &'static Encoding| {
-            let (text, malformed) = decode_counting(e, bytes);
+            let (text, malformed, _) = decode_counting(e, bytes);
             let han = text.chars().filter(|c| crate::normalize::readings::is_han(*c)).count();
             (malformed, std::cmp::Reverse(han))
         };
@@ -185,13 +185,14 @@ fn utf16_plausibility(sample: &[u8], little_endian: bool) -> f64 {
     plausible as f64 / units.max(1) as f64
 }
 
-/// Decode, replacing each malformed sequence with U+FFFD and counting its
-/// bytes.
-fn decode_counting(encoding: &'static Encoding, bytes: &[u8]) -> (String, u64) {
+/// Decode, replacing each malformed sequence with U+FFFD; returns the text,
+/// the malformed bytes and the number of U+FFFD put in for them.
+fn decode_counting(encoding: &'static Encoding, bytes: &[u8]) -> (String, u64, usize) {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let capacity = decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 3).max(16);
     let mut text = String::with_capacity(capacity);
     let mut malformed = 0u64;
+    let mut replaced = 0usize;
     let mut input = bytes;
     loop {
         let (result, read) = decoder.decode_to_string_without_replacement(input, &mut text, true);
@@ -205,20 +206,24 @@ fn decode_counting(encoding: &'static Encoding, bytes: &[u8]) -> (String, u64) {
             }
             DecoderResult::Malformed(bad, _) => {
                 malformed += u64::from(bad);
+                replaced += 1;
                 text.push('\u{FFFD}');
             }
         }
     }
-    (text, malformed)
+    (text, malformed, replaced)
 }
 
-/// Reject decodings that are mostly not text.
-fn check_text_like(text: &str, malformed: u64, total: usize) -> Result<()> {
+/// Reject decodings that are mostly not text: control characters and the
+/// U+FFFD put in for malformed sequences (`replaced`). A U+FFFD the source
+/// spells out is a character like any other: counting it would refuse this
+/// crate's own output for an input with many malformed bytes.
+fn check_text_like(text: &str, malformed: u64, replaced: usize, total: usize) -> Result<()> {
     let mut chars = 0usize;
-    let mut bad = 0usize;
+    let mut bad = replaced;
     for c in text.chars() {
         chars += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}')) {
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
             bad += 1;
         }
     }
@@ -242,6 +247,18 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "大模型四小龍亮相2024智源大會\n\n6月14日至6月15日，為期兩天的大會在北京召開。";
+
+    #[test]
+    fn replacement_characters_in_the_source_are_text_malformed_bytes_are_not() {
+        let spelled = "标题\n\n".to_owned() + &"\u{FFFD}字".repeat(40);
+        assert_eq!(decode(spelled.as_bytes(), None).unwrap().text, spelled);
+        let mut broken = "标题\n\n".as_bytes().to_vec();
+        for _ in 0..40 {
+            broken.extend_from_slice(b"\xff");
+            broken.extend_from_slice("字".as_bytes());
+        }
+        assert!(matches!(decode(&broken, Some("utf-8")), Err(Error::Binary { .. })));
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {
