@@ -130,7 +130,21 @@ pub fn builtin_rules() -> Vec<Rule> {
         Rule {
             name: "source-line".into(),
             shape: Shape::LabelLine,
-            keywords: words(&["来源", "來源", "稿源", "出处", "出處", "原标题", "原標題", "原文链接", "原文鏈接"]),
+            keywords: words(&[
+                "来源",
+                "來源",
+                "本文来源",
+                "本文來源",
+                "文章来源",
+                "文章來源",
+                "稿源",
+                "出处",
+                "出處",
+                "原标题",
+                "原標題",
+                "原文链接",
+                "原文鏈接",
+            ]),
             max_chars: 120,
             line_end_only: false,
         },
@@ -281,6 +295,7 @@ mod tests {
     fn label_lines_in_both_scripts() {
         assert_eq!(apply("正文。\n责任编辑：张三\n來源:新華社\n"), "正文。\n");
         assert_eq!(apply("正文。\n转载请注明出处。\n"), "正文。\n");
+        assert_eq!(apply("正文。\n（本文来源：新华社）\n文章來源: 中央社\n"), "正文。\n");
     }
 
     #[test]
