@@ -5,6 +5,10 @@
 //!   damage reproduced by `zharchive::damage`) mixed in: the whole pipeline,
 //!   reported in bytes per second.
 //! * `normalize/article`: the reference article, one call.
+//! * `normalize-scaling/single-paragraph/N`: a title and one paragraph of N
+//!   MB (1 to 16; 左传 and damaged article text without a line break): the
+//!   throughput must stay flat as N grows, the check that no pass is
+//!   quadratic in the length of a paragraph.
 //!
 //! The side-by-side comparison with OpenCC's own `opencc -c t2s`, as whole
 //! processes, is `scripts/compare-normalize.sh`.
@@ -49,6 +53,30 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(article.len() as u64));
     group.sample_size(50);
     group.bench_function("article", |b| b.iter(|| normalize(&article, &options).expect("normalises")));
+    group.finish();
+
+    let mut group = c.benchmark_group("normalize-scaling");
+    group.sample_size(10);
+    let paragraph: Vec<u8> = big.iter().map(|&b| if b == b'\n' { b' ' } else { b }).collect();
+    for mb in [1usize, 2, 4, 8, 16] {
+        let size = mb * 1024 * 1024;
+        let mut input = "左传与受损的文章\n\n".as_bytes().to_vec();
+        while input.len() < size {
+            let take = (size - input.len()).min(paragraph.len());
+            // Cut at a character boundary (UTF-8 continuation bytes are 10xxxxxx).
+            let take = (0..=take).rev().find(|&t| t == paragraph.len() || paragraph[t] & 0xC0 != 0x80).unwrap_or(0);
+            if take == 0 {
+                break;
+            }
+            input.extend_from_slice(&paragraph[..take]);
+        }
+        group.throughput(Throughput::Bytes(input.len() as u64));
+        group.bench_with_input(
+            criterion::BenchmarkId::new("single-paragraph", format!("{mb}MB")),
+            &input,
+            |b, input| b.iter(|| normalize(input, &options).expect("normalises")),
+        );
+    }
     group.finish();
 }
 
