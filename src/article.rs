@@ -46,16 +46,36 @@ pub struct Article {
 
 impl Article {
     /// The title: the text of the first heading block, if there is one.
+    ///
+    /// ```
+    /// let a = zharchive::normalize("會議紀要\n\n會議開始了。".as_bytes(), &Default::default())?;
+    /// assert_eq!(a.title(), Some("会议纪要"));
+    /// assert_eq!(a.title(), Some(a.blocks[0].text.as_str()));
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn title(&self) -> Option<&str> {
         self.blocks.iter().find(|b| b.kind == BlockKind::Heading).map(|b| b.text.as_str())
     }
 
     /// The paragraphs, in order.
+    ///
+    /// ```
+    /// let a = zharchive::normalize("标题\n\n第一段。\n\n第二段。".as_bytes(), &Default::default())?;
+    /// let texts: Vec<&str> = a.paragraphs().map(|p| p.text.as_str()).collect();
+    /// assert_eq!(texts, ["第一段。", "第二段。"]);
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn paragraphs(&self) -> impl Iterator<Item = &Block> {
         self.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph)
     }
 
     /// The paragraphs' text joined by blank lines (no title).
+    ///
+    /// ```
+    /// let a = zharchive::normalize("标题\n\n第一段。\n\n第二段。".as_bytes(), &Default::default())?;
+    /// assert_eq!(a.body_text(), "第一段。\n\n第二段。");
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn body_text(&self) -> String {
         join_blocks(self.paragraphs())
     }
@@ -63,6 +83,12 @@ impl Article {
     /// The whole article as plain text: every block (title first) separated by a
     /// blank line, ending with a newline. This is what the `normalize` example
     /// prints and what every writer must give back.
+    ///
+    /// ```
+    /// let a = zharchive::normalize("标题\n\n第一段。\n\n第二段。".as_bytes(), &Default::default())?;
+    /// assert_eq!(a.plain_text(), "标题\n\n第一段。\n\n第二段。\n");
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn plain_text(&self) -> String {
         let mut text = join_blocks(self.blocks.iter());
         if !text.is_empty() {
@@ -72,6 +98,16 @@ impl Article {
     }
 
     /// How many edits of each kind the passes made.
+    ///
+    /// ```
+    /// use zharchive::EditKind;
+    /// let a = zharchive::normalize("標題\n\n會(huì)議開始了。".as_bytes(), &Default::default())?;
+    /// let counts = a.edit_counts();
+    /// assert_eq!(counts[&EditKind::Annotation], 1); // (huì)
+    /// assert_eq!(counts[&EditKind::Script], 2); // 標題, 會議開
+    /// assert_eq!(counts.get(&EditKind::Repair), None);
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn edit_counts(&self) -> BTreeMap<EditKind, usize> {
         let mut counts = BTreeMap::new();
         for edit in &self.provenance {
@@ -81,6 +117,15 @@ impl Article {
     }
 
     /// A compact, serialisable summary: encoding, edit counts, warnings.
+    ///
+    /// ```
+    /// let a = zharchive::normalize("标题\n\n第一段。\n\n第二段。".as_bytes(), &Default::default())?;
+    /// let s = a.summary();
+    /// assert_eq!(s.title.as_deref(), Some("标题"));
+    /// assert_eq!((s.paragraphs, s.characters), (2, 10));
+    /// assert!(s.edits.is_empty() && s.warnings.is_empty());
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn summary(&self) -> Summary {
         Summary {
             title: self.title().map(str::to_owned),
@@ -108,6 +153,16 @@ fn join_blocks<'a>(blocks: impl Iterator<Item = &'a Block>) -> String {
 }
 
 /// What is known about an article and where it came from.
+///
+/// ```
+/// let a = zharchive::normalize("標題\n\n會議開始了。".as_bytes(), &Default::default())?;
+/// let m = &a.metadata;
+/// assert_eq!(m.source_script, zharchive::Script::Traditional);
+/// assert_eq!((m.source_language.as_str(), m.language.as_str()), ("zh-Hant", "zh-Hans"));
+/// assert_eq!(m.source_bytes, 26);
+/// assert_eq!(m.source_sha256.len(), 64);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
     /// BCP 47 language tag of the normalised text (`zh-Hans`, `zh-Hant`,
@@ -134,6 +189,15 @@ pub struct Metadata {
 /// The crate never invents these; they are copied from
 /// [`crate::Options::source`] into [`Metadata::source`] and used by the
 /// writers (TEI `sourceDesc`, EPUB `dc:source`, PDF info).
+///
+/// ```
+/// use zharchive::{Options, SourceInfo};
+/// let source = SourceInfo { site: Some("示例网".into()), date: Some("2024-06-15".into()), ..Default::default() };
+/// let opts = Options { source: source.clone(), ..Default::default() };
+/// let a = zharchive::normalize("标题\n\n正文。".as_bytes(), &opts)?;
+/// assert_eq!(a.metadata.source, source);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SourceInfo {
@@ -150,6 +214,17 @@ pub struct SourceInfo {
 }
 
 /// How the source bytes were decoded.
+///
+/// ```
+/// use zharchive::DetectionMethod;
+/// let mut bytes = "标题\n\n正文很好，大家都很好。".as_bytes().to_vec();
+/// bytes.insert(8, 0xFF); // one byte of damage in otherwise valid UTF-8
+/// let a = zharchive::normalize(&bytes, &Default::default())?;
+/// let report = &a.metadata.encoding;
+/// assert_eq!((report.name.as_str(), report.method), ("UTF-8", DetectionMethod::Guessed));
+/// assert_eq!(report.malformed_bytes, 1);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EncodingReport {
     /// WHATWG name of the encoding used (`UTF-8`, `gb18030`, `Big5`,
@@ -163,6 +238,15 @@ pub struct EncodingReport {
 }
 
 /// How an encoding was chosen.
+///
+/// ```
+/// use zharchive::{DetectionMethod, Options};
+/// let text = "标题\n\n正文。".as_bytes();
+/// assert_eq!(zharchive::normalize(text, &Options::default())?.metadata.encoding.method, DetectionMethod::ValidUtf8);
+/// let declared = Options { encoding: Some("utf-8".into()), ..Options::default() };
+/// assert_eq!(zharchive::normalize(text, &declared)?.metadata.encoding.method, DetectionMethod::Declared);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DetectionMethod {
@@ -178,6 +262,13 @@ pub enum DetectionMethod {
 }
 
 /// A Chinese script (writing standard).
+///
+/// ```
+/// use zharchive::{normalize::detect_script, Script};
+/// assert_eq!(detect_script("这是简体中文"), Script::Simplified);
+/// assert_eq!(detect_script("no Chinese here"), Script::Unknown);
+/// assert_eq!(serde_json::to_string(&Script::HongKong).unwrap(), r#""hong-kong""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Script {
@@ -211,12 +302,29 @@ impl Script {
     }
 
     /// Whether this is one of the Traditional scripts.
+    ///
+    /// ```
+    /// use zharchive::Script;
+    /// assert!(Script::Traditional.is_traditional() && Script::HongKong.is_traditional());
+    /// assert!(!Script::Simplified.is_traditional() && !Script::Unknown.is_traditional());
+    /// ```
     pub fn is_traditional(self) -> bool {
         matches!(self, Script::Traditional | Script::Taiwan | Script::HongKong)
     }
 }
 
 /// One block of the article.
+///
+/// ```
+/// use zharchive::BlockKind;
+/// let a = zharchive::normalize("標題\n\n會議開始了。".as_bytes(), &Default::default())?;
+/// let block = &a.blocks[1];
+/// assert_eq!((block.kind, block.text.as_str()), (BlockKind::Paragraph, "会议开始了。"));
+/// // Only 會議開 differs from the source; 始了。 is the source unchanged.
+/// assert_eq!(block.changes.len(), 1);
+/// assert_eq!(block.changes[0].original, "會議開");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
     /// Heading or paragraph.
@@ -229,6 +337,14 @@ pub struct Block {
 }
 
 /// What a block is.
+///
+/// ```
+/// use zharchive::BlockKind;
+/// let a = zharchive::normalize("标题\n\n第一段。\n\n第二段。".as_bytes(), &Default::default())?;
+/// let kinds: Vec<BlockKind> = a.blocks.iter().map(|b| b.kind).collect();
+/// assert_eq!(kinds, [BlockKind::Heading, BlockKind::Paragraph, BlockKind::Paragraph]);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockKind {
@@ -243,6 +359,16 @@ pub enum BlockKind {
 ///
 /// `原` ＋ the passes ⇒ `Block::text[range]`. The TEI writer encodes each
 /// one inline so that the source can be rebuilt from the record.
+///
+/// ```
+/// use zharchive::EditKind;
+/// let a = zharchive::normalize("標題\n\n會(huì)議開始了。".as_bytes(), &Default::default())?;
+/// let block = &a.blocks[1];
+/// let change = &block.changes[0];
+/// assert_eq!((change.original.as_str(), &block.text[change.range.clone()]), ("會(huì)議開", "会议开"));
+/// assert_eq!(change.kinds, [EditKind::Annotation, EditKind::Script]);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Byte range in [`Block::text`] (may be empty: text was removed).
@@ -258,6 +384,16 @@ pub struct Change {
 impl Change {
     /// Whether this change repaired damage (as opposed to regularising text
     /// that was correct in its own terms).
+    ///
+    /// ```
+    /// let a = zharchive::normalize("標題\n\n因?yàn)獒t(yī)生很忙。".as_bytes(), &Default::default())?;
+    /// let changes = &a.blocks[1].changes;
+    /// assert_eq!(changes[0].original, "?yàn)獒t"); // byte-shift damage, repaired
+    /// assert!(changes[0].is_correction());
+    /// assert_eq!(changes[1].original, "(yī)"); // an annotation, removed
+    /// assert!(!changes[1].is_correction());
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
     pub fn is_correction(&self) -> bool {
         self.kinds.iter().any(|k| matches!(k, EditKind::Repair | EditKind::Decode))
     }
@@ -268,6 +404,17 @@ impl Change {
 /// `before` and `after` are the pass's own view (its input and output text at
 /// that spot); `source` places it in the decoded source text; `output` places
 /// it in the final blocks, if any of it survived.
+///
+/// ```
+/// use zharchive::EditKind;
+/// let source = "標題\n\n會(huì)議開始了。";
+/// let a = zharchive::normalize(source.as_bytes(), &Default::default())?;
+/// let edit = &a.provenance[0];
+/// assert_eq!(edit.kind, EditKind::Annotation);
+/// assert_eq!((edit.before.as_str(), edit.after.as_str()), ("(huì)", ""));
+/// assert_eq!(&source[edit.source.clone()], "(huì)");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     /// Which pass made it, and why.
@@ -284,6 +431,15 @@ pub struct Edit {
 }
 
 /// A place in the final article.
+///
+/// ```
+/// let a = zharchive::normalize("標題\n\n會議開始了。".as_bytes(), &Default::default())?;
+/// let edit = &a.provenance[1]; // 會議開 → 会议开
+/// let at = edit.output.as_ref().expect("the edit survived");
+/// assert_eq!(at.block, 1);
+/// assert_eq!(&a.blocks[at.block].text[at.range.clone()], edit.after);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// Index into [`Article::blocks`].
@@ -293,6 +449,14 @@ pub struct Location {
 }
 
 /// The kinds of edit, one per pass (in pipeline order).
+///
+/// ```
+/// use zharchive::EditKind;
+/// // Kinds sort in pipeline order.
+/// assert!(EditKind::Repair < EditKind::Annotation && EditKind::Punctuation < EditKind::Script);
+/// assert!(EditKind::ALL.windows(2).all(|w| w[0] < w[1]));
+/// assert_eq!(serde_json::to_string(&EditKind::Boilerplate).unwrap(), r#""boilerplate""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EditKind {
@@ -329,6 +493,14 @@ impl EditKind {
     ];
 
     /// The kebab-case name used in JSON and TEI (`repair`, `annotation` …).
+    ///
+    /// ```
+    /// use zharchive::EditKind;
+    /// assert_eq!(EditKind::Annotation.name(), "annotation");
+    /// for kind in EditKind::ALL {
+    ///     assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.name()));
+    /// }
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             EditKind::Decode => "decode",
@@ -344,6 +516,15 @@ impl EditKind {
 }
 
 /// Something a person should know about the result.
+///
+/// ```
+/// let a = zharchive::normalize("标题\n\n正文\u{7}。".as_bytes(), &Default::default())?;
+/// assert_eq!(a.body_text(), "正文。");
+/// let w = &a.warnings[0];
+/// assert_eq!(w.code, "control-characters");
+/// assert_eq!(w.source, Some(14..15)); // where the BEL was in the source
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// A stable machine-readable code (`malformed-bytes`, `unrepaired-damage`,
@@ -362,6 +543,16 @@ impl Warning {
 }
 
 /// A short report of what normalisation did ([`Article::summary`]).
+///
+/// ```
+/// let a = zharchive::normalize("標題\n\n會(huì)議開始了。".as_bytes(), &Default::default())?;
+/// let s = a.summary();
+/// assert_eq!((s.source_script, s.target_script), (zharchive::Script::Traditional, zharchive::Script::Simplified));
+/// assert_eq!(s.edits, a.edit_counts());
+/// let json = serde_json::to_string(&s).unwrap();
+/// assert!(json.contains(r#""edits":{"annotation":1,"script":2}"#));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The title, if any.

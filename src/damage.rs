@@ -31,6 +31,16 @@ use crate::normalize::gbk::{decode_pair, decode_pair_raw, encode_char, GbkBytes}
 use crate::normalize::script::{Conversion, Converter, OpenCc};
 
 /// How to damage a text.
+///
+/// ```
+/// use zharchive::damage::{damage, DamageOptions};
+/// let text = "因為醫生是智力密度最高的職業之一。";
+/// let none = DamageOptions { share: 0.0, ..DamageOptions::default() };
+/// assert_eq!(damage(text, &none).unwrap().text, text);
+/// // The same seed always damages the same way.
+/// let seeded = DamageOptions { share: 0.5, seed: 2 };
+/// assert_eq!(damage(text, &seeded), damage(text, &seeded));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DamageOptions {
     /// Share of the converted characters that get annotated (0.0–1.0).
@@ -46,6 +56,14 @@ impl Default for DamageOptions {
 }
 
 /// A damaged text.
+///
+/// ```
+/// use zharchive::damage::{damage, DamageOptions};
+/// let d = damage("因為醫生是智力密度最高的職業之一。", &DamageOptions { share: 0.5, seed: 2 }).unwrap();
+/// // 驗 (F2 9E) straddles 因為, so 為 loses its lead byte to a `?`.
+/// assert_eq!(d.text, "因?yàn)獒t(yī)生是智力密度最高的職業之一。");
+/// assert_eq!((d.annotations, d.lost_bytes), (2, 1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Damaged {
     /// The text as the site would have served it.
@@ -58,6 +76,18 @@ pub struct Damaged {
 
 /// The site's annotation table, built once: for each GBK pair of an
 /// annotated character, the GBK bytes of `(reading)`.
+///
+/// ```
+/// use zharchive::damage::{DamageOptions, Damager};
+/// use zharchive::{Options, TargetScript};
+/// let damager = Damager::new(&DamageOptions { share: 0.5, seed: 2 });
+/// let damaged = damager.damage("因為醫生是智力密度最高的職業之一。").unwrap();
+/// // The pipeline undoes the damage.
+/// let opts = Options { script: TargetScript::Keep, ..Options::default() };
+/// let article = zharchive::normalize(format!("標題\n\n{}", damaged.text).as_bytes(), &opts)?;
+/// assert_eq!(article.body_text(), "因為醫生是智力密度最高的職業之一。");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Damager {
     notes: Vec<Option<Box<[u8]>>>,
@@ -66,6 +96,15 @@ pub struct Damager {
 impl Damager {
     /// Build the table (every GBK character that OpenCC `t2s` changes is a
     /// candidate; `options.share` of them are chosen).
+    ///
+    /// ```
+    /// use zharchive::damage::{DamageOptions, Damager};
+    /// let text = "會議在臺北舉行。";
+    /// let all = Damager::new(&DamageOptions { share: 1.0, ..DamageOptions::default() });
+    /// let none = Damager::new(&DamageOptions { share: 0.0, ..DamageOptions::default() });
+    /// assert_eq!(none.damage(text).unwrap().annotations, 0);
+    /// assert!(all.damage(text).unwrap().annotations >= 3); // 會, 議, 舉 at least
+    /// ```
     pub fn new(options: &DamageOptions) -> Self {
         let mut candidates = Vec::new();
         for lead in 0x81u8..=0xFE {
@@ -107,6 +146,14 @@ impl Damager {
     /// Returns `None` if GBK cannot hold some character of `text` (the damage
     /// would also lose it, which makes the text useless for measuring the
     /// repair).
+    ///
+    /// ```
+    /// use zharchive::damage::{DamageOptions, Damager};
+    /// let damager = Damager::new(&DamageOptions::default());
+    /// let d = damager.damage("會議在臺北舉行。").unwrap();
+    /// assert_eq!(d.text, "會(huì)議(yì)在臺北舉(jǔ)行。");
+    /// assert!(damager.damage("會議😀").is_none()); // GBK has no emoji
+    /// ```
     pub fn damage(&self, text: &str) -> Option<Damaged> {
         let mut bytes = Vec::with_capacity(text.len() * 2);
         for c in text.chars() {
@@ -153,6 +200,14 @@ impl Damager {
 }
 
 /// [`Damager::new`] then [`Damager::damage`], for one text.
+///
+/// ```
+/// use zharchive::damage::{damage, DamageOptions, Damager};
+/// let options = DamageOptions::default();
+/// let text = "與會者討論了經濟與環境問題。";
+/// assert_eq!(damage(text, &options), Damager::new(&options).damage(text));
+/// assert!(damage(text, &options).unwrap().annotations > 0);
+/// ```
 pub fn damage(text: &str, options: &DamageOptions) -> Option<Damaged> {
     Damager::new(options).damage(text)
 }

@@ -6,6 +6,15 @@ use std::path::PathBuf;
 ///
 /// Damage the pipeline could not undo is *not* an error: it is reported as a
 /// [`crate::Warning`] in the article, and the text is kept as it was.
+///
+/// ```
+/// use zharchive::{normalize, Error, Options};
+/// assert!(matches!(normalize(b" \n", &Options::default()), Err(Error::Empty)));
+/// let small = Options { max_input_bytes: 4, ..Options::default() };
+/// let err = normalize("标题\n\n正文".as_bytes(), &small).unwrap_err();
+/// assert!(matches!(err, Error::TooLarge { size: 14, limit: 4 }));
+/// assert!(err.to_string().contains("raise Options::max_input_bytes"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -110,6 +110,14 @@ pub use options::{LineBreaks, Options, TargetScript};
 /// Uses the shared OpenCC converter for the script pass; see
 /// [`normalize_with`] to plug in another.
 ///
+/// ```
+/// let opts = zharchive::Options::default();
+/// let article = zharchive::normalize("大會(huì)開幕\n\n會議在臺北舉行。".as_bytes(), &opts)?;
+/// assert_eq!(article.plain_text(), "大会开幕\n\n会议在台北举行。\n");
+/// assert!(matches!(zharchive::normalize(b"", &opts), Err(zharchive::Error::Empty)));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`Error::Empty`], [`Error::TooLarge`], [`Error::Binary`],

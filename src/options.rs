@@ -18,6 +18,15 @@ use crate::normalize::boilerplate::Rule;
 
 /// Options for [`crate::normalize()`]. `Options::default()` is what most
 /// callers want.
+///
+/// ```
+/// use zharchive::{Options, TargetScript};
+/// let source = "標題\n\n會(huì)議開始了。".as_bytes();
+/// assert_eq!(zharchive::normalize(source, &Options::default())?.body_text(), "会议开始了。");
+/// let keep = Options { script: TargetScript::Keep, ..Options::default() };
+/// assert_eq!(zharchive::normalize(source, &keep)?.body_text(), "會議開始了。");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Options {
@@ -74,6 +83,15 @@ impl Default for Options {
 }
 
 /// The script to convert the article to.
+///
+/// ```
+/// use zharchive::{Options, TargetScript};
+/// let opts = Options { script: TargetScript::TaiwanPhrases, ..Options::default() };
+/// let a = zharchive::normalize("标题\n\n软件".as_bytes(), &opts)?;
+/// assert_eq!(a.body_text(), "軟體");
+/// assert_eq!(a.metadata.language, "zh-Hant-TW");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TargetScript {
@@ -119,6 +137,12 @@ impl TargetScript {
 
     /// The script of the text this target produces (`None` for
     /// [`TargetScript::Keep`]: the source's own).
+    ///
+    /// ```
+    /// use zharchive::{Script, TargetScript};
+    /// assert_eq!(TargetScript::TaiwanPhrases.script(), Some(Script::Taiwan));
+    /// assert_eq!(TargetScript::Keep.script(), None);
+    /// ```
     pub fn script(self) -> Option<Script> {
         match self {
             TargetScript::Simplified => Some(Script::Simplified),
@@ -131,6 +155,17 @@ impl TargetScript {
 }
 
 /// How line breaks inside the text are read.
+///
+/// ```
+/// use zharchive::{LineBreaks, Options};
+/// let body = |text: &str, line_breaks| {
+///     zharchive::normalize(text.as_bytes(), &Options { line_breaks, ..Options::default() }).map(|a| a.body_text())
+/// };
+/// assert_eq!(body("标题\n\n第一行\n第二行", LineBreaks::Auto)?, "第一行第二行"); // blank lines: wrapped
+/// assert_eq!(body("标题\n第一行\n第二行", LineBreaks::Auto)?, "第一行\n\n第二行"); // none: paragraphs
+/// assert_eq!(body("标题\n\n第一行\n第二行", LineBreaks::Paragraphs)?, "第一行\n\n第二行");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LineBreaks {

@@ -51,6 +51,19 @@ pub struct Rule {
 }
 
 /// The shape of the text a [`Rule`] removes.
+///
+/// ```
+/// use zharchive::normalize::boilerplate::{boilerplate, Rule, Shape};
+/// let rule = |shape: Shape| Rule {
+///     name: "source".into(), shape, keywords: vec!["来源".into()], max_chars: 40, line_end_only: false,
+/// };
+/// let lines = "来源不明的消息。\n来源：新华社\n";
+/// assert_eq!(boilerplate(lines, &[rule(Shape::LabelLine)]).len(), 1); // only `来源：…`
+/// assert_eq!(boilerplate(lines, &[rule(Shape::LineStart)]).len(), 2); // both lines
+/// let text = "据说（来源：网络）如此。";
+/// let reps = boilerplate(text, &[rule(Shape::Bracketed)]);
+/// assert_eq!(&text[reps[0].range.clone()], "（来源：网络）");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Shape {
@@ -67,6 +80,16 @@ fn words(list: &[&str]) -> Vec<String> {
 }
 
 /// The built-in rules.
+///
+/// ```
+/// use zharchive::normalize::boilerplate::{boilerplate, builtin_rules};
+/// let rules = builtin_rules();
+/// assert!(rules.iter().any(|r| r.name == "editor-line"));
+/// let text = "正文。\n责任编辑：张三\n";
+/// let reps = boilerplate(text, &rules);
+/// assert_eq!(&text[reps[0].range.clone()], "责任编辑：张三\n");
+/// assert!(boilerplate("编辑部的同事们加班到深夜。\n", &rules).is_empty());
+/// ```
 pub fn builtin_rules() -> Vec<Rule> {
     let disclaimer = words(&[
         "免责声明",
@@ -190,6 +213,15 @@ fn closing(open: char) -> &'static [char] {
 }
 
 /// Propose the removal of everything `rules` match in `text`.
+///
+/// ```
+/// use zharchive::normalize::boilerplate::{boilerplate, builtin_rules};
+/// let text = "正文。\n\n(免責聲明:本網站內容僅供參考。)";
+/// let reps = boilerplate(text, &builtin_rules());
+/// assert_eq!(reps.len(), 1);
+/// assert_eq!(&text[reps[0].range.clone()], "(免責聲明:本網站內容僅供參考。)");
+/// assert!(reps[0].text.is_empty()); // a removal
+/// ```
 pub fn boilerplate(text: &str, rules: &[Rule]) -> Vec<Replacement> {
     let mut found: Vec<std::ops::Range<usize>> = Vec::new();
     for rule in rules {

@@ -25,6 +25,15 @@ use crate::article::{DetectionMethod, EncodingReport};
 use crate::error::{Error, Result};
 
 /// The decoded text and how it was found.
+///
+/// ```
+/// use zharchive::{normalize::decode::decode, DetectionMethod};
+/// let big5 = encoding_rs::BIG5.encode("會議").0;
+/// let decoded = decode(&big5, Some("big5"))?;
+/// assert_eq!(decoded.text, "會議");
+/// assert_eq!((decoded.report.name.as_str(), decoded.report.method), ("Big5", DetectionMethod::Declared));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
     /// The text (BOM removed).

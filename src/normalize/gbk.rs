@@ -11,6 +11,13 @@ use encoding_rs::{DecoderResult, EncoderResult, GBK};
 
 /// The GBK bytes of one character: one byte for ASCII (and `€`, 0x80), two
 /// otherwise; `None` if GBK cannot hold it.
+///
+/// ```
+/// use zharchive::normalize::gbk::{encode_char, GbkBytes};
+/// assert_eq!(encode_char('為'), Some(GbkBytes::Two(0x9E, 0xE9)));
+/// assert_eq!(encode_char('A'), Some(GbkBytes::One(b'A')));
+/// assert_eq!(encode_char('😀'), None);
+/// ```
 pub fn encode_char(c: char) -> Option<GbkBytes> {
     if c.is_ascii() {
         return Some(GbkBytes::One(c as u8));
@@ -28,6 +35,12 @@ pub fn encode_char(c: char) -> Option<GbkBytes> {
 }
 
 /// A character's GBK encoding.
+///
+/// ```
+/// use zharchive::normalize::gbk::{encode_char, GbkBytes};
+/// assert_eq!(encode_char('中'), Some(GbkBytes::Two(0xD6, 0xD0)));
+/// assert_eq!(encode_char('€'), Some(GbkBytes::One(0x80))); // the one non-ASCII single byte
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GbkBytes {
     /// An ASCII byte.
@@ -38,12 +51,25 @@ pub enum GbkBytes {
 
 /// The character a lead/trail pair decodes to, if it is a valid, non-PUA
 /// GBK character.
+///
+/// ```
+/// use zharchive::normalize::gbk::decode_pair;
+/// assert_eq!(decode_pair(0x9E, 0xE9), Some('為'));
+/// assert_eq!(decode_pair(0x9E, b'('), None); // `(` cannot be a trail byte
+/// assert_eq!(decode_pair(0xAA, 0xA1), None); // user-defined (private use)
+/// ```
 pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
     decode_pair_raw(lead, trail).filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c))
 }
 
 /// The character a lead/trail pair decodes to, user-defined (PUA)
 /// characters included: what a decoder reading damaged bytes produces.
+///
+/// ```
+/// use zharchive::normalize::gbk::{decode_pair, decode_pair_raw};
+/// assert_eq!(decode_pair_raw(0xAA, 0xA1), Some('\u{E000}'));
+/// assert_eq!(decode_pair_raw(0x9E, 0xE9), decode_pair(0x9E, 0xE9));
+/// ```
 pub fn decode_pair_raw(lead: u8, trail: u8) -> Option<char> {
     if !(0x81..=0xFE).contains(&lead) || !is_trail(trail) {
         return None;
@@ -64,6 +90,12 @@ pub fn decode_pair_raw(lead: u8, trail: u8) -> Option<char> {
 }
 
 /// Whether `b` can be a GBK trail byte.
+///
+/// ```
+/// use zharchive::normalize::gbk::is_trail;
+/// assert!(is_trail(0x40) && is_trail(0x80) && is_trail(0xFE));
+/// assert!(!is_trail(0x7F) && !is_trail(b'(') && !is_trail(0xFF));
+/// ```
 pub fn is_trail(b: u8) -> bool {
     matches!(b, 0x40..=0x7E | 0x80..=0xFE)
 }

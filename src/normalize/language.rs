@@ -28,6 +28,13 @@ const WORDS: &str = include_str!("../../assets/wordfreq/jieba-top50k.txt");
 const LN_TOTAL: f64 = 17.911_56;
 
 /// Unigram word-frequency model over jieba's dictionary.
+///
+/// ```
+/// use zharchive::normalize::{language::WordFrequency, repair::Plausibility};
+/// let model = WordFrequency::shared();
+/// // Real words score far above the noise of a misaligned byte stream.
+/// assert!(model.score("因為醫生") > model.score("因為獒t"));
+/// ```
 pub struct WordFrequency {
     jieba: Jieba,
 }
@@ -36,6 +43,12 @@ impl WordFrequency {
     /// The process-wide model, loaded on first use (loading the dictionary
     /// takes a few tens of milliseconds, so it is done once and only when a
     /// repair needs to choose).
+    ///
+    /// ```
+    /// use zharchive::normalize::{language::WordFrequency, repair::Plausibility};
+    /// assert!(std::ptr::eq(WordFrequency::shared(), WordFrequency::shared()));
+    /// assert!(WordFrequency::shared().score("医生") > WordFrequency::shared().score("獒t"));
+    /// ```
     pub fn shared() -> &'static WordFrequency {
         static MODEL: OnceLock<WordFrequency> = OnceLock::new();
         MODEL.get_or_init(|| {

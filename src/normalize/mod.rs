@@ -46,6 +46,13 @@ use script::{Conversion, Converter};
 pub use tracked::{Replacement, Segment, TrackedText};
 
 /// Something a pass could not do, at a range of its input text.
+///
+/// ```
+/// use zharchive::normalize::cleanup::cleanup;
+/// let (_, notes) = cleanup("正文\u{7}。");
+/// assert_eq!(notes.len(), 1);
+/// assert_eq!((notes[0].code, notes[0].range.clone()), ("control-characters", 6..7));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassNote {
     /// Byte range in the text the pass was given.

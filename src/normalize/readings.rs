@@ -10,6 +10,14 @@ use pinyin::ToPinyinMulti;
 use unicode_normalization::UnicodeNormalization;
 
 /// A syllable as written in an annotation, normalised for comparison.
+///
+/// ```
+/// use zharchive::normalize::readings::{is_reading, parse_syllable};
+/// // `lv4`, `lü4` and `lǜ` are the same reading, written three ways.
+/// let numbered = parse_syllable("lv4").unwrap();
+/// assert_eq!(Some(numbered.clone()), parse_syllable("lü4"));
+/// assert!(is_reading('绿', &numbered) && is_reading('绿', &parse_syllable("lǜ").unwrap()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Syllable {
     /// Lower case, `ü` for `v`, tone marks kept (`huì`, `lǜ`); or without
@@ -51,6 +59,12 @@ pub fn parse_syllable(raw: &str) -> Option<Syllable> {
 }
 
 /// Letters that can appear in a pinyin syllable.
+///
+/// ```
+/// use zharchive::normalize::readings::is_pinyin_letter;
+/// assert!(is_pinyin_letter('a') && is_pinyin_letter('V') && is_pinyin_letter('ǜ'));
+/// assert!(!is_pinyin_letter('4') && !is_pinyin_letter('(') && !is_pinyin_letter('會'));
+/// ```
 pub fn is_pinyin_letter(c: char) -> bool {
     c.is_ascii_lowercase()
         || c.is_ascii_uppercase()
@@ -116,6 +130,15 @@ pub fn is_pinyin_letter(c: char) -> bool {
 ///
 /// A toned syllable must match a reading's tone; an untoned one matches any
 /// tone. Characters the `pinyin` crate does not know have no readings.
+///
+/// ```
+/// use zharchive::normalize::readings::{is_reading, parse_syllable};
+/// let reads = |c, s| is_reading(c, &parse_syllable(s).unwrap());
+/// assert!(reads('會', "hui")); // untoned: any tone
+/// assert!(!reads('會', "hui3")); // wrong tone
+/// assert!(reads('會', "kuài")); // heteronyms count
+/// assert!(!reads('。', "ju"));
+/// ```
 pub fn is_reading(c: char, syllable: &Syllable) -> bool {
     let Some(multi) = c.to_pinyin_multi() else {
         return false;
@@ -136,6 +159,12 @@ pub fn is_reading(c: char, syllable: &Syllable) -> bool {
 
 /// Whether `c` is a Han character (CJK unified ideographs, extensions,
 /// compatibility ideographs, 〇).
+///
+/// ```
+/// use zharchive::normalize::readings::is_han;
+/// assert!(is_han('會') && is_han('〇') && is_han('\u{20000}'));
+/// assert!(!is_han('。') && !is_han('a') && !is_han('ア'));
+/// ```
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF

@@ -60,8 +60,24 @@ use super::PassNote;
 ///
 /// Only differences between scores of texts covering the same source span
 /// matter. The default model is [`crate::normalize::language::WordFrequency`].
+///
+/// ```
+/// use zharchive::normalize::repair::{repair, Plausibility};
+/// // Any `Fn(&str) -> f64` is a model.
+/// let model = |text: &str| -(text.chars().filter(char::is_ascii_alphabetic).count() as f64);
+/// assert_eq!(model.score("因為醫"), 0.0);
+/// let (reps, _) = repair("因?yàn)獒t(yī)生", &model);
+/// assert_eq!(reps[0].text, "為醫");
+/// ```
 pub trait Plausibility {
     /// A log-probability-like score of `text`.
+    ///
+    /// ```
+    /// use zharchive::normalize::{language::WordFrequency, repair::Plausibility};
+    /// let model = WordFrequency::shared();
+    /// assert!(model.score("医生") < 0.0); // a log-probability
+    /// assert!(model.score("医生") > model.score("獒t"));
+    /// ```
     fn score(&self, text: &str) -> f64;
 }
 

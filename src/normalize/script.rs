@@ -19,6 +19,13 @@ use crate::article::Script;
 use crate::options::TargetScript;
 
 /// An OpenCC conversion configuration.
+///
+/// ```
+/// use zharchive::normalize::script::{Conversion, Converter, OpenCc};
+/// let cc = OpenCc::shared();
+/// assert_eq!(cc.convert("软件", Conversion::S2t), "軟件");
+/// assert_eq!(cc.convert("软件", Conversion::S2twp), "軟體"); // with Taiwan phrases
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Conversion {
     /// Simplified → Traditional.
@@ -51,6 +58,12 @@ pub enum Conversion {
 
 impl Conversion {
     /// OpenCC's name for it (`t2s`, `s2twp` …).
+    ///
+    /// ```
+    /// use zharchive::normalize::script::Conversion;
+    /// assert_eq!(Conversion::T2s.name(), "t2s");
+    /// assert_eq!(Conversion::S2twp.name(), "s2twp");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Conversion::S2t => "s2t",
@@ -98,16 +111,51 @@ impl Conversion {
 }
 
 /// A script converter backend.
+///
+/// ```
+/// use zharchive::{Conversion, Converter, OpenCc, Script};
+/// fn simplify(converter: &dyn Converter, text: &str) -> String {
+///     match converter.detect(text) {
+///         Script::Simplified | Script::Unknown => text.to_owned(),
+///         _ => converter.convert(text, Conversion::T2s),
+///     }
+/// }
+/// assert_eq!(simplify(OpenCc::shared(), "會議"), "会议");
+/// ```
 pub trait Converter: Send + Sync {
     /// Name and version, recorded in the TEI header (`opencc-fmmseg 0.13`).
+    ///
+    /// ```
+    /// use zharchive::{Converter, OpenCc};
+    /// assert!(OpenCc::shared().name().starts_with("opencc-fmmseg"));
+    /// ```
     fn name(&self) -> String;
     /// Convert `text`.
+    ///
+    /// ```
+    /// use zharchive::{Conversion, Converter, OpenCc};
+    /// assert_eq!(OpenCc::shared().convert("鼠标", Conversion::S2twp), "滑鼠");
+    /// ```
     fn convert(&self, text: &str, conversion: Conversion) -> String;
     /// Which script `text` is mostly written in.
+    ///
+    /// ```
+    /// use zharchive::{Converter, OpenCc, Script};
+    /// assert_eq!(OpenCc::shared().detect("這是繁體中文"), Script::Traditional);
+    /// assert_eq!(OpenCc::shared().detect("这是简体中文"), Script::Simplified);
+    /// assert_eq!(OpenCc::shared().detect("plain ASCII"), Script::Unknown);
+    /// ```
     fn detect(&self, text: &str) -> Script;
 }
 
 /// OpenCC's dictionaries through `opencc-fmmseg`.
+///
+/// ```
+/// use zharchive::{Conversion, Converter, OpenCc};
+/// let cc = OpenCc::shared();
+/// assert_eq!(cc.convert("会议", Conversion::S2t), "會議");
+/// assert_eq!(cc.convert("會議", Conversion::T2s), "会议");
+/// ```
 pub struct OpenCc {
     inner: OpenCC,
 }

@@ -20,6 +20,13 @@ use std::ops::Range;
 use crate::article::{Edit, EditKind};
 
 /// A proposed edit: replace `range` of the current text by `text`.
+///
+/// ```
+/// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+/// let mut t = TrackedText::new("會(huì)議".to_owned());
+/// t.apply(EditKind::Annotation, vec![Replacement::delete(3..9)]);
+/// assert_eq!(t.text(), "會議");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replacement {
     /// Byte range in the text the pass was given (on char boundaries).
@@ -30,17 +37,39 @@ pub struct Replacement {
 
 impl Replacement {
     /// Replace `range` by `text`.
+    ///
+    /// ```
+    /// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+    /// let mut t = TrackedText::new("會議".to_owned());
+    /// t.apply(EditKind::Script, vec![Replacement::new(0..3, "会"), Replacement::new(3..6, "议")]);
+    /// assert_eq!(t.text(), "会议");
+    /// ```
     pub fn new(range: Range<usize>, text: impl Into<String>) -> Self {
         Replacement { range, text: text.into() }
     }
 
     /// Delete `range`.
+    ///
+    /// ```
+    /// use zharchive::normalize::Replacement;
+    /// assert_eq!(Replacement::delete(2..5), Replacement::new(2..5, ""));
+    /// ```
     pub fn delete(range: Range<usize>) -> Self {
         Replacement { range, text: String::new() }
     }
 }
 
 /// A stretch of the current text and where it came from.
+///
+/// ```
+/// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+/// let mut t = TrackedText::new("ab(x)cd".to_owned());
+/// t.apply(EditKind::Annotation, vec![Replacement::delete(2..5)]);
+/// let s = t.segments();
+/// assert_eq!((s[0].current.clone(), s[0].source.clone(), s[0].identity), (0..2, 0..2, true));
+/// assert_eq!((s[1].current.clone(), s[1].source.clone(), s[1].identity), (2..2, 2..5, false)); // removed
+/// assert_eq!((s[2].current.clone(), s[2].source.clone(), s[2].identity), (2..4, 5..7, true));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     /// Byte range in the current text.
@@ -52,6 +81,16 @@ pub struct Segment {
 }
 
 /// Text being normalised, with its provenance log and source map.
+///
+/// ```
+/// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+/// let mut t = TrackedText::new("會(huì)議".to_owned());
+/// t.apply(EditKind::Annotation, vec![Replacement::delete(3..9)]);
+/// t.apply(EditKind::Script, vec![Replacement::new(0..6, "会议")]);
+/// assert_eq!((t.source(), t.text()), ("會(huì)議", "会议"));
+/// // The script edit maps back to all the source it came from.
+/// assert_eq!(t.edits()[1].source, 0..12);
+/// ```
 #[derive(Debug, Clone)]
 pub struct TrackedText {
     source: String,
@@ -62,6 +101,13 @@ pub struct TrackedText {
 
 impl TrackedText {
     /// Start tracking freshly decoded source text.
+    ///
+    /// ```
+    /// use zharchive::normalize::TrackedText;
+    /// let t = TrackedText::new("正文".to_owned());
+    /// assert_eq!(t.text(), t.source());
+    /// assert!(t.edits().is_empty());
+    /// ```
     pub fn new(source: String) -> Self {
         let len = source.len();
         let segments =
@@ -70,26 +116,65 @@ impl TrackedText {
     }
 
     /// The current text.
+    ///
+    /// ```
+    /// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+    /// let mut t = TrackedText::new("一\r\n二".to_owned());
+    /// t.apply(EditKind::Cleanup, vec![Replacement::new(3..5, "\n")]);
+    /// assert_eq!(t.text(), "一\n二");
+    /// ```
     pub fn text(&self) -> &str {
         &self.text
     }
 
     /// The decoded source text.
+    ///
+    /// ```
+    /// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+    /// let mut t = TrackedText::new("一\r\n二".to_owned());
+    /// t.apply(EditKind::Cleanup, vec![Replacement::new(3..5, "\n")]);
+    /// assert_eq!(t.source(), "一\r\n二"); // never changes
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// The source map of the current text.
+    ///
+    /// ```
+    /// use zharchive::normalize::TrackedText;
+    /// let t = TrackedText::new("正文".to_owned());
+    /// assert_eq!(t.segments().len(), 1); // untouched: one identity segment
+    /// assert!(t.segments()[0].identity && t.segments()[0].current == (0..6));
+    /// ```
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }
 
     /// The edits applied so far.
+    ///
+    /// ```
+    /// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+    /// let mut t = TrackedText::new("會議".to_owned());
+    /// t.apply(EditKind::Script, vec![Replacement::new(0..6, "会议")]);
+    /// let e = &t.edits()[0];
+    /// assert_eq!((e.kind, e.source.clone()), (EditKind::Script, 0..6));
+    /// assert_eq!((e.before.as_str(), e.after.as_str()), ("會議", "会议"));
+    /// ```
     pub fn edits(&self) -> &[Edit] {
         &self.edits
     }
 
     /// Take the edit log and the source text, leaving the text itself.
+    ///
+    /// ```
+    /// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+    /// let mut t = TrackedText::new("會議".to_owned());
+    /// t.apply(EditKind::Script, vec![Replacement::new(0..6, "会议")]);
+    /// let (source, text, segments, edits) = t.into_parts();
+    /// assert_eq!((source.as_str(), text.as_str()), ("會議", "会议"));
+    /// assert_eq!((segments.len(), edits.len()), (1, 1));
+    /// ```
     pub fn into_parts(self) -> (String, String, Vec<Segment>, Vec<Edit>) {
         (self.source, self.text, self.segments, self.edits)
     }
@@ -100,6 +185,18 @@ impl TrackedText {
     /// outside the text or split a character are ignored (a pass bug must not
     /// corrupt the text). Replacements that change nothing are dropped.
     /// Returns how many edits were logged.
+    ///
+    /// ```
+    /// use zharchive::{normalize::{Replacement, TrackedText}, EditKind};
+    /// let mut t = TrackedText::new("一二三".to_owned());
+    /// let logged = t.apply(EditKind::Cleanup, vec![
+    ///     Replacement::delete(6..9),
+    ///     Replacement::new(0..3, "1"),
+    ///     Replacement::new(1..4, "x"), // overlaps the edit before: ignored
+    ///     Replacement::new(3..6, "二"), // changes nothing: dropped
+    /// ]);
+    /// assert_eq!((logged, t.text()), (2, "1二"));
+    /// ```
     pub fn apply(&mut self, kind: EditKind, mut replacements: Vec<Replacement>) -> usize {
         if replacements.is_empty() {
             return 0;

@@ -14,6 +14,17 @@ use crate::error::{Error, Result};
 /// What a writer produced: the file's bytes, and what a person should know
 /// about it (characters dropped because XML cannot hold them, characters the
 /// PDF font cannot show …).
+///
+/// ```
+/// # #[cfg(feature = "tei")] {
+/// use zharchive::render::tei::{write_tei, TeiOptions};
+/// let article = zharchive::normalize("标题\n\n正文。".as_bytes(), &Default::default())?;
+/// let rendered = write_tei(&article, &TeiOptions::default())?;
+/// assert!(rendered.bytes.starts_with(b"<?xml"));
+/// assert!(rendered.warnings.is_empty());
+/// # }
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     /// The complete file.
@@ -37,6 +48,14 @@ pub mod tei;
 /// `SOURCE_DATE_EPOCH` (the reproducible-builds convention) if set, else the
 /// article's source date, else [`Timestamp::DEFAULT`] (1980-01-01T00:00:00Z,
 /// the earliest date a ZIP entry can carry).
+///
+/// ```
+/// use zharchive::render::Timestamp;
+/// let t = Timestamp { year: 2024, month: 6, day: 15, hour: 8, minute: 30, second: 0 };
+/// assert_eq!(Timestamp::parse("2024-06-15T08:30:00Z")?, t);
+/// assert!(Timestamp::DEFAULT < t);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
     /// Year (1980–9999 for ZIP; any for the others).
@@ -101,6 +120,13 @@ impl Timestamp {
 
     /// Seconds since 1970-01-01T00:00:00Z (negative years are not handled;
     /// dates before 1970 clamp to it).
+    ///
+    /// ```
+    /// use zharchive::render::Timestamp;
+    /// assert_eq!(Timestamp::from_unix(0).to_rfc3339(), "1970-01-01T00:00:00Z");
+    /// assert_eq!(Timestamp::from_unix(1_718_409_600).date(), "2024-06-15");
+    /// assert_eq!(Timestamp::from_unix(-86_400), Timestamp::from_unix(0));
+    /// ```
     pub fn from_unix(seconds: i64) -> Timestamp {
         let seconds = seconds.max(0);
         let days = seconds / 86_400;
@@ -128,6 +154,19 @@ impl Timestamp {
 
     /// The timestamp a writer should use (see the type's docs for the order).
     ///
+    /// ```
+    /// use zharchive::{render::Timestamp, Options, SourceInfo};
+    /// let source = SourceInfo { date: Some("2024-06-15".into()), ..SourceInfo::default() };
+    /// let a = zharchive::normalize("标题\n\n正文。".as_bytes(), &Options { source, ..Options::default() })?;
+    /// // A date the caller passes wins.
+    /// assert_eq!(Timestamp::resolve(Some("2000-01-02"), &a)?.date(), "2000-01-02");
+    /// // Without one (and without SOURCE_DATE_EPOCH), the article's source date.
+    /// if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+    ///     assert_eq!(Timestamp::resolve(None, &a)?.date(), "2024-06-15");
+    /// }
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Options`] if `explicit` or `SOURCE_DATE_EPOCH` cannot be read.
@@ -152,6 +191,12 @@ impl Timestamp {
     }
 
     /// `2024-06-15T00:00:00Z`.
+    ///
+    /// ```
+    /// use zharchive::render::Timestamp;
+    /// let t = Timestamp { year: 2024, month: 6, day: 15, hour: 8, minute: 5, second: 9 };
+    /// assert_eq!(t.to_rfc3339(), "2024-06-15T08:05:09Z");
+    /// ```
     pub fn to_rfc3339(&self) -> String {
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
@@ -160,6 +205,12 @@ impl Timestamp {
     }
 
     /// `2024-06-15`.
+    ///
+    /// ```
+    /// use zharchive::render::Timestamp;
+    /// let t = Timestamp { year: 2024, month: 6, day: 5, hour: 23, minute: 59, second: 59 };
+    /// assert_eq!(t.date(), "2024-06-05");
+    /// ```
     pub fn date(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
