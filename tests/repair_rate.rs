@@ -51,7 +51,7 @@ fn measure(lines: &[String], seed: u64) -> Rate {
         rate.spots += d.lost_bytes;
         let (reps, _notes) = repair::repair(&d.text, WordFrequency::shared());
         let repaired = apply(&d.text, &reps);
-        let cleaned = apply(&repaired, &annotations::annotations(&repaired));
+        let cleaned = apply(&repaired, &annotations::annotations(&repaired, zharchive::OpenCc::shared()));
         // Inside a shifted run the repair rebuilds the true full-width forms
         // (，) that the site folded: compare modulo that fold.
         if fold(&cleaned) == fold(clean) {

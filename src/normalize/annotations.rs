@@ -7,26 +7,47 @@
 //! two-character word is a gloss, not an annotation of 慶).
 //!
 //! Both ASCII and full-width parentheses are recognised.
+//!
+//! The readings of a character are taken together with those of its
+//! Simplified and Traditional forms (`converter`): the pinyin tables list some
+//! readings under one form only (`价` has jiè, `價` does not), and the
+//! decision must not change when the script does — else a second run over
+//! the converted output would remove what the first kept.
 
-use super::readings::{is_han, is_reading, parse_syllable};
+use super::readings::{is_han, is_reading, parse_syllable, Syllable};
+use super::script::{Conversion, Converter};
 use super::tracked::Replacement;
 
 /// Propose the removal of every pinyin annotation in `text`.
 ///
 /// ```
 /// use zharchive::normalize::annotations::annotations;
-/// let reps = annotations("大會(huì)，AGI(通用人工智能)，重慶(Chóngqìng)");
+/// use zharchive::OpenCc;
+/// let reps = annotations("大會(huì)，AGI(通用人工智能)，重慶(Chóngqìng)", OpenCc::shared());
 /// assert_eq!(reps.len(), 1);
 /// assert_eq!(reps[0].text, "");
+/// // A reading listed under the other script's form counts too.
+/// assert_eq!(annotations("價(jiè)格", OpenCc::shared()).len(), 1);
 /// ```
-pub fn annotations(text: &str) -> Vec<Replacement> {
+pub fn annotations(text: &str, converter: &dyn Converter) -> Vec<Replacement> {
+    find(text, &|han, syllable| is_reading_in_either_script(han, syllable, converter))
+}
+
+/// The annotations whose syllable is a reading of the character itself,
+/// without looking at its other script: for the repair, which scores many
+/// candidate readings and only needs to know how a text will read.
+pub(crate) fn annotations_of_own_readings(text: &str) -> Vec<Replacement> {
+    find(text, &is_reading)
+}
+
+fn find(text: &str, accept: &dyn Fn(char, &Syllable) -> bool) -> Vec<Replacement> {
     let mut reps = Vec::new();
     let mut prev: Option<char> = None;
     let mut iter = text.char_indices();
     while let Some((i, c)) = iter.next() {
         if matches!(c, '(' | '（') {
             if let Some(han) = prev.filter(|p| is_han(*p)) {
-                if let Some(end) = annotation_end(text, i, han) {
+                if let Some(end) = annotation_end(text, i, han, accept) {
                     reps.push(Replacement::delete(i..end));
                     // Skip past it; the character before the next one is
                     // still the annotated character's neighbour ')'.
@@ -47,14 +68,30 @@ pub fn annotations(text: &str) -> Vec<Replacement> {
 }
 
 /// If `text[open..]` is `(syllable)` with a reading of `han`, where it ends.
-fn annotation_end(text: &str, open: usize, han: char) -> Option<usize> {
+fn annotation_end(text: &str, open: usize, han: char, accept: &dyn Fn(char, &Syllable) -> bool) -> Option<usize> {
     let rest = &text[open..];
     let open_len = rest.chars().next()?.len_utf8();
     let body_start = open_len;
     let close = rest[body_start..].char_indices().take(10).find(|(_, c)| matches!(c, ')' | '）'))?;
     let body = &rest[body_start..body_start + close.0];
     let syllable = parse_syllable(body)?;
-    is_reading(han, &syllable).then(|| open + body_start + close.0 + close.1.len_utf8())
+    accept(han, &syllable).then(|| open + body_start + close.0 + close.1.len_utf8())
+}
+
+/// `syllable` is a reading of `han`, or of its Simplified or Traditional
+/// form. The conversions run only when the direct look-up fails, which is
+/// rare (real parentheticals).
+fn is_reading_in_either_script(han: char, syllable: &Syllable, converter: &dyn Converter) -> bool {
+    if is_reading(han, syllable) {
+        return true;
+    }
+    let mut buf = [0u8; 4];
+    let han_str = han.encode_utf8(&mut buf);
+    [Conversion::T2s, Conversion::S2t].into_iter().any(|conversion| {
+        let other = converter.convert(han_str, conversion);
+        let mut chars = other.chars();
+        matches!((chars.next(), chars.next()), (Some(v), None) if v != han && is_reading(v, syllable))
+    })
 }
 
 #[cfg(test)]
@@ -63,7 +100,7 @@ mod tests {
 
     fn apply(text: &str) -> String {
         let mut out = text.to_owned();
-        for r in annotations(text).iter().rev() {
+        for r in annotations(text, crate::normalize::script::OpenCc::shared()).iter().rev() {
             out.replace_range(r.range.clone(), &r.text);
         }
         out

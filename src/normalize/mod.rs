@@ -95,7 +95,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
         apply(&mut text, EditKind::Repair, reps, notes, &mut warnings);
     }
     if options.annotations {
-        let reps = annotations::annotations(text.text());
+        let reps = annotations::annotations(text.text(), converter);
         apply(&mut text, EditKind::Annotation, reps, Vec::new(), &mut warnings);
     }
     if options.boilerplate {

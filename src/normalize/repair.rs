@@ -561,7 +561,7 @@ fn prune(hyps: &mut Vec<Hypothesis>, left: &str, model: &dyn Plausibility) {
 /// they must not count against it.
 fn readable(text: &str) -> String {
     let mut out = text.to_owned();
-    for r in super::annotations::annotations(text).iter().rev() {
+    for r in super::annotations::annotations_of_own_readings(text).iter().rev() {
         out.replace_range(r.range.clone(), &r.text);
     }
     out
