@@ -40,29 +40,46 @@ pub(crate) fn annotations_of_own_readings(text: &str) -> Vec<Replacement> {
     find(text, &is_reading)
 }
 
+/// Propose the deletions. The character an annotation follows is the last
+/// one before it that is not a single line break (with the spaces around
+/// it): the structure pass joins wrapped lines, so `會\n(huì)` reads `會(huì)`
+/// once joined. After a removal that character still precedes what follows,
+/// so a repeated annotation (`會(huì)(huì)`) goes too. Either way a second
+/// run over the output finds nothing more to remove.
+/// Propose the deletions. An annotation follows the last character that is
+/// not whitespace, when nothing or a single line break (with the spaces
+/// around it) lies between: the structure pass joins wrapped lines, so
+/// `會\n(huì)` reads `會(huì)` once joined. After a removal that character
+/// still precedes what follows, so a repeated annotation (`會(huì)(huì)`) goes
+/// too. Either way a second run over the output finds nothing to remove.
 fn find(text: &str, accept: &dyn Fn(char, &Syllable) -> bool) -> Vec<Replacement> {
     let mut reps = Vec::new();
-    let mut prev: Option<char> = None;
+    let mut prev: Option<char> = None; // the last character that is not whitespace
+    let (mut gap, mut line_breaks) = (false, 0); // whitespace since `prev`
     let mut iter = text.char_indices();
     while let Some((i, c)) = iter.next() {
-        if matches!(c, '(' | '（') {
+        let adjacent = !gap || line_breaks == 1;
+        if matches!(c, '(' | '（') && adjacent {
             if let Some(han) = prev.filter(|p| is_han(*p)) {
                 if let Some(end) = annotation_end(text, i, han, accept) {
                     reps.push(Replacement::delete(i..end));
-                    // Skip past it; the character before the next one is
-                    // still the annotated character's neighbour ')'.
                     while let Some((j, _)) = iter.clone().next() {
                         if j >= end {
                             break;
                         }
                         iter.next();
                     }
-                    prev = Some(')');
                     continue;
                 }
             }
         }
-        prev = Some(c);
+        if c.is_whitespace() {
+            gap = true;
+            line_breaks += usize::from(c == '\n');
+        } else {
+            prev = Some(c);
+            (gap, line_breaks) = (false, 0);
+        }
     }
     reps
 }
@@ -112,6 +129,18 @@ mod tests {
         assert_eq!(apply("會(hui4)上"), "會上");
         assert_eq!(apply("會（huì）上"), "會上");
         assert_eq!(apply("會(yàn)上"), "會(yàn)上");
+    }
+
+    #[test]
+    fn across_a_line_break_and_repeated() {
+        // Found by fuzzing: each of these kept an annotation that a second
+        // run, over the joined or cleaned text, then removed.
+        assert_eq!(apply("社會\n(huì)資源"), "社會\n資源");
+        assert_eq!(apply("社會 \n\u{3000}(huì)資源"), "社會 \n\u{3000}資源");
+        assert_eq!(apply("會(huì)(huì)上"), "會上");
+        // A blank line or a space is a real gap: the structure pass keeps it.
+        assert_eq!(apply("會\n\n(huì)"), "會\n\n(huì)");
+        assert_eq!(apply("會 (huì)"), "會 (huì)");
     }
 
     #[test]
