@@ -98,14 +98,33 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
         let reps = annotations::annotations(text.text(), converter);
         apply(&mut text, EditKind::Annotation, reps, Vec::new(), &mut warnings);
     }
-    if options.boilerplate {
-        let mut rules = if options.replace_builtin_rules { Vec::new() } else { boilerplate::builtin_rules() };
-        rules.extend(options.boilerplate_rules.iter().cloned());
+    // A first line too long for a title is split before the boilerplate
+    // pass, so that the paragraph it starts is checked like any other line.
+    // If boilerplate removes the title, the next line is checked in turn.
+    let rules = match (options.boilerplate, options.replace_builtin_rules) {
+        (false, _) => Vec::new(),
+        (true, replace) => {
+            let mut rules = if replace { Vec::new() } else { boilerplate::builtin_rules() };
+            rules.extend(options.boilerplate_rules.iter().cloned());
+            rules
+        }
+    };
+    for round in 0..8 {
+        let (reps, notes) = structure::split_long_title(text.text());
+        let split = !reps.is_empty();
+        apply(&mut text, EditKind::Structure, reps, notes, &mut warnings);
+        if !options.boilerplate || (round > 0 && !split) {
+            break;
+        }
         let reps = boilerplate::boilerplate(text.text(), &rules);
+        let removed = !reps.is_empty();
         apply(&mut text, EditKind::Boilerplate, reps, Vec::new(), &mut warnings);
+        if !removed {
+            break;
+        }
     }
-    let (reps, notes) = structure::structure(text.text(), options.line_breaks);
-    apply(&mut text, EditKind::Structure, reps, notes, &mut warnings);
+    let reps = structure::structure(text.text(), options.line_breaks);
+    apply(&mut text, EditKind::Structure, reps, Vec::new(), &mut warnings);
     if options.punctuation {
         let reps = punctuation::punctuation(text.text());
         apply(&mut text, EditKind::Punctuation, reps, Vec::new(), &mut warnings);

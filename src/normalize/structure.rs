@@ -10,11 +10,11 @@
 //! Which line breaks are wrapping is set by [`LineBreaks`]; by default, if
 //! the body has blank lines they separate paragraphs and single breaks are
 //! wrapping, otherwise every line is a paragraph. The first non-empty line is
-//! the title and always stands alone, unless it is longer than any title
-//! ([`MAX_TITLE_CHARS`]): a scrape that lost its line breaks puts the whole
-//! article there. Then its first sentence (or first [`MAX_TITLE_CHARS`]
-//! characters, cut between words) is the title, the rest is the first
-//! paragraph, and a warning says so.
+//! the title and always stands alone. A first line longer than any title
+//! ([`MAX_TITLE_CHARS`]: a scrape that lost its line breaks puts the whole
+//! article there) was split earlier by [`split_long_title`]: its first
+//! sentence (or first [`MAX_TITLE_CHARS`] characters, cut between words) is
+//! the title, the rest the first paragraph, and a warning says so.
 
 use super::tracked::Replacement;
 use super::PassNote;
@@ -29,13 +29,12 @@ pub const MAX_TITLE_CHARS: usize = 200;
 /// ```
 /// use zharchive::{normalize::structure::structure, LineBreaks};
 /// let text = "　标题 \n\n第一段\n接着写。\n\n\n  第二段 AGI\nmodel";
-/// let (reps, notes) = structure(text, LineBreaks::Auto);
-/// assert!(notes.is_empty());
+/// let reps = structure(text, LineBreaks::Auto);
 /// let mut out = text.to_owned();
 /// for r in reps.iter().rev() { out.replace_range(r.range.clone(), &r.text); }
 /// assert_eq!(out, "标题\n\n第一段接着写。\n\n第二段 AGI model");
 /// ```
-pub fn structure(text: &str, mode: LineBreaks) -> (Vec<Replacement>, Vec<PassNote>) {
+pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
     // Lines with their byte ranges (without the '\n').
     let mut lines = Vec::new();
     let mut start = 0;
@@ -45,12 +44,14 @@ pub fn structure(text: &str, mode: LineBreaks) -> (Vec<Replacement>, Vec<PassNot
     }
     let blank = |r: &std::ops::Range<usize>| text[r.clone()].chars().all(is_space);
     let Some(title) = lines.iter().position(|r| !blank(r)) else {
-        let reps = if text.is_empty() { Vec::new() } else { vec![Replacement::delete(0..text.len())] };
-        return (reps, Vec::new());
+        return if text.is_empty() { Vec::new() } else { vec![Replacement::delete(0..text.len())] };
     };
+    // Blank lines between body lines; one after the title says nothing
+    // about how the body is laid out.
     let body_has_blank_lines = {
+        let first_body = lines.iter().skip(title + 1).position(|r| !blank(r)).map(|p| title + 1 + p);
         let last_solid = lines.iter().rposition(|r| !blank(r)).unwrap_or(title);
-        last_solid > title + 1 && lines[title + 1..last_solid].iter().any(blank)
+        first_body.is_some_and(|first| last_solid > first + 1 && lines[first + 1..last_solid].iter().any(blank))
     };
     let wrapped = match mode {
         LineBreaks::Wrapped => true,
@@ -59,7 +60,6 @@ pub fn structure(text: &str, mode: LineBreaks) -> (Vec<Replacement>, Vec<PassNot
     };
 
     let mut reps = Vec::new();
-    let mut notes = Vec::new();
     let mut prev: Option<(usize, std::ops::Range<usize>)> = None; // (index, trimmed range)
     for (k, r) in lines.iter().enumerate().skip(title) {
         if blank(r) {
@@ -73,25 +73,7 @@ pub fn structure(text: &str, mode: LineBreaks) -> (Vec<Replacement>, Vec<PassNot
             // Everything before the title goes.
             reps.push(Replacement::delete(0..trimmed.start));
         }
-        let split = if prev.is_none() { title_split(text, trimmed.clone()) } else { None };
-        match split {
-            Some(cut) => {
-                let chars = text[trimmed.clone()].chars().count();
-                notes.push(PassNote {
-                    range: trimmed.clone(),
-                    code: "title-too-long",
-                    message: format!(
-                        "the first line is {chars} characters long, too long for a title: its first {} \
-                         character(s) are the title and the rest is the first paragraph",
-                        text[trimmed.start..cut.start].chars().count()
-                    ),
-                });
-                inner_spaces(text, trimmed.start..cut.start, &mut reps);
-                reps.push(Replacement::new(cut.clone(), "\n\n"));
-                inner_spaces(text, cut.end..trimmed.end, &mut reps);
-            }
-            None => inner_spaces(text, trimmed.clone(), &mut reps),
-        }
+        inner_spaces(text, trimmed.clone(), &mut reps);
         if let Some((p, prev_trimmed)) = &prev {
             let gap = prev_trimmed.end..trimmed.start;
             let blank_between = lines[p + 1..k].iter().any(blank);
@@ -116,7 +98,50 @@ pub fn structure(text: &str, mode: LineBreaks) -> (Vec<Replacement>, Vec<PassNot
             reps.push(Replacement::delete(last.end..text.len()));
         }
     }
-    (reps, notes)
+    reps
+}
+
+/// Split a first line too long to be a title: a paragraph break after its
+/// first sentence (see [`MAX_TITLE_CHARS`]), with a `title-too-long` note.
+///
+/// This runs before the boilerplate pass, not inside [`structure`]: the
+/// paragraph it starts is a line like any other, and a boilerplate line
+/// (`© …`) there must be seen as one.
+///
+/// ```
+/// use zharchive::normalize::structure::split_long_title;
+/// let text = format!("标题在这里。{}", "正文的一句话，".repeat(40));
+/// let (reps, notes) = split_long_title(&text);
+/// assert_eq!(reps.len(), 1);
+/// assert_eq!((reps[0].range.clone(), reps[0].text.as_str()), (18..18, "\n\n"));
+/// assert_eq!(notes[0].code, "title-too-long");
+/// assert!(split_long_title("短标题\n正文").0.is_empty());
+/// ```
+pub fn split_long_title(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
+    let mut start = 0;
+    for line in text.split('\n') {
+        let range = start..start + line.len();
+        start += line.len() + 1;
+        let lead = line.len() - line.trim_start_matches(is_space).len();
+        let trail = line.len() - line.trim_end_matches(is_space).len();
+        if lead == line.len() {
+            continue; // blank
+        }
+        let trimmed = range.start + lead..range.end - trail;
+        let Some(cut) = title_split(text, trimmed.clone()) else { break };
+        let note = PassNote {
+            range: trimmed.clone(),
+            code: "title-too-long",
+            message: format!(
+                "the first line is {} characters long, too long for a title: its first {} character(s) are the \
+                 title and the rest is the first paragraph",
+                text[trimmed.clone()].chars().count(),
+                text[trimmed.start..cut.start].chars().count()
+            ),
+        };
+        return (vec![Replacement::new(cut, "\n\n")], vec![note]);
+    }
+    (Vec::new(), Vec::new())
 }
 
 /// Where to cut a first line too long to be a title, as the range (the
@@ -194,9 +219,14 @@ fn is_space(c: char) -> bool {
 mod tests {
     use super::*;
 
+    /// Both steps, as the pipeline runs them.
     fn apply(text: &str, mode: LineBreaks) -> String {
-        let mut out = text.to_owned();
-        for r in structure(text, mode).0.iter().rev() {
+        let mut text = text.to_owned();
+        for r in split_long_title(&text.clone()).0.iter().rev() {
+            text.replace_range(r.range.clone(), &r.text);
+        }
+        let mut out = text.clone();
+        for r in structure(&text, mode).iter().rev() {
             out.replace_range(r.range.clone(), &r.text);
         }
         out
@@ -205,6 +235,8 @@ mod tests {
     #[test]
     fn every_line_a_paragraph_without_blank_lines() {
         assert_eq!(apply("题\n一\n二\n", LineBreaks::Auto), "题\n\n一\n\n二");
+        // A blank line after the title only is not a body with blank lines.
+        assert_eq!(apply("题\n\n一\n二\n", LineBreaks::Auto), "题\n\n一\n\n二");
     }
 
     #[test]
@@ -219,7 +251,7 @@ mod tests {
     fn a_first_line_too_long_for_a_title_is_split_after_its_first_sentence() {
         let body = "这是正文的一句话，".repeat(30);
         let text = format!("标题在这里。{body}\n下一段");
-        let (_, notes) = structure(&text, LineBreaks::Auto);
+        let (_, notes) = split_long_title(&text);
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, "title-too-long");
         assert_eq!(apply(&text, LineBreaks::Auto), format!("标题在这里。\n\n{body}\n\n下一段"));
@@ -235,7 +267,7 @@ mod tests {
         let out = apply(&"字".repeat(300), LineBreaks::Auto);
         assert_eq!(out, format!("{}\n\n{}", "字".repeat(MAX_TITLE_CHARS - 1), "字".repeat(301 - MAX_TITLE_CHARS)));
         // A title of normal length is left alone.
-        assert!(structure("标题\n正文", LineBreaks::Auto).1.is_empty());
+        assert!(split_long_title("标题\n正文").1.is_empty());
     }
 
     #[test]
