@@ -135,6 +135,11 @@ impl std::fmt::Debug for OpenCc {
 /// out costs more than it saves on an article.
 const PARALLEL_THRESHOLD: usize = 256 * 1024;
 
+/// Texts up to this size are detected with tables cut down to their
+/// characters (`stages::convert_sample`); longer ones meet most of the
+/// entries, and load the shared tables instead.
+const DETECTION_SAMPLE: usize = 64 * 1024;
+
 impl Converter for OpenCc {
     fn name(&self) -> String {
         "opencc-fmmseg 0.13 (OpenCC dictionaries)".to_owned()
@@ -151,8 +156,18 @@ impl Converter for OpenCc {
     }
 
     fn detect(&self, text: &str) -> Script {
-        let simplified_changes = count_differences(text, &self.convert(text, Conversion::T2s));
-        let traditional_changes = count_differences(text, &self.convert(text, Conversion::S2t));
+        // A sample (what `normalize` passes) is converted with tables cut down
+        // to it, so that detection does not load the whole `s2t` dictionary
+        // in runs that never convert to Traditional.
+        let convert = |conversion| {
+            if text.len() <= DETECTION_SAMPLE {
+                stages::convert_sample(text, conversion)
+            } else {
+                self.convert(text, conversion)
+            }
+        };
+        let simplified_changes = count_differences(text, &convert(Conversion::T2s));
+        let traditional_changes = count_differences(text, &convert(Conversion::S2t));
         match (simplified_changes, traditional_changes) {
             (0, 0) => {
                 if text.chars().any(super::readings::is_han) {

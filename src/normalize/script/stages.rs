@@ -15,6 +15,7 @@
 //! below check that every one equals the table in opencc-fmmseg's own
 //! packed dictionary.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use opencc_fmmseg::{DictMaxLen, DictionaryMaxlength, OpenCC, OpenccConfig};
@@ -27,6 +28,24 @@ pub(super) fn convert(text: &str, conversion: Conversion) -> String {
     let converted = first.convert(text);
     match then {
         Some(second) => second.convert(&converted),
+        None => converted,
+    }
+}
+
+/// Convert `text` with `conversion` for one look, as script detection does
+/// on its sample: a stage not loaded yet is built for this text alone, with
+/// only the entries whose keys are made of characters the text contains.
+/// Detection runs `s2t` on every input, and its phrase table (50,000
+/// entries) is most of the loading time, while a sample meets a few
+/// hundred of them.
+///
+/// The output is the same: the conversion only ever looks up pieces of the
+/// text, so a key with a character the text lacks never matches.
+pub(super) fn convert_sample(text: &str, conversion: Conversion) -> String {
+    let (first, then) = plan(conversion);
+    let converted = first.convert_sample(text);
+    match then {
+        Some(second) => second.convert_sample(&converted),
         None => converted,
     }
 }
@@ -85,16 +104,41 @@ impl Stage {
         self.converter().convert_with_config(text, self.config(), false)
     }
 
-    /// The converter of this stage, built on first use and then shared.
-    fn converter(self) -> &'static OpenCC {
-        static CONVERTERS: [OnceLock<OpenCC>; 9] = [const { OnceLock::new() }; 9];
-        CONVERTERS[self as usize].get_or_init(|| self.build())
+    /// [`convert`](Self::convert) with the shared converter if it is loaded,
+    /// else with one built for `text` alone (see [`convert_sample`]).
+    ///
+    /// Building for a sample still reads the whole file (about a fifth of
+    /// the time of loading the `s2t` phrases), so a process that samples
+    /// many texts, a batch, loads the shared converter after a few.
+    fn convert_sample(self, text: &str) -> String {
+        const SAMPLES_BEFORE_LOADING: usize = 4;
+        static SAMPLED: [AtomicUsize; 9] = [const { AtomicUsize::new(0) }; 9];
+        let loaded = CONVERTERS[self as usize].get();
+        if loaded.is_none() && SAMPLED[self as usize].fetch_add(1, Ordering::Relaxed) < SAMPLES_BEFORE_LOADING {
+            return self.build_for(text).convert_with_config(text, self.config(), false);
+        }
+        loaded.unwrap_or_else(|| self.converter()).convert_with_config(text, self.config(), false)
     }
 
-    fn build(self) -> OpenCC {
+    /// The converter of this stage, built on first use and then shared.
+    fn converter(self) -> &'static OpenCC {
+        CONVERTERS[self as usize].get_or_init(|| self.build(|_| true))
+    }
+
+    /// A converter whose tables hold only the entries that can match in `text`.
+    fn build_for(self, text: &str) -> OpenCC {
+        let present = CharSet::of(text);
+        self.build(|key| key.chars().all(|c| present.contains(c)))
+    }
+
+    /// A converter with the entries of this stage's tables whose key `keep`s.
+    fn build(self, keep: impl Fn(&str) -> bool) -> OpenCC {
         let mut dictionary = empty_dictionary();
         for &dict in self.dictionaries() {
-            *dict.slot(&mut dictionary) = dict.load();
+            let pairs = entries(dict.text())
+                .filter(|(key, _)| keep(key))
+                .map(|(key, value)| (key.to_owned(), value.to_owned()));
+            *dict.slot(&mut dictionary) = DictMaxLen::build_from_pairs(pairs.collect::<Vec<_>>());
         }
         let mut converter = OpenCC::from_dictionary(dictionary);
         // Serial inside; `OpenCc::convert` parallelises large inputs itself,
@@ -132,6 +176,28 @@ impl Stage {
             Stage::Tw2tp => &[TwPhrasesRev, TwVariantsRevPhrases, TwVariantsRev],
             Stage::Hk2t => &[HkVariantsRevPhrases, HkVariantsRev],
         }
+    }
+}
+
+/// The shared converters, by [`Stage`].
+static CONVERTERS: [OnceLock<OpenCC>; 9] = [const { OnceLock::new() }; 9];
+
+/// The characters of a text, as a bit per code point.
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    fn of(text: &str) -> CharSet {
+        let mut bits = vec![0u64; (char::MAX as usize >> 6) + 1];
+        for c in text.chars() {
+            if let Some(word) = bits.get_mut(c as usize >> 6) {
+                *word |= 1 << (c as u32 & 63);
+            }
+        }
+        CharSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        self.0.get(c as usize >> 6).is_some_and(|word| word >> (c as u32 & 63) & 1 == 1)
     }
 }
 
@@ -213,17 +279,14 @@ impl Dict {
             Dict::HkVariantsRevPhrases => &mut dictionary.hk_variants_rev_phrases,
         }
     }
-
-    /// Parse the file as opencc-fmmseg's `DictionaryMaxlength::from_dicts`
-    /// does: `key<TAB>value`, the first word of the value only, `#` comments
-    /// and blank lines skipped, the first of duplicate keys kept
-    /// (`DictMaxLen::build_from_pairs`).
-    fn load(self) -> DictMaxLen {
-        DictMaxLen::build_from_pairs(parse_pairs(self.text()))
-    }
 }
 
-fn parse_pairs(text: &str) -> Vec<(String, String)> {
+/// The entries of an OpenCC dictionary file, read as opencc-fmmseg's
+/// `DictionaryMaxlength::from_dicts` reads them: `key<TAB>value`, the first
+/// word of the value only, `#` comments and blank lines skipped. (Built with
+/// `DictMaxLen::build_from_pairs`, as there, so the first of duplicate keys
+/// would win; the files have none.)
+fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     text.lines()
         .map(str::trim_end)
@@ -231,8 +294,7 @@ fn parse_pairs(text: &str) -> Vec<(String, String)> {
         // opencc-fmmseg rejects a data line without a TAB; the embedded files
         // have none (the tests compare every table with opencc-fmmseg's).
         .filter_map(|line| line.split_once('\t'))
-        .map(|(key, value)| (key.to_owned(), value.split_whitespace().next().unwrap_or("").to_owned()))
-        .collect()
+        .map(|(key, value)| (key, value.split_whitespace().next().unwrap_or("")))
 }
 
 #[cfg(test)]
@@ -259,7 +321,7 @@ mod tests {
         Dict::HkVariantsRevPhrases,
     ];
 
-    fn entries(dict: &DictMaxLen) -> BTreeMap<String, String> {
+    fn table(dict: &DictMaxLen) -> BTreeMap<String, String> {
         dict.iter().map(|(key, value)| (key.iter().collect(), value.to_owned())).collect()
     }
 
@@ -269,10 +331,10 @@ mod tests {
     fn embedded_tables_equal_opencc_fmmseg_packed_dictionary() {
         let mut packed = DictionaryMaxlength::new().expect("opencc-fmmseg's packed dictionary loads");
         for dict in ALL_DICTS {
-            let ours = dict.load();
+            let ours = DictMaxLen::build_from_pairs(entries(dict.text()).map(|(k, v)| (k.to_owned(), v.to_owned())));
             let theirs = dict.slot(&mut packed);
             assert!(!ours.is_empty(), "{dict:?} is empty");
-            assert_eq!(entries(&ours), entries(theirs), "{dict:?}");
+            assert_eq!(table(&ours), table(theirs), "{dict:?}");
             assert_eq!(ours.len(), theirs.len(), "{dict:?}");
             assert_eq!(ours.min_key_len(), theirs.min_key_len(), "{dict:?}");
             assert_eq!(ours.max_key_len(), theirs.max_key_len(), "{dict:?}");
@@ -286,11 +348,8 @@ mod tests {
     fn stages_convert_as_the_full_converter() {
         let full = OpenCC::new();
         for stage in Stage::ALL {
-            let keys: Vec<String> = stage
-                .dictionaries()
-                .iter()
-                .flat_map(|dict| parse_pairs(dict.text()).into_iter().map(|(key, _)| key))
-                .collect();
+            let keys: Vec<&str> =
+                stage.dictionaries().iter().flat_map(|dict| entries(dict.text()).map(|(key, _)| key)).collect();
             for text in [keys.join("\n"), keys.concat()] {
                 let want = full.convert_with_config(&text, stage.config(), false);
                 assert!(stage.convert(&text) == want, "{stage:?}");
@@ -298,9 +357,41 @@ mod tests {
         }
     }
 
+    /// A stage built for one text converts it as the full stage does.
+    #[test]
+    fn stages_built_for_a_text_convert_it_as_the_full_stage() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let article = std::fs::read_to_string(root.join("fixtures/article.txt")).expect("the article fixture");
+        let zuozhuan = std::fs::read_to_string(root.join("tests/data/opencc/zuozhuan.txt")).expect("左传");
+        let sample: String = zuozhuan.chars().take(16 * 1024).collect();
+        let traditional = Stage::S2t.convert(&sample);
+        let all_keys: String = Stage::ALL
+            .iter()
+            .flat_map(|stage| stage.dictionaries())
+            .flat_map(|dict| entries(dict.text()).map(|(key, _)| key))
+            .take(20_000)
+            .collect::<Vec<_>>()
+            .join("，");
+        for stage in Stage::ALL {
+            for text in [&article, &sample, &traditional, &all_keys, &String::new()] {
+                assert!(
+                    stage.build_for(text).convert_with_config(text, stage.config(), false) == stage.convert(text),
+                    "{stage:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn char_set_holds_the_characters_of_its_text() {
+        let set = CharSet::of("a會\u{20000}");
+        assert!(set.contains('a') && set.contains('會') && set.contains('\u{20000}'));
+        assert!(!set.contains('b') && !set.contains('会') && !set.contains(char::MAX));
+    }
+
     #[test]
     fn byte_order_mark_and_comments_are_skipped() {
-        let pairs = parse_pairs("\u{FEFF}# comment\n\n干\t幹 乾 榦\r\n发财\t發財\n");
-        assert_eq!(pairs, vec![("干".to_owned(), "幹".to_owned()), ("发财".to_owned(), "發財".to_owned())]);
+        let pairs: Vec<_> = entries("\u{FEFF}# comment\n\n干\t幹 乾 榦\r\n发财\t發財\n").collect();
+        assert_eq!(pairs, vec![("干", "幹"), ("发财", "發財")]);
     }
 }
