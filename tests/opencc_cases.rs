@@ -99,3 +99,31 @@ fn trailing_commas_are_stripped_outside_strings() {
     assert_eq!(strip_trailing_commas(r#"{"a": [1, 2,], "b,": "x,}",}"#), r#"{"a": [1, 2], "b,": "x,}"}"#);
     assert_eq!(strip_trailing_commas(r#"["\",", ]"#), r#"["\"," ]"#);
 }
+
+/// The default converter loads only the dictionaries each conversion reads,
+/// and runs two-round conversions as two single-round ones; its output is
+/// byte for byte that of opencc-fmmseg's full converter (`OpenCC::new()`,
+/// every dictionary) for every conversion, on 左传 in both scripts, the
+/// article fixture and the inputs of OpenCC's test cases.
+#[test]
+fn conversions_equal_the_full_opencc_fmmseg_converter() {
+    use opencc_fmmseg::{OpenCC, OpenccConfig};
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect("a text in the repository");
+    let full = OpenCC::new();
+    let zuozhuan = read("tests/data/opencc/zuozhuan.txt");
+    let zuozhuan_traditional = full.convert_with_config(&zuozhuan, OpenccConfig::S2t, false);
+    let raw = read("tests/data/opencc/testcases.json");
+    let json: serde_json::Value = serde_json::from_str(&strip_trailing_commas(&raw)).expect("valid JSON once cleaned");
+    let cases: Vec<&str> =
+        json["cases"].as_array().expect("a cases array").iter().filter_map(|case| case["input"].as_str()).collect();
+    let texts = [zuozhuan, zuozhuan_traditional, read("fixtures/article.txt"), cases.join("\n")];
+    for conversion in EXPOSED {
+        let config = OpenccConfig::try_from(conversion.name()).expect("an opencc-fmmseg configuration");
+        for text in &texts {
+            let want = full.convert_with_config(text, config, false);
+            assert!(OpenCc::shared().convert(text, conversion) == want, "{} differs", conversion.name());
+        }
+    }
+}

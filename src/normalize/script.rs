@@ -10,9 +10,7 @@
 //! converter: its phrases are matched first (longest match) and replaced
 //! verbatim, and only the text between them goes through the converter.
 
-use std::sync::OnceLock;
-
-use opencc_fmmseg::{OpenCC, OpenccConfig};
+mod stages;
 
 use super::tracked::Replacement;
 use crate::article::Script;
@@ -157,25 +155,21 @@ pub trait Converter: Send + Sync {
 /// assert_eq!(cc.convert("會議", Conversion::T2s), "会议");
 /// ```
 pub struct OpenCc {
-    inner: OpenCC,
+    // The dictionaries live in `stages`, loaded per conversion on first use.
+    _private: (),
 }
 
 impl OpenCc {
-    /// The process-wide converter, built on first use.
+    /// The process-wide converter. Each conversion loads the OpenCC
+    /// dictionaries it needs the first time it runs, and keeps them.
     ///
     /// ```
     /// use zharchive::normalize::script::{Conversion, Converter, OpenCc};
     /// assert_eq!(OpenCc::shared().convert("會議", Conversion::T2s), "会议");
     /// ```
     pub fn shared() -> &'static OpenCc {
-        static SHARED: OnceLock<OpenCc> = OnceLock::new();
-        SHARED.get_or_init(|| {
-            // Serial inside; `convert` parallelises large inputs itself, by
-            // line, so a batch that is already parallel is not oversubscribed.
-            let mut inner = OpenCC::new();
-            inner.set_parallel(false);
-            OpenCc { inner }
-        })
+        static SHARED: OpenCc = OpenCc { _private: () };
+        &SHARED
     }
 }
 
@@ -189,39 +183,39 @@ impl std::fmt::Debug for OpenCc {
 /// out costs more than it saves on an article.
 const PARALLEL_THRESHOLD: usize = 256 * 1024;
 
+/// Texts up to this size are detected with tables cut down to their
+/// characters (`stages::convert_sample`); longer ones meet most of the
+/// entries, and load the shared tables instead.
+const DETECTION_SAMPLE: usize = 64 * 1024;
+
 impl Converter for OpenCc {
     fn name(&self) -> String {
         "opencc-fmmseg 0.13 (OpenCC dictionaries)".to_owned()
     }
 
     fn convert(&self, text: &str, conversion: Conversion) -> String {
-        let config = match conversion {
-            Conversion::S2t => OpenccConfig::S2t,
-            Conversion::S2tw => OpenccConfig::S2tw,
-            Conversion::S2twp => OpenccConfig::S2twp,
-            Conversion::S2hk => OpenccConfig::S2hk,
-            Conversion::S2hkp => OpenccConfig::S2hkp,
-            Conversion::T2s => OpenccConfig::T2s,
-            Conversion::T2tw => OpenccConfig::T2tw,
-            Conversion::T2twp => OpenccConfig::T2twp,
-            Conversion::T2hk => OpenccConfig::T2hk,
-            Conversion::T2hkp => OpenccConfig::T2hkp,
-            Conversion::Tw2s => OpenccConfig::Tw2s,
-            Conversion::Tw2sp => OpenccConfig::Tw2sp,
-            Conversion::Hk2s => OpenccConfig::Hk2s,
-        };
         if text.len() < PARALLEL_THRESHOLD || rayon::current_thread_index().is_some() {
-            return self.inner.convert_with_config(text, config, false);
+            return stages::convert(text, conversion);
         }
         // Phrases never span a line break, so lines convert independently.
         use rayon::prelude::*;
         let chunks = split_at_lines(text, PARALLEL_THRESHOLD / 4);
-        chunks.par_iter().map(|chunk| self.inner.convert_with_config(chunk, config, false)).collect::<Vec<_>>().concat()
+        chunks.par_iter().map(|chunk| stages::convert(chunk, conversion)).collect::<Vec<_>>().concat()
     }
 
     fn detect(&self, text: &str) -> Script {
-        let simplified_changes = count_differences(text, &self.convert(text, Conversion::T2s));
-        let traditional_changes = count_differences(text, &self.convert(text, Conversion::S2t));
+        // A sample (what `normalize` passes) is converted with tables cut down
+        // to it, so that detection does not load the whole `s2t` dictionary
+        // in runs that never convert to Traditional.
+        let convert = |conversion| {
+            if text.len() <= DETECTION_SAMPLE {
+                stages::convert_sample(text, conversion)
+            } else {
+                self.convert(text, conversion)
+            }
+        };
+        let simplified_changes = count_differences(text, &convert(Conversion::T2s));
+        let traditional_changes = count_differences(text, &convert(Conversion::S2t));
         match (simplified_changes, traditional_changes) {
             (0, 0) => {
                 if text.chars().any(super::readings::is_han) {

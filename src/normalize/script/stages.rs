@@ -1,0 +1,397 @@
+//! OpenCC's conversions as single-round stages, each built on first use
+//! with only the dictionaries it reads.
+//!
+//! `OpenCC::new()` unpacks every dictionary opencc-fmmseg ships (Japanese,
+//! seal script, punctuation …) whatever the conversion: about 60 ms, most of
+//! the time of normalising one article. Every conversion this crate offers
+//! is one of the stages below, or two in a row (`s2tw` is `s2t` then `t2tw`,
+//! `tw2s` is `tw2t` then `t2s` …): opencc-fmmseg 0.13 runs the rounds of a
+//! multi-round conversion one after the other, each over the whole output of
+//! the one before, with the same dictionaries and starter index as the
+//! single-round conversion, so the chain gives the same bytes.
+//!
+//! The dictionaries are OpenCC's text files (`assets/opencc`, copied from
+//! the opencc-fmmseg crate), parsed as opencc-fmmseg parses them; the tests
+//! below check that every one equals the table in opencc-fmmseg's own
+//! packed dictionary.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use opencc_fmmseg::{DictMaxLen, DictionaryMaxlength, OpenCC, OpenccConfig};
+
+use super::Conversion;
+
+/// Convert `text` with `conversion`: its first stage, then its second.
+pub(super) fn convert(text: &str, conversion: Conversion) -> String {
+    let (first, then) = plan(conversion);
+    let converted = first.convert(text);
+    match then {
+        Some(second) => second.convert(&converted),
+        None => converted,
+    }
+}
+
+/// Convert `text` with `conversion` for one look, as script detection does
+/// on its sample: a stage not loaded yet is built for this text alone, with
+/// only the entries whose keys are made of characters the text contains.
+/// Detection runs `s2t` on every input, and its phrase table (50,000
+/// entries) is most of the loading time, while a sample meets a few
+/// hundred of them.
+///
+/// The output is the same: the conversion only ever looks up pieces of the
+/// text, so a key with a character the text lacks never matches.
+pub(super) fn convert_sample(text: &str, conversion: Conversion) -> String {
+    let (first, then) = plan(conversion);
+    let converted = first.convert_sample(text);
+    match then {
+        Some(second) => second.convert_sample(&converted),
+        None => converted,
+    }
+}
+
+/// The stages opencc-fmmseg 0.13 runs for `conversion`, in order (without
+/// punctuation: its `s2tw` … methods take the rounds of `s2t`, `t2tw` …).
+fn plan(conversion: Conversion) -> (Stage, Option<Stage>) {
+    match conversion {
+        Conversion::S2t => (Stage::S2t, None),
+        Conversion::S2tw => (Stage::S2t, Some(Stage::T2tw)),
+        Conversion::S2twp => (Stage::S2t, Some(Stage::T2twp)),
+        Conversion::S2hk => (Stage::S2t, Some(Stage::T2hk)),
+        Conversion::S2hkp => (Stage::S2t, Some(Stage::T2hkp)),
+        Conversion::T2s => (Stage::T2s, None),
+        Conversion::T2tw => (Stage::T2tw, None),
+        Conversion::T2twp => (Stage::T2twp, None),
+        Conversion::T2hk => (Stage::T2hk, None),
+        Conversion::T2hkp => (Stage::T2hkp, None),
+        Conversion::Tw2s => (Stage::Tw2t, Some(Stage::T2s)),
+        Conversion::Tw2sp => (Stage::Tw2tp, Some(Stage::T2s)),
+        Conversion::Hk2s => (Stage::Hk2t, Some(Stage::T2s)),
+    }
+}
+
+/// A single-round OpenCC conversion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    S2t,
+    T2s,
+    T2tw,
+    T2twp,
+    T2hk,
+    T2hkp,
+    Tw2t,
+    Tw2tp,
+    Hk2t,
+}
+
+impl Stage {
+    #[cfg(test)]
+    const ALL: [Stage; 9] = [
+        Stage::S2t,
+        Stage::T2s,
+        Stage::T2tw,
+        Stage::T2twp,
+        Stage::T2hk,
+        Stage::T2hkp,
+        Stage::Tw2t,
+        Stage::Tw2tp,
+        Stage::Hk2t,
+    ];
+
+    /// Convert `text` (without OpenCC's punctuation conversion, as the
+    /// crate always has).
+    pub(super) fn convert(self, text: &str) -> String {
+        self.converter().convert_with_config(text, self.config(), false)
+    }
+
+    /// [`convert`](Self::convert) with the shared converter if it is loaded,
+    /// else with one built for `text` alone (see [`convert_sample`]).
+    ///
+    /// Building for a sample still reads the whole file (about a fifth of
+    /// the time of loading the `s2t` phrases), so a process that samples
+    /// many texts, a batch, loads the shared converter after a few.
+    fn convert_sample(self, text: &str) -> String {
+        const SAMPLES_BEFORE_LOADING: usize = 4;
+        static SAMPLED: [AtomicUsize; 9] = [const { AtomicUsize::new(0) }; 9];
+        let loaded = CONVERTERS[self as usize].get();
+        if loaded.is_none() && SAMPLED[self as usize].fetch_add(1, Ordering::Relaxed) < SAMPLES_BEFORE_LOADING {
+            return self.build_for(text).convert_with_config(text, self.config(), false);
+        }
+        loaded.unwrap_or_else(|| self.converter()).convert_with_config(text, self.config(), false)
+    }
+
+    /// The converter of this stage, built on first use and then shared.
+    fn converter(self) -> &'static OpenCC {
+        CONVERTERS[self as usize].get_or_init(|| self.build(|_| true))
+    }
+
+    /// A converter whose tables hold only the entries that can match in `text`.
+    fn build_for(self, text: &str) -> OpenCC {
+        let present = CharSet::of(text);
+        self.build(|key| key.chars().all(|c| present.contains(c)))
+    }
+
+    /// A converter with the entries of this stage's tables whose key `keep`s.
+    fn build(self, keep: impl Fn(&str) -> bool) -> OpenCC {
+        let mut dictionary = empty_dictionary();
+        for &dict in self.dictionaries() {
+            let pairs = entries(dict.text())
+                .filter(|(key, _)| keep(key))
+                .map(|(key, value)| (key.to_owned(), value.to_owned()));
+            *dict.slot(&mut dictionary) = DictMaxLen::build_from_pairs(pairs.collect::<Vec<_>>());
+        }
+        let mut converter = OpenCC::from_dictionary(dictionary);
+        // Serial inside; `OpenCc::convert` parallelises large inputs itself,
+        // by line, so a batch that is already parallel is not oversubscribed.
+        converter.set_parallel(false);
+        converter
+    }
+
+    fn config(self) -> OpenccConfig {
+        match self {
+            Stage::S2t => OpenccConfig::S2t,
+            Stage::T2s => OpenccConfig::T2s,
+            Stage::T2tw => OpenccConfig::T2tw,
+            Stage::T2twp => OpenccConfig::T2twp,
+            Stage::T2hk => OpenccConfig::T2hk,
+            Stage::T2hkp => OpenccConfig::T2hkp,
+            Stage::Tw2t => OpenccConfig::Tw2t,
+            Stage::Tw2tp => OpenccConfig::Tw2tp,
+            Stage::Hk2t => OpenccConfig::Hk2t,
+        }
+    }
+
+    /// The dictionaries opencc-fmmseg 0.13 reads for this configuration
+    /// (without punctuation): its `s2t`, `t2tw` … methods.
+    fn dictionaries(self) -> &'static [Dict] {
+        use Dict::*;
+        match self {
+            Stage::S2t => &[StPhrases, StCharacters],
+            Stage::T2s => &[TsPhrases, TsCharacters],
+            Stage::T2tw => &[TwVariantsPhrases, TwVariants],
+            Stage::T2twp => &[TwPhrases, TwVariantsPhrases, TwVariants],
+            Stage::T2hk => &[HkVariantsPhrases, HkVariants],
+            Stage::T2hkp => &[HkPhrases, HkVariantsPhrases, HkVariants],
+            Stage::Tw2t => &[TwVariantsRevPhrases, TwVariantsRev],
+            Stage::Tw2tp => &[TwPhrasesRev, TwVariantsRevPhrases, TwVariantsRev],
+            Stage::Hk2t => &[HkVariantsRevPhrases, HkVariantsRev],
+        }
+    }
+}
+
+/// The shared converters, by [`Stage`].
+static CONVERTERS: [OnceLock<OpenCC>; 9] = [const { OnceLock::new() }; 9];
+
+/// The characters of a text, as a bit per code point.
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    fn of(text: &str) -> CharSet {
+        let mut bits = vec![0u64; (char::MAX as usize >> 6) + 1];
+        for c in text.chars() {
+            if let Some(word) = bits.get_mut(c as usize >> 6) {
+                *word |= 1 << (c as u32 & 63);
+            }
+        }
+        CharSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        self.0.get(c as usize >> 6).is_some_and(|word| word >> (c as u32 & 63) & 1 == 1)
+    }
+}
+
+/// A dictionary with no tables, built without `DictionaryMaxlength::default()`:
+/// that one fills the lookup index of each of its 25 empty tables (about
+/// 0.6 MB each), which costs more than parsing the tables a stage needs.
+/// Deserialising an empty map leaves the tables a stage does not read
+/// untouched and unindexed; the conversion never looks at them.
+fn empty_dictionary() -> DictionaryMaxlength {
+    // Every field of `DictionaryMaxlength` has a serde default, so "{}" always
+    // parses; the fallback is only there to keep this path free of panics.
+    serde_json::from_str("{}").unwrap_or_default()
+}
+
+/// One of OpenCC's dictionary files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dict {
+    StPhrases,
+    StCharacters,
+    TsPhrases,
+    TsCharacters,
+    TwPhrases,
+    TwPhrasesRev,
+    TwVariants,
+    TwVariantsPhrases,
+    TwVariantsRev,
+    TwVariantsRevPhrases,
+    HkPhrases,
+    HkVariants,
+    HkVariantsPhrases,
+    HkVariantsRev,
+    HkVariantsRevPhrases,
+}
+
+macro_rules! opencc_file {
+    ($name:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/opencc/", $name))
+    };
+}
+
+impl Dict {
+    fn text(self) -> &'static str {
+        match self {
+            Dict::StPhrases => opencc_file!("STPhrases.txt"),
+            Dict::StCharacters => opencc_file!("STCharacters.txt"),
+            Dict::TsPhrases => opencc_file!("TSPhrases.txt"),
+            Dict::TsCharacters => opencc_file!("TSCharacters.txt"),
+            Dict::TwPhrases => opencc_file!("TWPhrases.txt"),
+            Dict::TwPhrasesRev => opencc_file!("TWPhrasesRev.txt"),
+            Dict::TwVariants => opencc_file!("TWVariants.txt"),
+            Dict::TwVariantsPhrases => opencc_file!("TWVariantsPhrases.txt"),
+            Dict::TwVariantsRev => opencc_file!("TWVariantsRev.txt"),
+            Dict::TwVariantsRevPhrases => opencc_file!("TWVariantsRevPhrases.txt"),
+            Dict::HkPhrases => opencc_file!("HKPhrases.txt"),
+            Dict::HkVariants => opencc_file!("HKVariants.txt"),
+            Dict::HkVariantsPhrases => opencc_file!("HKVariantsPhrases.txt"),
+            Dict::HkVariantsRev => opencc_file!("HKVariantsRev.txt"),
+            Dict::HkVariantsRevPhrases => opencc_file!("HKVariantsRevPhrases.txt"),
+        }
+    }
+
+    /// Where opencc-fmmseg keeps this dictionary.
+    fn slot(self, dictionary: &mut DictionaryMaxlength) -> &mut DictMaxLen {
+        match self {
+            Dict::StPhrases => &mut dictionary.st_phrases,
+            Dict::StCharacters => &mut dictionary.st_characters,
+            Dict::TsPhrases => &mut dictionary.ts_phrases,
+            Dict::TsCharacters => &mut dictionary.ts_characters,
+            Dict::TwPhrases => &mut dictionary.tw_phrases,
+            Dict::TwPhrasesRev => &mut dictionary.tw_phrases_rev,
+            Dict::TwVariants => &mut dictionary.tw_variants,
+            Dict::TwVariantsPhrases => &mut dictionary.tw_variants_phrases,
+            Dict::TwVariantsRev => &mut dictionary.tw_variants_rev,
+            Dict::TwVariantsRevPhrases => &mut dictionary.tw_variants_rev_phrases,
+            Dict::HkPhrases => &mut dictionary.hk_phrases,
+            Dict::HkVariants => &mut dictionary.hk_variants,
+            Dict::HkVariantsPhrases => &mut dictionary.hk_variants_phrases,
+            Dict::HkVariantsRev => &mut dictionary.hk_variants_rev,
+            Dict::HkVariantsRevPhrases => &mut dictionary.hk_variants_rev_phrases,
+        }
+    }
+}
+
+/// The entries of an OpenCC dictionary file, read as opencc-fmmseg's
+/// `DictionaryMaxlength::from_dicts` reads them: `key<TAB>value`, the first
+/// word of the value only, `#` comments and blank lines skipped. (Built with
+/// `DictMaxLen::build_from_pairs`, as there, so the first of duplicate keys
+/// would win; the files have none.)
+fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    text.lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        // opencc-fmmseg rejects a data line without a TAB; the embedded files
+        // have none (the tests compare every table with opencc-fmmseg's).
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(key, value)| (key, value.split_whitespace().next().unwrap_or("")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    const ALL_DICTS: [Dict; 15] = [
+        Dict::StPhrases,
+        Dict::StCharacters,
+        Dict::TsPhrases,
+        Dict::TsCharacters,
+        Dict::TwPhrases,
+        Dict::TwPhrasesRev,
+        Dict::TwVariants,
+        Dict::TwVariantsPhrases,
+        Dict::TwVariantsRev,
+        Dict::TwVariantsRevPhrases,
+        Dict::HkPhrases,
+        Dict::HkVariants,
+        Dict::HkVariantsPhrases,
+        Dict::HkVariantsRev,
+        Dict::HkVariantsRevPhrases,
+    ];
+
+    fn table(dict: &DictMaxLen) -> BTreeMap<String, String> {
+        dict.iter().map(|(key, value)| (key.iter().collect(), value.to_owned())).collect()
+    }
+
+    /// The embedded text files hold exactly the tables of the dictionary
+    /// `OpenCC::new()` unpacks: same entries, same key lengths.
+    #[test]
+    fn embedded_tables_equal_opencc_fmmseg_packed_dictionary() {
+        let mut packed = DictionaryMaxlength::new().expect("opencc-fmmseg's packed dictionary loads");
+        for dict in ALL_DICTS {
+            let ours = DictMaxLen::build_from_pairs(entries(dict.text()).map(|(k, v)| (k.to_owned(), v.to_owned())));
+            let theirs = dict.slot(&mut packed);
+            assert!(!ours.is_empty(), "{dict:?} is empty");
+            assert_eq!(table(&ours), table(theirs), "{dict:?}");
+            assert_eq!(ours.len(), theirs.len(), "{dict:?}");
+            assert_eq!(ours.min_key_len(), theirs.min_key_len(), "{dict:?}");
+            assert_eq!(ours.max_key_len(), theirs.max_key_len(), "{dict:?}");
+        }
+    }
+
+    /// Every stage converts as the full converter does, on text that hits
+    /// each of its dictionaries: every key of every table it reads, one key a
+    /// line and then all keys run together.
+    #[test]
+    fn stages_convert_as_the_full_converter() {
+        let full = OpenCC::new();
+        for stage in Stage::ALL {
+            let keys: Vec<&str> =
+                stage.dictionaries().iter().flat_map(|dict| entries(dict.text()).map(|(key, _)| key)).collect();
+            for text in [keys.join("\n"), keys.concat()] {
+                let want = full.convert_with_config(&text, stage.config(), false);
+                assert!(stage.convert(&text) == want, "{stage:?}");
+            }
+        }
+    }
+
+    /// A stage built for one text converts it as the full stage does.
+    #[test]
+    fn stages_built_for_a_text_convert_it_as_the_full_stage() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let article = std::fs::read_to_string(root.join("fixtures/article.txt")).expect("the article fixture");
+        let zuozhuan = std::fs::read_to_string(root.join("tests/data/opencc/zuozhuan.txt")).expect("左传");
+        let sample: String = zuozhuan.chars().take(16 * 1024).collect();
+        let traditional = Stage::S2t.convert(&sample);
+        let all_keys: String = Stage::ALL
+            .iter()
+            .flat_map(|stage| stage.dictionaries())
+            .flat_map(|dict| entries(dict.text()).map(|(key, _)| key))
+            .take(20_000)
+            .collect::<Vec<_>>()
+            .join("，");
+        for stage in Stage::ALL {
+            for text in [&article, &sample, &traditional, &all_keys, &String::new()] {
+                assert!(
+                    stage.build_for(text).convert_with_config(text, stage.config(), false) == stage.convert(text),
+                    "{stage:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn char_set_holds_the_characters_of_its_text() {
+        let set = CharSet::of("a會\u{20000}");
+        assert!(set.contains('a') && set.contains('會') && set.contains('\u{20000}'));
+        assert!(!set.contains('b') && !set.contains('会') && !set.contains(char::MAX));
+    }
+
+    #[test]
+    fn byte_order_mark_and_comments_are_skipped() {
+        let pairs: Vec<_> = entries("\u{FEFF}# comment\n\n干\t幹 乾 榦\r\n发财\t發財\n").collect();
+        assert_eq!(pairs, vec![("干", "幹"), ("发财", "發財")]);
+    }
+}
