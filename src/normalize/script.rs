@@ -1,10 +1,14 @@
 //! Script conversion: Simplified ⇄ Traditional (standard, Taiwan, Hong Kong)
 //! with OpenCC's dictionaries, behind a small [`Converter`] trait.
 //!
-//! The default backend, [`OpenCc`], is `opencc-fmmseg`: pure Rust, OpenCC's
-//! dictionaries embedded, built once per process and shared (building it
-//! costs tens of milliseconds). Another backend plugs in by implementing
-//! [`Converter`] and calling [`crate::normalize_with`].
+//! The default backend, [`OpenCc`], is `opencc-fmmseg`: pure Rust, with
+//! OpenCC's dictionary files embedded (`assets/opencc`). Loading all of them
+//! costs tens of milliseconds, more than normalising an article, so each
+//! conversion stage (`s2t`, `t2tw`, …) builds its own converter from only the
+//! files it reads, on first use, shared by the whole process; detecting the
+//! script of one text reads only the entries its characters can match.
+//! Another backend plugs in by implementing [`Converter`] and calling
+//! [`crate::normalize_with`].
 //!
 //! A user dictionary ([`crate::Options::user_dictionary`]) is layered over the
 //! converter: its phrases are matched first (longest match) and replaced
