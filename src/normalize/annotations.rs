@@ -91,7 +91,16 @@ fn annotation_end(text: &str, open: usize, han: char, accept: &dyn Fn(char, &Syl
     let body_start = open_len;
     let close = rest[body_start..].char_indices().take(10).find(|(_, c)| matches!(c, ')' | '）'))?;
     let body = &rest[body_start..body_start + close.0];
-    let syllable = parse_syllable(body)?;
+    // A line break inside (`(yè\n)`) is one the structure pass joins: read
+    // the body as it will read then. Two are a paragraph break.
+    let syllable = if body.contains(char::is_whitespace) {
+        if body.matches('\n').count() > 1 {
+            return None;
+        }
+        parse_syllable(&body.split_whitespace().collect::<String>())?
+    } else {
+        parse_syllable(body)?
+    };
     accept(han, &syllable).then(|| open + body_start + close.0 + close.1.len_utf8())
 }
 
@@ -138,6 +147,8 @@ mod tests {
         assert_eq!(apply("社會\n(huì)資源"), "社會\n資源");
         assert_eq!(apply("社會 \n\u{3000}(huì)資源"), "社會 \n\u{3000}資源");
         assert_eq!(apply("會(huì)(huì)上"), "會上");
+        assert_eq!(apply("企業(yè\n)有益"), "企業有益");
+        assert_eq!(apply("企業(yè\n\n)有益"), "企業(yè\n\n)有益");
         // A blank line or a space is a real gap: the structure pass keeps it.
         assert_eq!(apply("會\n\n(huì)"), "會\n\n(huì)");
         assert_eq!(apply("會 (huì)"), "會 (huì)");
