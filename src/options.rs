@@ -161,15 +161,18 @@ impl TargetScript {
 /// let body = |text: &str, line_breaks| {
 ///     zharchive::normalize(text.as_bytes(), &Options { line_breaks, ..Options::default() }).map(|a| a.body_text())
 /// };
-/// assert_eq!(body("标题\n\n第一行\n第二行", LineBreaks::Auto)?, "第一行第二行"); // blank lines: wrapped
-/// assert_eq!(body("标题\n第一行\n第二行", LineBreaks::Auto)?, "第一行\n\n第二行"); // none: paragraphs
+/// // Blank lines in the body: single line breaks are wrapping.
+/// assert_eq!(body("标题\n\n第一行\n第二行\n\n二段", LineBreaks::Auto)?, "第一行第二行\n\n二段");
+/// // None (one after the title does not count): every line is a paragraph.
+/// assert_eq!(body("标题\n\n第一行\n第二行", LineBreaks::Auto)?, "第一行\n\n第二行");
 /// assert_eq!(body("标题\n\n第一行\n第二行", LineBreaks::Paragraphs)?, "第一行\n\n第二行");
 /// # Ok::<(), zharchive::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LineBreaks {
-    /// If the body has blank lines, they separate paragraphs and single line
+    /// If the body has blank lines (between its own lines: one after the
+    /// title does not count), they separate paragraphs and single line
     /// breaks are wrapping (joined); otherwise every line is a paragraph.
     #[default]
     Auto,
