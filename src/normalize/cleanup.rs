@@ -8,10 +8,11 @@
 //! * control characters (C0 but tab and LF, DEL, C1) and noncharacters
 //!   (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF: not allowed in XML) are removed and
 //!   reported;
-//! * the text is put in NFC, except that CJK compatibility ideographs
-//!   (U+F900–U+FAFF, U+2F800–U+2FA1F) are kept as written: NFC would replace
-//!   them by their unified twins, which changes the character an author chose
-//!   (and its GBK bytes, which the repair pass reads).
+//! * then, a step of its own ([`nfc`]), the text is put in NFC, except that
+//!   CJK compatibility ideographs (U+F900–U+FAFF, U+2F800–U+2FA1F) are kept
+//!   as written: NFC would replace them by their unified twins, which changes
+//!   the character an author chose (and its GBK bytes, which the repair pass
+//!   reads).
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -28,7 +29,6 @@ use super::PassNote;
 /// ```
 pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
     let mut reps = Vec::new();
-    let mut nfc_stable = true;
     let mut dropped_controls = 0usize;
     let mut first_control = None;
     let mut chars = text.char_indices().peekable();
@@ -49,7 +49,7 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
                 first_control.get_or_insert(i..i + len);
                 reps.push(Replacement::delete(i..i + len));
             }
-            c => nfc_stable &= is_nfc_stable(c),
+            _ => {}
         }
     }
     let mut notes = Vec::new();
@@ -60,14 +60,29 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
             message: format!("{dropped_controls} control or noncharacter code point(s) were removed"),
         });
     }
-    if !nfc_stable && is_nfc_quick(text.chars()) != IsNormalized::Yes {
-        nfc_edits(text, &mut reps);
-        reps.sort_by_key(|r| r.range.start);
-        // NFC edits never overlap the edits above (those touch only
-        // characters NFC leaves alone), but keep the first if they do.
-        reps.dedup_by(|b, a| b.range.start < a.range.end);
-    }
     (reps, notes)
+}
+
+/// Propose the edits that put `text` in NFC (compatibility ideographs
+/// kept).
+///
+/// A pass of its own, run on the text [`cleanup`] left: a control character
+/// between a letter and its combining mark hides the pair from NFC until it
+/// is removed. The pipeline runs it again after the last pass, since joining
+/// lines or removing text can bring a letter and a mark together too.
+///
+/// ```
+/// use zharchive::normalize::cleanup::nfc;
+/// let reps = nfc("会议 hu\u{300}i");
+/// assert_eq!((reps[0].range.clone(), reps[0].text.as_str()), (8..11, "\u{F9}"));
+/// assert!(nfc("会议").is_empty());
+/// ```
+pub fn nfc(text: &str) -> Vec<Replacement> {
+    let mut reps = Vec::new();
+    if !text.chars().all(is_nfc_stable) && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        nfc_edits(text, &mut reps);
+    }
+    reps
 }
 
 /// Characters whose NFC form is themselves whatever surrounds them (no
@@ -138,10 +153,14 @@ fn is_composition_boundary(c: char) -> bool {
 mod tests {
     use super::*;
 
+    /// Cleanup, then NFC, as the pipeline runs them.
     fn apply(text: &str) -> String {
-        let (reps, _) = cleanup(text);
         let mut out = text.to_owned();
-        for r in reps.iter().rev() {
+        for r in cleanup(text).0.iter().rev() {
+            out.replace_range(r.range.clone(), &r.text);
+        }
+        let cleaned = out.clone();
+        for r in nfc(&cleaned).iter().rev() {
             out.replace_range(r.range.clone(), &r.text);
         }
         out
@@ -162,8 +181,11 @@ mod tests {
     fn nfc_edits_hold_only_what_changes() {
         // U+FB38 decomposes (a composition exclusion); the indent before it
         // is not part of the edit, and the Hangul syllable + jamo compose.
-        let (reps, _) = cleanup("\u{3000}\u{FB38}x");
+        let reps = nfc("\u{3000}\u{FB38}x");
         assert_eq!(reps, vec![Replacement::new(3..6, "\u{5D8}\u{5BC}")]);
+        // A control character between a letter and its mark (found by
+        // fuzzing): NFC sees the pair once the control is gone.
+        assert_eq!(apply("@N\u{1}\u{301}"), "@\u{143}");
         assert_eq!(apply("\u{3000}\u{1100}\u{1161}"), "\u{3000}\u{AC00}");
         assert_eq!(apply("e\u{301}\u{323}"), "\u{1EB9}\u{301}");
     }

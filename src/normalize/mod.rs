@@ -88,6 +88,8 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
 
     let (reps, notes) = cleanup::cleanup(text.text());
     apply(&mut text, EditKind::Cleanup, reps, notes, &mut warnings);
+    let reps = cleanup::nfc(text.text());
+    apply(&mut text, EditKind::Cleanup, reps, Vec::new(), &mut warnings);
 
     if options.repair {
         let model = |s: &str| repair::Plausibility::score(language::WordFrequency::shared(), s);
@@ -136,6 +138,12 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
         let reps = script::convert(text.text(), conversion, converter, &options.user_dictionary);
         apply(&mut text, EditKind::Script, reps, Vec::new(), &mut warnings);
     }
+
+    // Joined lines and removed text can bring a letter and a combining mark
+    // together: the output is NFC too (on Chinese text, a scan that finds
+    // nothing to do).
+    let reps = cleanup::nfc(text.text());
+    apply(&mut text, EditKind::Cleanup, reps, Vec::new(), &mut warnings);
 
     if text.text().is_empty() {
         return Err(Error::NothingLeft);
