@@ -58,7 +58,7 @@ fn epub_corpus() {
     replay("epub", properties::epub);
 }
 
-#[cfg(feature = "pdf")]
+#[cfg(all(feature = "pdf", feature = "embedded-font"))]
 #[test]
 fn pdf_corpus() {
     replay("pdf", properties::pdf);

@@ -138,8 +138,8 @@ pub fn epub(data: &[u8]) {
 
 /// PDF: inputs cut to 4 KiB (setting is per page, and a fuzzer's time is
 /// better spent on variety); deterministic, and a PDF that parses with a
-/// page for the text.
-#[cfg(feature = "pdf")]
+/// page for the text. With the embedded font (the writer's default).
+#[cfg(all(feature = "pdf", feature = "embedded-font"))]
 pub fn pdf(data: &[u8]) {
     use zharchive::render::pdf::{write_pdf, PdfOptions};
     let data = &data[..data.len().min(4096)];
