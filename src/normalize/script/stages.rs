@@ -24,12 +24,7 @@ use super::Conversion;
 
 /// Convert `text` with `conversion`: its first stage, then its second.
 pub(super) fn convert(text: &str, conversion: Conversion) -> String {
-    let (first, then) = plan(conversion);
-    let converted = first.convert(text);
-    match then {
-        Some(second) => second.convert(&converted),
-        None => converted,
-    }
+    through_stages(text, conversion, Stage::convert)
 }
 
 /// Convert `text` with `conversion` for one look, as script detection does
@@ -42,10 +37,15 @@ pub(super) fn convert(text: &str, conversion: Conversion) -> String {
 /// The output is the same: the conversion only ever looks up pieces of the
 /// text, so a key with a character the text lacks never matches.
 pub(super) fn convert_sample(text: &str, conversion: Conversion) -> String {
+    through_stages(text, conversion, Stage::convert_sample)
+}
+
+/// Run `text` through the stages of `conversion` with `step`.
+fn through_stages(text: &str, conversion: Conversion, step: fn(Stage, &str) -> String) -> String {
     let (first, then) = plan(conversion);
-    let converted = first.convert_sample(text);
+    let converted = step(first, text);
     match then {
-        Some(second) => second.convert_sample(&converted),
+        Some(second) => step(second, &converted),
         None => converted,
     }
 }
