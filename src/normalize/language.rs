@@ -81,16 +81,19 @@ impl Plausibility for WordFrequency {
 }
 
 /// A pseudo-frequency for what jieba's dictionary does not hold: punctuation
-/// is among the most frequent tokens of any Chinese text; Latin letters and
-/// digits are common in news; an unknown Han character is rare; symbols,
-/// kana, and private-use characters are what a misaligned byte stream
-/// produces, and almost never real text.
+/// is among the most frequent tokens of any Chinese text; Latin words and
+/// numbers are common in news; an unknown Han character is rare; a lone
+/// Latin letter between Han characters (`獒t`) is rarer still in real text
+/// but typical of a misaligned byte stream, as are symbols, kana, and
+/// private-use characters, which are almost never real text.
 fn unknown_token_freq(token: &str) -> f64 {
     let mut chars = token.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else {
-        return 1.0;
+        // jieba keeps a run of ASCII letters and digits together.
+        return if token.chars().all(|c| c.is_ascii_alphanumeric()) { 1e4 } else { 1.0 };
     };
     match c {
+        c if c.is_ascii_alphabetic() => 1e2,
         // Rough shares in news text: ， and 。 lead, the rest follow.
         '，' => 2e6,
         '。' => 1e6,
@@ -131,5 +134,8 @@ mod tests {
         assert!(m.score("大模型能夠把邊際成本") > m.score("榇竽P湍軌虬堰呺H成本"));
         assert!(m.score("天王崩。") > m.score("天王崩¤"));
         assert!(m.score("請完畢，夜裡") > m.score("請完畢が夜裡"));
+        // A Latin word is news text; a letter split off it is noise.
+        assert!(m.score("实现AGI") > m.score("实现汚GI"));
+        assert!(m.score("以亂。") > m.score("以y。"));
     }
 }

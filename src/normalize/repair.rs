@@ -103,6 +103,13 @@ const MAX_RUNS: usize = 10_000;
 /// more plausible text, and between equally plausible readings the simpler
 /// one wins.
 const FOLD_COST: f64 = 1.0;
+/// How much less plausible than the damaged text (marker dropped) a rebuild
+/// may read and still be taken: about one common token (ln 10⁴). Rare but
+/// right characters (`坎?zhǔ)K` → `坎欿`) read a little worse than the
+/// leftover letter they replace; a rebuild that swallows a Latin word's
+/// first letter into an unknown character (`现�xiàn)AGI` → `现汚GI`) reads
+/// two tokens worse.
+const DAMAGE_MARGIN: f64 = 9.2;
 
 /// Find byte-shift damage in `text` and propose its repair.
 ///
@@ -150,7 +157,7 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             });
             break;
         }
-        match repair_run(text, m, model) {
+        match repair_run(text, m, model).filter(|run| beats_the_damage(text, m, marker.end, run, model)) {
             Some(run) => {
                 let (range, after) = trim_common(text, m..run.end, &run.text);
                 if run.unknown > 0 {
@@ -294,6 +301,28 @@ struct Run {
     text: String,
     /// Bytes that could not be known.
     unknown: u32,
+    /// What the rebuilt reading's assumptions cost ([`cost`]).
+    cost: f64,
+}
+
+/// Whether the rebuilt stretch reads at least about as well as the damaged
+/// one with its marker (`?syllable)` at `m..marker_end`) simply dropped: no
+/// worse than by [`DAMAGE_MARGIN`].
+///
+/// The byte arithmetic alone accepts any stream that decodes; on text that
+/// was never shifted, a stray `?` or U+FFFD before a syllable can still
+/// "decode" into rare characters that swallow the letters after it (`现�xiàn)AGI`
+/// → `现汚GI`). Real damage leaves noise (`獒t`, `榇竽P湍`) that its rebuild
+/// beats by far; a rebuild that is no more plausible than the text around
+/// the marker is not a repair. This is also what keeps the pass idempotent:
+/// a marker the first run could not rebuild is not rebuilt differently on
+/// the second just because its neighbours were repaired meanwhile.
+fn beats_the_damage(text: &str, m: usize, marker_end: usize, run: &Run, model: &dyn Plausibility) -> bool {
+    let left = context_before(text, m);
+    let right = context_after(text, run.end);
+    let damaged = &text[marker_end..run.end];
+    let score = |middle: &str| model.score(&readable(&format!("{left}{middle}{right}")));
+    score(&run.text) - run.cost + DAMAGE_MARGIN > score(damaged)
 }
 
 /// Re-decode from the marker at `m` until every surviving reading is back in
@@ -335,7 +364,8 @@ fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<Run> {
         });
     }
     let best = hyps.into_iter().next()?;
-    Some(Run { end: pos, text: best.out, unknown: best.unknown })
+    let cost = cost(&best);
+    Some(Run { end: pos, text: best.out, unknown: best.unknown, cost })
 }
 
 /// What a reading's assumptions cost.
@@ -640,6 +670,22 @@ mod tests {
         assert!(notes.iter().any(|n| n.code == "repair-budget"));
         // Generous bound (debug build, loaded machine): the point is that it ends.
         assert!(started.elapsed().as_secs() < 60);
+    }
+
+    #[test]
+    fn a_rebuild_that_reads_worse_than_the_damage_is_not_taken() {
+        // Found by fuzzing: a first run repaired 實現 but left the marker
+        // after it; on the second run, the trail of 现 and a lost byte read
+        // xiàn, and the A of AGI "completed" the lead byte: 现汚GI.
+        let model = crate::normalize::language::WordFrequency::shared();
+        let text = "如果模型能够实现\u{FFFD}xiàn)AGI，那么";
+        let (reps, notes) = repair(text, model);
+        assert!(reps.is_empty(), "{reps:?}");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "unrepaired-damage");
+        // The same arithmetic on real damage still rebuilds it.
+        let (reps, _) = repair("能夠?qū)崿F(xiàn)AGI,那么", model);
+        assert_eq!(apply("能夠?qū)崿F(xiàn)AGI,那么", &reps), "能夠實現(xiàn)AGI,那么");
     }
 
     #[test]
