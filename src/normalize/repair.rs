@@ -94,10 +94,21 @@ const BEAM: usize = 16;
 const MAX_RUN: usize = 400;
 /// Characters of context on each side given to the plausibility model.
 const CONTEXT: usize = 8;
+/// Characters of each reading the beam is pruned on (see [`prune`]).
+const PRUNE_WINDOW: usize = 32;
 /// At most this many damaged stretches are re-decoded in one text. Real
 /// articles have a handful; a hostile input with millions of markers would
 /// otherwise cost millions of searches. The rest is reported, not repaired.
 const MAX_RUNS: usize = 10_000;
+/// The steps (characters read by [`repair_run`], each at most one beam
+/// prune) all the stretches of one text may take together: a failed
+/// stretch may be read again from the next marker inside it, and without a
+/// budget a hostile text of overlapping markers costs up to [`MAX_RUN`]
+/// steps per character. This keeps the repair linear in the text; real
+/// damage takes a few steps per damaged character.
+const STEPS_PER_BYTE: usize = 2;
+/// Steps allowed whatever the text's length.
+const MIN_STEPS: usize = 10_000;
 /// Cost (in the model's log units) of assuming that an ASCII character was
 /// folded from a full-width form: each such assumption must be paid for by
 /// more plausible text, and between equally plausible readings the simpler
@@ -124,6 +135,7 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     let mut notes = Vec::new();
     let mut search_from = 0;
     let mut runs = 0;
+    let mut steps_left = MIN_STEPS + STEPS_PER_BYTE * text.len();
     while let Some(found) = text[search_from..].find(['?', '\u{FFFD}', '(']) {
         let m = search_from + found;
         if text[m..].starts_with('(') {
@@ -147,17 +159,20 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             continue;
         }
         runs += 1;
-        if runs > MAX_RUNS {
+        if runs > MAX_RUNS || steps_left == 0 {
             notes.push(PassNote {
                 range: m..text.len(),
                 code: "repair-budget",
                 message: format!(
-                    "more than {MAX_RUNS} damaged spots: the repair stopped here and the rest is left as it was"
+                    "more than {MAX_RUNS} damaged spots, or damage too tangled to re-decode in time: \
+                     the repair stopped here and the rest is left as it was"
                 ),
             });
             break;
         }
-        match repair_run(text, m, model).filter(|run| beats_the_damage(text, m, marker.end, run, model)) {
+        match repair_run(text, m, model, &mut steps_left)
+            .filter(|run| beats_the_damage(text, m, marker.end, run, model))
+        {
             Some(run) => {
                 let (range, after) = trim_common(text, m..run.end, &run.text);
                 if run.unknown > 0 {
@@ -327,13 +342,14 @@ fn beats_the_damage(text: &str, m: usize, marker_end: usize, run: &Run, model: &
 
 /// Re-decode from the marker at `m` until every surviving reading is back in
 /// step; returns the end of the stretch and its best rebuilt text.
-fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<Run> {
+fn repair_run(text: &str, m: usize, model: &dyn Plausibility, steps_left: &mut usize) -> Option<Run> {
     let start = Hypothesis::in_step_after(text[..m].chars().next_back()?)?;
     let left = context_before(text, m);
     let mut hyps = vec![start];
     let mut pos = m;
     let mut steps = 0;
-    while pos < text.len() && steps <= MAX_RUN {
+    while pos < text.len() && steps <= MAX_RUN && *steps_left > 0 {
+        *steps_left -= 1;
         let (token, next_pos) = next_token(text, pos);
         let mut next = Vec::with_capacity(hyps.len() * 2);
         for h in &hyps {
@@ -358,10 +374,12 @@ fn repair_run(text: &str, m: usize, model: &dyn Plausibility) -> Option<Run> {
     hyps.retain(|h| h.pending.is_none());
     if hyps.len() > 1 {
         let right = context_after(text, pos);
-        hyps.sort_by(|a, b| {
-            let score = |h: &Hypothesis| model.score(&readable(&format!("{left}{}{right}", h.out))) - cost(h);
-            score(b).total_cmp(&score(a)).then_with(|| a.out.cmp(&b.out))
-        });
+        let mut scored: Vec<(f64, Hypothesis)> = hyps
+            .drain(..)
+            .map(|h| (model.score(&readable(&format!("{left}{}{right}", h.out))) - cost(&h), h))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
+        hyps.extend(scored.into_iter().map(|(_, h)| h));
     }
     let best = hyps.into_iter().next()?;
     let cost = cost(&best);
@@ -578,9 +596,21 @@ fn full_width_bytes(c: char) -> Option<(u8, u8)> {
 }
 
 /// Keep the `BEAM` most plausible readings.
+///
+/// Each reading is judged on its last [`PRUNE_WINDOW`] characters (with the
+/// left context while it is shorter): earlier differences were judged by
+/// earlier prunes, and scoring whole readings at every step made a long
+/// out-of-step stretch quadratic (a fuzzed 3 KB input took over a second).
 fn prune(hyps: &mut Vec<Hypothesis>, left: &str, model: &dyn Plausibility) {
+    let window = |out: &str| {
+        let start = out.char_indices().rev().nth(PRUNE_WINDOW - 1).map(|(i, _)| i);
+        match start {
+            Some(i) => out[i..].to_owned(),
+            None => format!("{left}{out}"),
+        }
+    };
     let mut scored: Vec<(f64, Hypothesis)> =
-        hyps.drain(..).map(|h| (model.score(&readable(&format!("{left}{}", h.out))) - cost(&h), h)).collect();
+        hyps.drain(..).map(|h| (model.score(&readable(&window(&h.out))) - cost(&h), h)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
     scored.truncate(BEAM);
     hyps.extend(scored.into_iter().map(|(_, h)| h));
