@@ -79,7 +79,9 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
 /// ```
 pub fn nfc(text: &str) -> Vec<Replacement> {
     let mut reps = Vec::new();
-    if !text.chars().all(is_nfc_stable) && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+    // Characters that are stable under NFC are starters in NFC, which reset
+    // the quick check's state: only the runs between them need checking.
+    if !text.split(is_nfc_stable).all(|run| run.is_empty() || is_nfc_quick(run.chars()) == IsNormalized::Yes) {
         nfc_edits(text, &mut reps);
     }
     reps
@@ -112,8 +114,9 @@ fn is_compatibility_ideograph(c: char) -> bool {
 fn nfc_edits(text: &str, reps: &mut Vec<Replacement>) {
     let mut run_start = 0;
     let flush = |start: usize, end: usize, reps: &mut Vec<Replacement>| {
-        if start < end {
-            let piece = &text[start..end];
+        let piece = &text[start..end];
+        // Most runs are one character already in NFC: no allocation for them.
+        if start < end && is_nfc_quick(piece.chars()) != IsNormalized::Yes {
             let normal: String = piece.nfc().collect();
             if normal != piece {
                 // Leave out the characters at either end that NFC kept.
@@ -134,7 +137,7 @@ fn nfc_edits(text: &str, reps: &mut Vec<Replacement>) {
         if is_compatibility_ideograph(c) || c == '\n' {
             flush(run_start, i, reps);
             run_start = i + c.len_utf8();
-        } else if is_composition_boundary(c) {
+        } else if is_nfc_stable(c) || is_composition_boundary(c) {
             flush(run_start, i, reps);
             run_start = i;
         }

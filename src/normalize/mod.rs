@@ -230,8 +230,12 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
     // Which edits touch which changed segment (a bit per kind), and where
     // each edit ended up.
     let mut seg_kinds: Vec<u8> = vec![0; segments.len()];
+    // Each pass's edits are in order: search on from the previous one.
+    let mut previous = (0, 0);
     for edit in edits.iter_mut() {
-        let first = segments.partition_point(|s| s.source.end < edit.source.start);
+        let from = if edit.source.start >= previous.0 { previous.1 } else { 0 };
+        let first = tracked::partition_point_from(segments, from, |s| s.source.end < edit.source.start);
+        previous = (edit.source.start, first);
         let mut span: Option<(usize, usize)> = None;
         for (k, seg) in segments.iter().enumerate().skip(first) {
             if seg.source.start > edit.source.end {

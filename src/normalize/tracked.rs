@@ -220,7 +220,9 @@ impl TrackedText {
                 continue;
             }
             copy_span(&old, &old_segments, &mut seg_index, cursor, start, &mut text, &mut segments);
-            let source = map_range(&old_segments, start..end, self.source.len());
+            // Replacements come in order, so the search starts where the
+            // copying reached (every segment before it ends before `start`).
+            let source = map_range_from(&old_segments, seg_index, start..end, self.source.len());
             let out_start = text.len();
             text.push_str(&rep.text);
             push_segment(
@@ -313,20 +315,26 @@ fn push_segment(segments: &mut Vec<Segment>, seg: Segment) {
 /// An empty range (an insertion point) maps to an empty source range at the
 /// matching position.
 pub(crate) fn map_range(segments: &[Segment], range: Range<usize>, source_len: usize) -> Range<usize> {
+    map_range_from(segments, 0, range, source_len)
+}
+
+/// [`map_range`], knowing that every segment before `hint` ends at or before
+/// `range.start`.
+fn map_range_from(segments: &[Segment], hint: usize, range: Range<usize>, source_len: usize) -> Range<usize> {
     if segments.is_empty() {
         return source_len..source_len;
     }
-    let start = map_point(segments, range.start, true);
-    let end = if range.is_empty() { start } else { map_point(segments, range.end, false) };
+    let start = map_point(segments, hint, range.start, true);
+    let end = if range.is_empty() { start } else { map_point(segments, hint, range.end, false) };
     start.min(end)..end.max(start)
 }
 
 /// Map one position. `at_start`: the position begins a range (so a changed
 /// segment maps to its source start), else it ends one (to its source end).
-fn map_point(segments: &[Segment], pos: usize, at_start: bool) -> usize {
+fn map_point(segments: &[Segment], hint: usize, pos: usize, at_start: bool) -> usize {
     // The segment containing `pos` (for an end, the one containing pos - 1).
     let probe = if at_start { pos } else { pos.saturating_sub(1) };
-    let idx = segments.partition_point(|s| s.current.end <= probe).min(segments.len() - 1);
+    let idx = partition_point_from(segments, hint, |s| s.current.end <= probe).min(segments.len() - 1);
     let seg = &segments[idx];
     if seg.identity {
         let offset = pos.clamp(seg.current.start, seg.current.end) - seg.current.start;
@@ -342,9 +350,39 @@ fn map_point(segments: &[Segment], pos: usize, at_start: bool) -> usize {
     }
 }
 
+/// `items.partition_point(pred)`, for a `pred` known to hold before `from`:
+/// a galloping search out from `from`, so that a pass over sorted positions
+/// costs the log of each step, not of the whole list (the script pass maps
+/// a hundred thousand edits through as many segments).
+pub(crate) fn partition_point_from<T>(items: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
+    let mut lo = from.min(items.len());
+    let mut hi = lo;
+    let mut step = 1;
+    while hi < items.len() && pred(&items[hi]) {
+        lo = hi + 1;
+        hi = lo.saturating_add(step);
+        step = step.saturating_mul(2);
+    }
+    let hi = hi.min(items.len());
+    lo + items[lo..hi].partition_point(pred)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn galloping_search_agrees_with_partition_point() {
+        let items: Vec<u32> = (0..200).map(|i| i / 3).collect();
+        for x in 0..70 {
+            let want = items.partition_point(|&v| v < x);
+            for from in (0..=want).step_by(7) {
+                assert_eq!(partition_point_from(&items, from, |&v| v < x), want, "x {x} from {from}");
+            }
+        }
+        assert_eq!(partition_point_from(&items, 500, |&v| v < 1000), items.len());
+        assert_eq!(partition_point_from::<u32>(&[], 0, |_| true), 0);
+    }
 
     fn rep(a: usize, b: usize, t: &str) -> Replacement {
         Replacement::new(a..b, t)
