@@ -19,7 +19,7 @@ fn bench(c: &mut Criterion) {
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/article.txt")).expect("fixtures/article.txt");
     let options = zharchive::Options::default();
     let article = zharchive::normalize(&input, &options).expect("the reference article");
-    // Warm the shared state (OpenCC, jieba, the parsed font) outside the timing.
+    // Warm the shared state (OpenCC, the word model, the parsed font) outside the timing.
     let sizes = [
         tei::write_tei(&article, &Default::default()).expect("tei").bytes.len(),
         epub::write_epub(&article, &Default::default()).expect("epub").bytes.len(),

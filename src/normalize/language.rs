@@ -4,19 +4,21 @@
 //!
 //! The score of a text is the log-probability of its best segmentation under a
 //! unigram word model, which is what jieba itself maximises when it cuts a
-//! sentence: real words score far above the runs of rare characters that a
-//! wrongly aligned byte stream produces. The dictionary is Simplified, so
-//! candidates are converted with OpenCC `t2s` first.
+//! sentence (without its HMM): real words score far above the runs of rare
+//! characters that a wrongly aligned byte stream produces. The dictionary is
+//! Simplified, so candidates are converted with OpenCC `t2s` first.
 //!
 //! The model holds the 50,000 most frequent words of jieba's dictionary
-//! (`assets/wordfreq/jieba-top50k.txt`, 96.4 % of its frequency mass): it
-//! loads in about 17 ms where the full 349,045 words take about 146 ms, and a
-//! repair only ever asks about common words.
+//! (`assets/wordfreq/jieba-top50k.txt`, 96.4 % of its frequency mass) in a
+//! hash map built on first use, and segments by dynamic programming over the
+//! few words that can start at each character. That replaced the `jieba-rs`
+//! crate, whose trie took about 17 ms to build: 60 % of a one-article `epub`
+//! process. A repair only ever scores a few dozen characters at a time.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use jieba_rs::Jieba;
-
+use super::readings::is_han;
 use super::repair::Plausibility;
 use super::script::{Conversion, Converter, OpenCc};
 
@@ -36,13 +38,16 @@ const LN_TOTAL: f64 = 17.911_56;
 /// assert!(model.score("因為醫生") > model.score("因為獒t"));
 /// ```
 pub struct WordFrequency {
-    jieba: Jieba,
+    /// Word → log-probability (of its frequency + 1, as jieba's
+    /// `suggest_freq` counts it).
+    words: HashMap<&'static str, f64>,
+    /// The longest word, in characters.
+    max_chars: usize,
 }
 
 impl WordFrequency {
-    /// The process-wide model, loaded on first use (loading the dictionary
-    /// takes a few tens of milliseconds, so it is done once and only when a
-    /// repair needs to choose).
+    /// The process-wide model, loaded on first use (a few milliseconds, done
+    /// once and only when a repair needs to choose).
     ///
     /// ```
     /// use zharchive::normalize::{language::WordFrequency, repair::Plausibility};
@@ -51,32 +56,72 @@ impl WordFrequency {
     /// ```
     pub fn shared() -> &'static WordFrequency {
         static MODEL: OnceLock<WordFrequency> = OnceLock::new();
-        MODEL.get_or_init(|| {
-            let mut jieba = Jieba::empty();
-            let mut words = WORDS.as_bytes();
-            // The list is part of the crate and well formed (a test loads
-            // it); should it ever fail, the model is simply empty and every
-            // candidate scores alike.
-            let _ = jieba.load_dict(&mut words);
-            WordFrequency { jieba }
-        })
+        MODEL.get_or_init(|| WordFrequency::parse(WORDS))
+    }
+
+    /// A model from `word frequency` lines. The embedded list is part of the
+    /// crate and well formed (a test checks every line); a line that is not
+    /// is skipped rather than failing a repair.
+    fn parse(lines: &'static str) -> WordFrequency {
+        let mut words = HashMap::with_capacity(lines.len() / 12);
+        let mut max_chars = 1;
+        for line in lines.lines() {
+            let Some((word, freq)) = line.split_once(' ') else { continue };
+            let Ok(freq) = freq.trim().parse::<u64>() else { continue };
+            words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL);
+            max_chars = max_chars.max(word.chars().count());
+        }
+        WordFrequency { words, max_chars }
+    }
+
+    /// The log-probability of the best segmentation of `text` (already
+    /// Simplified). Runs of Han characters and ASCII letters or digits are
+    /// segmented into dictionary words, a run of ASCII letters and digits
+    /// being one token unless a word covers it (as jieba keeps English words
+    /// whole); every other character is a token of its own, and a run of
+    /// spaces one token.
+    fn best_segmentation(&self, text: &str) -> f64 {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+        let is_word_char = |c: char| is_han(c) || c.is_ascii_alphanumeric();
+        let token = |from: usize, to: usize| {
+            let piece = &text[byte_at(from)..byte_at(to)];
+            self.words.get(piece).copied().unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
+        };
+        // best[i]: the best score of chars[i..], filled right to left.
+        let mut best = vec![0.0f64; chars.len() + 1];
+        for i in (0..chars.len()).rev() {
+            let c = chars[i].1;
+            // The token that is always possible at i.
+            let end = if c.is_ascii_alphanumeric() {
+                i + chars[i..].iter().take_while(|(_, c)| c.is_ascii_alphanumeric()).count()
+            } else if c == ' ' {
+                i + chars[i..].iter().take_while(|(_, c)| *c == ' ').count()
+            } else {
+                i + 1
+            };
+            let mut score = token(i, end) + best[end];
+            if is_word_char(c) {
+                let limit = (i + self.max_chars).min(chars.len());
+                for j in i + 1..=limit {
+                    if !is_word_char(chars[j - 1].1) {
+                        break;
+                    }
+                    if let Some(&p) = self.words.get(&text[byte_at(i)..byte_at(j)]) {
+                        score = score.max(p + best[j]);
+                    }
+                }
+            }
+            best[i] = score;
+        }
+        best[0]
     }
 }
 
 impl Plausibility for WordFrequency {
     fn score(&self, text: &str) -> f64 {
         let simplified = OpenCc::shared().convert(text, Conversion::T2s);
-        self.jieba
-            .cut(&simplified, false)
-            .iter()
-            .map(|token| {
-                // For a dictionary word `suggest_freq` is its frequency + 1;
-                // for anything else it is small (1 + the product of its parts).
-                let freq = self.jieba.suggest_freq(token.word) as f64;
-                let freq = if freq <= 2.0 { unknown_token_freq(token.word) } else { freq };
-                freq.ln() - LN_TOTAL
-            })
-            .sum()
+        self.best_segmentation(&simplified)
     }
 }
 
@@ -110,7 +155,7 @@ fn unknown_token_freq(token: &str) -> f64 {
 
 impl std::fmt::Debug for WordFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WordFrequency(jieba default dictionary)")
+        write!(f, "WordFrequency({} words of jieba's dictionary)", self.words.len())
     }
 }
 
@@ -120,11 +165,26 @@ mod tests {
 
     #[test]
     fn the_word_list_loads_whole() {
-        let mut jieba = Jieba::empty();
-        let mut words = WORDS.as_bytes();
-        jieba.load_dict(&mut words).expect("the embedded word list parses");
-        assert!(jieba.has_word("医生") && jieba.has_word("边际"));
-        assert_eq!(WORDS.lines().count(), 50_000);
+        for line in WORDS.lines() {
+            let (word, freq) = line.split_once(' ').expect("`word frequency`");
+            assert!(!word.is_empty() && freq.parse::<u64>().is_ok(), "{line}");
+        }
+        let m = WordFrequency::shared();
+        assert_eq!(m.words.len(), 50_000);
+        assert!(m.words.contains_key("医生") && m.words.contains_key("边际"));
+    }
+
+    #[test]
+    fn segmentation_takes_the_likeliest_words() {
+        let m = WordFrequency::shared();
+        let word = |w: &str| m.words[w];
+        let unknown = |w: &str| unknown_token_freq(w).ln() - LN_TOTAL;
+        // 医生 is one word, likelier than 医 + 生.
+        assert!((m.best_segmentation("医生") - word("医生")).abs() < 1e-9);
+        // A Latin word is one token, punctuation one of its own.
+        let want = word("实现") + unknown("AGI") + unknown("，");
+        assert!((m.best_segmentation("实现AGI，") - want).abs() < 1e-9);
+        assert_eq!(m.best_segmentation(""), 0.0);
     }
 
     #[test]
