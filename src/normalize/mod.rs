@@ -135,7 +135,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     // as the last pass, no later pass has to carry its segments along.
     let source_script = converter.detect(sample(text.text(), 16 * 1024));
     if let Some(conversion) = Conversion::for_target(source_script, options.script) {
-        let reps = script::convert(text.text(), conversion, converter, &options.user_dictionary);
+        let reps = script::convert_from(text.text(), source_script, conversion, converter, &options.user_dictionary);
         apply(&mut text, EditKind::Script, reps, Vec::new(), &mut warnings);
     }
 

@@ -272,17 +272,99 @@ pub fn convert(
     converter: &dyn Converter,
     user_dictionary: &[(String, String)],
 ) -> Vec<Replacement> {
+    convert_from(text, Script::Unknown, conversion, converter, user_dictionary)
+}
+
+/// [`convert`] a text whose script was detected as `source`: when that is
+/// already the target's script, the converter's edits are narrowed to stray
+/// characters of the other script ([`keep_stray_forms`]); the user
+/// dictionary's edits are always kept. This is what the pipeline runs.
+///
+/// ```
+/// use zharchive::normalize::script::{convert_from, Conversion, OpenCc};
+/// use zharchive::Script;
+/// let reps = convert_from("苧烯和會", Script::Simplified, Conversion::T2s, OpenCc::shared(), &[]);
+/// assert_eq!(reps.len(), 1);
+/// assert_eq!(reps[0].text, "会");
+/// ```
+pub fn convert_from(
+    text: &str,
+    source: Script,
+    conversion: Conversion,
+    converter: &dyn Converter,
+    user_dictionary: &[(String, String)],
+) -> Vec<Replacement> {
     let mut replacements = Vec::new();
     let mut from = 0;
+    let piece = |range: std::ops::Range<usize>, out: &mut Vec<Replacement>| {
+        let mut reps = Vec::new();
+        convert_piece(text, range, conversion, converter, &mut reps);
+        out.extend(keep_stray_forms(text, reps, source, conversion));
+    };
     for (range, to) in user_matches(text, user_dictionary) {
-        convert_piece(text, from..range.start, conversion, converter, &mut replacements);
+        piece(from..range.start, &mut replacements);
         if text[range.clone()] != *to {
             replacements.push(Replacement::new(range.clone(), to));
         }
         from = range.end;
     }
-    convert_piece(text, from..text.len(), conversion, converter, &mut replacements);
+    piece(from..text.len(), &mut replacements);
     replacements
+}
+
+/// Keep only the edits a text already in the target's script needs: those
+/// of *stray* characters of the other script.
+///
+/// OpenCC's character tables chain: `t2s` maps 薴 to 苧 and 苧 (the
+/// Traditional form of 苎) to 苎, so converting Simplified text again would
+/// turn the 苧 the first run wrote (as in 苧烯) into 苎; `s2t` chains the
+/// same way (苎 → 苧 → 薴). When the source already is in the target's
+/// script (`source`), a character the conversion itself writes for another
+/// one is taken as written, and only the others are converted (么 in
+/// Traditional text still becomes 麼, 會 in Simplified text 会). Runs of
+/// changed characters are judged character by character (a conversion that
+/// changes a run's length is kept only if none of its characters is such
+/// an output). Without this, normalising its own output changed the text.
+///
+/// ```
+/// use zharchive::normalize::script::{convert, keep_stray_forms, Conversion, OpenCc};
+/// use zharchive::Script;
+/// let text = "苧烯和會";
+/// let all = convert(text, Conversion::T2s, OpenCc::shared(), &[]);
+/// assert_eq!(all.len(), 2); // 苧 → 苎 and 會 → 会
+/// let kept = keep_stray_forms(text, all, Script::Simplified, Conversion::T2s);
+/// assert_eq!(kept.len(), 1);
+/// assert_eq!(kept[0].text, "会");
+/// ```
+pub fn keep_stray_forms(
+    text: &str,
+    replacements: Vec<Replacement>,
+    source: Script,
+    conversion: Conversion,
+) -> Vec<Replacement> {
+    let regular: fn(char) -> bool = match (source, conversion) {
+        (Script::Simplified, Conversion::T2s) => stages::is_t2s_output,
+        (Script::Traditional, Conversion::S2t) => stages::is_s2t_output,
+        _ => return replacements,
+    };
+    let mut kept = Vec::with_capacity(replacements.len());
+    for rep in replacements {
+        let old = &text[rep.range.clone()];
+        if old.chars().count() != rep.text.chars().count() {
+            if !old.chars().any(regular) {
+                kept.push(rep);
+            }
+            continue;
+        }
+        let mut at = rep.range.start;
+        for (a, b) in old.chars().zip(rep.text.chars()) {
+            if a != b && !regular(a) {
+                kept.push(Replacement::new(at..at + a.len_utf8(), b.to_string()));
+            }
+            at += a.len_utf8();
+        }
+    }
+    kept
 }
 
 /// Leftmost-longest matches of the user dictionary's phrases.
@@ -365,6 +447,21 @@ fn diff_aligned(old: &str, new: &str, base: usize, out: &mut Vec<Replacement>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalising_twice_does_not_walk_opencc_chains() {
+        // 薴 → 苧 (t2s), and t2s maps 苧 on to 苎; 苎 → 苧 (s2t), and s2t
+        // maps 苧 on to 薴. Found by fuzzing (normalize target).
+        for (text, target) in [("薴烯和會議", TargetScript::Simplified), ("苎麻和么", TargetScript::Traditional)]
+        {
+            let options = crate::Options { script: target, ..crate::Options::default() };
+            let once = crate::normalize(text.as_bytes(), &options).unwrap().plain_text();
+            let twice = crate::normalize(once.as_bytes(), &options).unwrap().plain_text();
+            assert_eq!(once, twice, "{text}");
+        }
+        let options = crate::Options { script: TargetScript::Traditional, ..crate::Options::default() };
+        assert!(crate::normalize("苎麻和么".as_bytes(), &options).unwrap().plain_text().contains("麼"));
+    }
 
     #[test]
     fn large_inputs_split_at_line_breaks() {

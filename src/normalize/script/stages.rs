@@ -15,6 +15,7 @@
 //! below check that every one equals the table in opencc-fmmseg's own
 //! packed dictionary.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -230,6 +231,37 @@ enum Dict {
     HkVariantsPhrases,
     HkVariantsRev,
     HkVariantsRevPhrases,
+}
+
+/// Whether `t2s` can write `c` for another character: `c` is the
+/// conversion of some key of OpenCC's `TSCharacters` (苧, for 薴).
+pub(super) fn is_t2s_output(c: char) -> bool {
+    static OUTPUTS: OnceLock<HashSet<char>> = OnceLock::new();
+    OUTPUTS.get_or_init(|| character_outputs(Dict::TsCharacters)).contains(&c)
+}
+
+/// Whether `s2t` can write `c` for another character: `c` is the
+/// conversion of some key of OpenCC's `STCharacters` (苧, for 苎).
+pub(super) fn is_s2t_output(c: char) -> bool {
+    static OUTPUTS: OnceLock<HashSet<char>> = OnceLock::new();
+    OUTPUTS.get_or_init(|| character_outputs(Dict::StCharacters)).contains(&c)
+}
+
+/// The characters a character table converts its keys to (the first of
+/// each line's values, the one OpenCC writes), other than the key itself.
+fn character_outputs(dict: Dict) -> HashSet<char> {
+    dict.text()
+        .lines()
+        .filter_map(|line| {
+            let (key, values) = line.split_once('\t')?;
+            let value = values.split(' ').next()?;
+            let mut chars = value.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if key != value => Some(c),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 macro_rules! opencc_file {
