@@ -89,7 +89,22 @@ fn annotation_end(text: &str, open: usize, han: char, accept: &dyn Fn(char, &Syl
     let rest = &text[open..];
     let open_len = rest.chars().next()?.len_utf8();
     let body_start = open_len;
-    let close = rest[body_start..].char_indices().take(10).find(|(_, c)| matches!(c, ')' | '）'))?;
+    // At most ten characters to the closing bracket, counting a run of
+    // whitespace as one, as the structure pass will leave it (`(f\t\t…ā)`
+    // reads `(f ā)` once repeated whitespace is collapsed).
+    let mut units = 0;
+    let mut in_space = false;
+    let close = rest[body_start..].char_indices().find(|&(_, c)| {
+        let space = c.is_whitespace();
+        if !(space && in_space) {
+            units += 1;
+        }
+        in_space = space;
+        units > 10 || matches!(c, ')' | '）')
+    })?;
+    if !matches!(close.1, ')' | '）') {
+        return None;
+    }
     let body = &rest[body_start..body_start + close.0];
     // A line break inside (`(yè\n)`) is one the structure pass joins: read
     // the body as it will read then. Two are a paragraph break.
@@ -130,6 +145,15 @@ mod tests {
             out.replace_range(r.range.clone(), &r.text);
         }
         out
+    }
+
+    #[test]
+    fn a_run_of_whitespace_inside_counts_once() {
+        // Found by fuzzing: the structure pass collapses the tabs, and a
+        // second run then found `發(f ā)`.
+        let text = format!("發(f{}ā)展", "\t".repeat(70));
+        assert_eq!(apply(&text), "發展");
+        assert_eq!(apply("發(f a b c d e f g h i ā)展"), "發(f a b c d e f g h i ā)展");
     }
 
     #[test]
