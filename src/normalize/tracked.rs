@@ -209,6 +209,7 @@ impl TrackedText {
         let mut cursor = 0usize; // position in `old`
         let mut seg_index = 0usize; // first old segment that may reach past `cursor`
         let mut logged = 0;
+        self.edits.reserve(replacements.len());
         for rep in replacements {
             let Range { start, end } = rep.range;
             let valid = start >= cursor
