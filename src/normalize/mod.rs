@@ -102,7 +102,10 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     }
     // A first line too long for a title is split before the boilerplate
     // pass, so that the paragraph it starts is checked like any other line.
-    // If boilerplate removes the title, the next line is checked in turn.
+    // Both run until nothing changes: a removal can bring another notice to
+    // the start of a line (`(免責聲明)聲明:…`), or make the next line the
+    // title, to be split in turn. Each round is linear; the bound only stops
+    // a hostile input from chaining rounds without end.
     let rules = match (options.boilerplate, options.replace_builtin_rules) {
         (false, _) => Vec::new(),
         (true, replace) => {
@@ -111,11 +114,10 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
             rules
         }
     };
-    for round in 0..8 {
+    for _ in 0..16 {
         let (reps, notes) = structure::split_long_title(text.text());
-        let split = !reps.is_empty();
         apply(&mut text, EditKind::Structure, reps, notes, &mut warnings);
-        if !options.boilerplate || (round > 0 && !split) {
+        if !options.boilerplate {
             break;
         }
         let reps = boilerplate::boilerplate(text.text(), &rules);
@@ -328,6 +330,18 @@ pub fn detect_script(text: &str) -> Script {
 mod tests {
     use super::tracked::{Replacement, TrackedText};
     use super::*;
+
+    #[test]
+    fn boilerplate_runs_until_no_notice_is_left_at_a_line_start() {
+        // Found by fuzzing: removing `(免責聲明)` brought `聲明:` to the start
+        // of its line, and only a second run removed that.
+        let text = "標題\n\n正文。\n\n(免責聲明)聲明:本網站內容僅供參考。\n";
+        let options = Options::default();
+        let once = crate::normalize(text.as_bytes(), &options).unwrap().plain_text();
+        assert_eq!(once, "标题\n\n正文。\n");
+        let twice = crate::normalize(once.as_bytes(), &options).unwrap().plain_text();
+        assert_eq!(once, twice);
+    }
 
     #[test]
     fn a_change_running_from_a_separator_into_a_block_belongs_to_that_block() {
