@@ -97,6 +97,10 @@ pub struct TrackedText {
     text: String,
     segments: Vec<Segment>,
     edits: Vec<Edit>,
+    /// The previous pass's text and segments, kept to be written over by
+    /// the next pass: on a large text, fresh buffers for every pass cost
+    /// more in page faults than the copying itself.
+    spare: (String, Vec<Segment>),
 }
 
 impl TrackedText {
@@ -112,7 +116,7 @@ impl TrackedText {
         let len = source.len();
         let segments =
             if len == 0 { Vec::new() } else { vec![Segment { current: 0..len, source: 0..len, identity: true }] };
-        TrackedText { text: source.clone(), source, segments, edits: Vec::new() }
+        TrackedText { text: source.clone(), source, segments, edits: Vec::new(), spare: (String::new(), Vec::new()) }
     }
 
     /// The current text.
@@ -204,8 +208,11 @@ impl TrackedText {
         replacements.sort_by_key(|r| (r.range.start, r.range.end));
         let old = std::mem::take(&mut self.text);
         let old_segments = std::mem::take(&mut self.segments);
-        let mut text = String::with_capacity(old.len());
-        let mut segments = Vec::with_capacity(old_segments.len() + 2 * replacements.len());
+        let (mut text, mut segments) = std::mem::take(&mut self.spare);
+        text.clear();
+        text.reserve(old.len());
+        segments.clear();
+        segments.reserve(old_segments.len() + 2 * replacements.len());
         let mut cursor = 0usize; // position in `old`
         let mut seg_index = 0usize; // first old segment that may reach past `cursor`
         let mut logged = 0;
@@ -237,6 +244,7 @@ impl TrackedText {
         copy_span(&old, &old_segments, &mut seg_index, cursor, old.len(), &mut text, &mut segments);
         self.text = text;
         self.segments = segments;
+        self.spare = (old, old_segments);
         logged
     }
 }
