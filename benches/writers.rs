@@ -32,6 +32,18 @@ fn bench(c: &mut Criterion) {
     group.bench_function("tei", |b| b.iter(|| black_box(tei::write_tei(black_box(&article), &Default::default()))));
     group.bench_function("epub", |b| b.iter(|| black_box(epub::write_epub(black_box(&article), &Default::default()))));
     group.bench_function("pdf", |b| b.iter(|| black_box(pdf::write_pdf(black_box(&article), &Default::default()))));
+    // Issue 5's budget: font parse + layout + write, the font parsed afresh
+    // from its bytes every time (a one-article process pays this once).
+    let font_bytes =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/NotoSansCJKsc-Regular-subset.otf"))
+            .expect("the embedded font file");
+    group.bench_function("pdf-with-font-parse", |b| {
+        b.iter(|| {
+            let font = pdf::PdfFont::from_bytes(font_bytes.clone(), 0).expect("the font parses");
+            let options = pdf::PdfOptions { font: Some(font), ..Default::default() };
+            black_box(pdf::write_pdf(black_box(&article), &options))
+        })
+    });
     group.bench_function("normalize+all", |b| {
         b.iter(|| {
             let article = zharchive::normalize(black_box(&input), &options).expect("normalises");
