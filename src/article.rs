@@ -377,8 +377,8 @@ pub struct Change {
     pub source: Range<usize>,
     /// The source text of that range.
     pub original: String,
-    /// The kinds of the edits that made this change, in pass order, no repeats.
-    pub kinds: Vec<EditKind>,
+    /// The kinds of the edits that made this change (iterated in pass order).
+    pub kinds: EditKinds,
 }
 
 impl Change {
@@ -395,7 +395,7 @@ impl Change {
     /// # Ok::<(), zharchive::Error>(())
     /// ```
     pub fn is_correction(&self) -> bool {
-        self.kinds.iter().any(|k| matches!(k, EditKind::Repair | EditKind::Decode))
+        self.kinds.contains(EditKind::Repair) || self.kinds.contains(EditKind::Decode)
     }
 }
 
@@ -446,6 +446,128 @@ pub struct Location {
     pub block: usize,
     /// Byte range in that block's text.
     pub range: Range<usize>,
+}
+
+/// A set of [`EditKind`]s, iterated in pipeline order: which passes made a
+/// [`Change`].
+///
+/// A bit set rather than a `Vec`: a book-length text has a hundred thousand
+/// changes, and one allocation each for a list of one or two kinds was a
+/// measurable share of normalising it. It serialises as a list of kinds, as
+/// a `Vec<EditKind>` would.
+///
+/// ```
+/// use zharchive::{EditKind, EditKinds};
+/// let kinds: EditKinds = [EditKind::Script, EditKind::Annotation].into_iter().collect();
+/// assert!(kinds.contains(EditKind::Script) && !kinds.contains(EditKind::Repair));
+/// assert_eq!(kinds, [EditKind::Annotation, EditKind::Script]); // pipeline order
+/// assert_eq!(kinds.len(), 2);
+/// assert_eq!(serde_json::to_string(&kinds).unwrap(), r#"["annotation","script"]"#);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EditKinds(u8);
+
+impl EditKinds {
+    /// No kinds.
+    ///
+    /// ```
+    /// assert!(zharchive::EditKinds::new().is_empty());
+    /// ```
+    pub const fn new() -> Self {
+        EditKinds(0)
+    }
+
+    fn bit(kind: EditKind) -> u8 {
+        1 << (kind as u8)
+    }
+
+    /// Add `kind`.
+    ///
+    /// ```
+    /// use zharchive::{EditKind, EditKinds};
+    /// let mut kinds = EditKinds::new();
+    /// kinds.insert(EditKind::Cleanup);
+    /// kinds.insert(EditKind::Cleanup);
+    /// assert_eq!(kinds.len(), 1);
+    /// ```
+    pub fn insert(&mut self, kind: EditKind) {
+        self.0 |= Self::bit(kind);
+    }
+
+    /// Whether `kind` is in the set.
+    ///
+    /// ```
+    /// use zharchive::{EditKind, EditKinds};
+    /// let kinds: EditKinds = [EditKind::Repair].into_iter().collect();
+    /// assert!(kinds.contains(EditKind::Repair));
+    /// ```
+    pub fn contains(self, kind: EditKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+
+    /// Whether the set is empty.
+    ///
+    /// ```
+    /// assert!(zharchive::EditKinds::default().is_empty());
+    /// ```
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many kinds the set holds.
+    ///
+    /// ```
+    /// use zharchive::{EditKind, EditKinds};
+    /// assert_eq!(EditKinds::from_iter([EditKind::Script, EditKind::Structure]).len(), 2);
+    /// ```
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The kinds, in pipeline order.
+    ///
+    /// ```
+    /// use zharchive::{EditKind, EditKinds};
+    /// let kinds = EditKinds::from_iter([EditKind::Script, EditKind::Cleanup]);
+    /// assert_eq!(kinds.iter().collect::<Vec<_>>(), [EditKind::Cleanup, EditKind::Script]);
+    /// ```
+    pub fn iter(self) -> impl Iterator<Item = EditKind> {
+        EditKind::ALL.into_iter().filter(move |&kind| self.contains(kind))
+    }
+}
+
+impl FromIterator<EditKind> for EditKinds {
+    fn from_iter<I: IntoIterator<Item = EditKind>>(kinds: I) -> Self {
+        let mut set = EditKinds::new();
+        for kind in kinds {
+            set.insert(kind);
+        }
+        set
+    }
+}
+
+impl<const N: usize> PartialEq<[EditKind; N]> for EditKinds {
+    fn eq(&self, other: &[EditKind; N]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
+}
+
+impl std::fmt::Debug for EditKinds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for EditKinds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for EditKinds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        Ok(Vec::<EditKind>::deserialize(deserializer)?.into_iter().collect())
+    }
 }
 
 /// The kinds of edit, one per pass (in pipeline order).

@@ -98,8 +98,8 @@ pub mod options;
 pub mod render;
 
 pub use article::{
-    Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EncodingReport, Location, Metadata, Script,
-    SourceInfo, Summary, Warning,
+    Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EditKinds, EncodingReport, Location, Metadata,
+    Script, SourceInfo, Summary, Warning,
 };
 pub use error::{Error, Result};
 pub use normalize::script::{Conversion, Converter, OpenCc};

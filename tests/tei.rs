@@ -398,7 +398,7 @@ fn block(kind: BlockKind, text: &str, changes: Vec<Change>) -> Block {
 }
 
 fn change(range: std::ops::Range<usize>, original: &str, kinds: Vec<EditKind>) -> Change {
-    Change { range, source: 0..original.len(), original: original.into(), kinds }
+    Change { range, source: 0..original.len(), original: original.into(), kinds: kinds.into_iter().collect() }
 }
 
 #[test]

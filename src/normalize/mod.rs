@@ -292,8 +292,7 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
             continue;
         }
         let block = &ranges[b];
-        let kinds: Vec<EditKind> =
-            EditKind::ALL.into_iter().filter(|&kind| seg_kinds[k] & kind_bit(kind) != 0).collect();
+        let kinds = EditKind::ALL.into_iter().filter(|&kind| seg_kinds[k] & kind_bit(kind) != 0).collect();
         blocks[b].changes.push(Change {
             range: seg.current.start.max(block.start) - block.start..seg.current.end.min(block.end) - block.start,
             source: seg.source.clone(),
@@ -362,7 +361,7 @@ mod tests {
                 range: 0..1,
                 source: 1..6,
                 original: "\n\u{3000}b".to_owned(),
-                kinds: vec![EditKind::Cleanup, EditKind::Structure]
+                kinds: [EditKind::Cleanup, EditKind::Structure].into_iter().collect()
             }]
         );
     }

@@ -338,9 +338,15 @@ mod tests {
     #[test]
     fn carriage_returns_survive_as_references() {
         let mut a = article();
-        a.blocks[1]
-            .changes
-            .insert(0, Change { range: 0..0, source: 0..2, original: "\r\n".into(), kinds: vec![EditKind::Cleanup] });
+        a.blocks[1].changes.insert(
+            0,
+            Change {
+                range: 0..0,
+                source: 0..2,
+                original: "\r\n".into(),
+                kinds: [EditKind::Cleanup].into_iter().collect(),
+            },
+        );
         let x = xml(&a, &TeiOptions::default());
         assert!(x.contains("<orig>&#13;\n</orig><reg/>"));
         assert_eq!(read_tei(x.as_bytes()).unwrap().blocks[1].changes[0].original, "\r\n");

@@ -15,7 +15,7 @@ use quick_xml::Reader;
 
 use super::xml;
 use crate::article::{
-    Article, Block, BlockKind, Change, Edit, EditKind, EncodingReport, Location, Metadata, SourceInfo, Warning,
+    Article, Block, BlockKind, Change, Edit, EditKinds, EncodingReport, Location, Metadata, SourceInfo, Warning,
 };
 use crate::error::{Error, Result};
 
@@ -179,7 +179,7 @@ fn block(el: &Element, kind: BlockKind) -> Result<Block> {
                             .and_then(xml::parse_kind)
                             .ok_or_else(|| bad(format!("choice/@change points at {p:?}, not at a pass")))
                     })
-                    .collect::<Result<Vec<EditKind>>>()?;
+                    .collect::<Result<EditKinds>>()?;
                 let old = choice.child("sic").or_else(|| choice.child("orig"));
                 let new = choice.child("corr").or_else(|| choice.child("reg"));
                 let (Some(old), Some(new)) = (old, new) else {

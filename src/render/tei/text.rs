@@ -65,7 +65,7 @@ fn content(out: &mut Out, index: usize, block: &Block, options: &TeiOptions) -> 
 /// `<choice n="source range" change="#rev-…"><sic|orig>…</…><corr|reg>…</…></choice>`.
 fn choice(out: &mut Out, change: &Change, new: &str, options: &TeiOptions) -> Result<()> {
     let n = xml::range(&change.source);
-    let pointers: Vec<String> = change.kinds.iter().map(|&k| format!("#{}", xml::revision_id(k))).collect();
+    let pointers: Vec<String> = change.kinds.iter().map(|k| format!("#{}", xml::revision_id(k))).collect();
     let pointers = pointers.join(" ");
     let mut attrs = vec![("n", n.as_str())];
     if !pointers.is_empty() {
@@ -81,7 +81,7 @@ fn choice(out: &mut Out, change: &Change, new: &str, options: &TeiOptions) -> Re
 /// The source text of a change as the record keeps it: removed boilerplate
 /// is dropped when the caller asked not to keep it.
 fn original(change: &Change, keep_boilerplate: bool) -> &str {
-    if !keep_boilerplate && change.kinds.contains(&EditKind::Boilerplate) {
+    if !keep_boilerplate && change.kinds.contains(EditKind::Boilerplate) {
         ""
     } else {
         &change.original
