@@ -170,22 +170,16 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             });
             break;
         }
+        // A rebuild that could not know every byte (it would show U+FFFD)
+        // is not taken: on a second run, the characters around such a spot
+        // have been converted or repaired, their GBK bytes differ, and the
+        // same spot would be rebuilt differently (found by fuzzing). The
+        // spot is left as it is and reported.
         match repair_run(text, m, model, &mut steps_left)
-            .filter(|run| beats_the_damage(text, m, marker.end, run, model))
+            .filter(|run| run.unknown == 0 && beats_the_damage(text, m, marker.end, run, model))
         {
             Some(run) => {
                 let (range, after) = trim_common(text, m..run.end, &run.text);
-                if run.unknown > 0 {
-                    notes.push(PassNote {
-                        range: range.clone(),
-                        code: "unrecoverable-bytes",
-                        message: format!(
-                            "{} byte(s) lost by the damage at {:?} cannot be known; shown as U+FFFD",
-                            run.unknown,
-                            &text[range.clone()]
-                        ),
-                    });
-                }
                 replacements.push(Replacement::new(range, after));
                 search_from = run.end;
             }
