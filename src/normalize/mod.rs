@@ -39,7 +39,9 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
-use crate::article::{Article, Block, BlockKind, Change, Edit, EditKind, Location, Metadata, Script, Warning};
+use crate::article::{
+    Article, Block, BlockKind, Change, Edit, EditKind, EditKinds, Location, Metadata, Script, Warning,
+};
 use crate::error::{Error, Result};
 use crate::options::Options;
 use script::{Conversion, Converter};
@@ -231,7 +233,7 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
 
     // Which edits touch which changed segment (a bit per kind), and where
     // each edit ended up.
-    let mut seg_kinds: Vec<u8> = vec![0; segments.len()];
+    let mut seg_kinds = vec![EditKinds::new(); segments.len()];
     // Each pass's edits are in order: search on from the previous one.
     let mut previous = (0, 0);
     for edit in edits.iter_mut() {
@@ -246,7 +248,7 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
             if seg.identity || !touches(&seg.source, &edit.source) {
                 continue;
             }
-            seg_kinds[k] |= kind_bit(edit.kind);
+            seg_kinds[k].insert(edit.kind);
             span = Some(match span {
                 None => (seg.current.start, seg.current.end),
                 Some((a, _)) => (a, seg.current.end),
@@ -285,27 +287,18 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
                 Some(next) if seg.current.end > next.start => b += 1,
                 _ => continue,
             }
-        } else if seg.current.start == ranges[b].end
-            && b + 1 < ranges.len()
-            && seg_kinds[k] == kind_bit(EditKind::Structure)
-        {
+        } else if seg.current.start == ranges[b].end && b + 1 < ranges.len() && seg_kinds[k] == [EditKind::Structure] {
             continue;
         }
         let block = &ranges[b];
-        let kinds = EditKind::ALL.into_iter().filter(|&kind| seg_kinds[k] & kind_bit(kind) != 0).collect();
         blocks[b].changes.push(Change {
             range: seg.current.start.max(block.start) - block.start..seg.current.end.min(block.end) - block.start,
             source: seg.source.clone(),
             original: source[seg.source.clone()].to_owned(),
-            kinds,
+            kinds: seg_kinds[k],
         });
     }
     blocks
-}
-
-/// One bit per [`EditKind`] (there are eight).
-fn kind_bit(kind: EditKind) -> u8 {
-    1 << (kind as u8)
 }
 
 fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
