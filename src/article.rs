@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// A normalised article: what the passes made of the source, and how.
@@ -376,7 +377,7 @@ pub struct Change {
     /// Byte range in the decoded source text.
     pub source: Range<usize>,
     /// The source text of that range.
-    pub original: String,
+    pub original: CompactString,
     /// The kinds of the edits that made this change (iterated in pass order).
     pub kinds: EditKinds,
 }
@@ -422,9 +423,9 @@ pub struct Edit {
     /// Byte range in the decoded source text that the edited text came from.
     pub source: Range<usize>,
     /// The text before the edit.
-    pub before: String,
+    pub before: CompactString,
     /// The text after the edit.
-    pub after: String,
+    pub after: CompactString,
     /// Where the result is in the final article (`None` if it was removed
     /// with its surroundings, e.g. inside boilerplate).
     pub output: Option<Location>,

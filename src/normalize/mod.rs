@@ -37,6 +37,7 @@ pub mod tracked;
 
 use std::ops::Range;
 
+use compact_str::CompactString;
 use sha2::{Digest, Sha256};
 
 use crate::article::{
@@ -294,7 +295,7 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
         blocks[b].changes.push(Change {
             range: seg.current.start.max(block.start) - block.start..seg.current.end.min(block.end) - block.start,
             source: seg.source.clone(),
-            original: source[seg.source.clone()].to_owned(),
+            original: CompactString::from(&source[seg.source.clone()]),
             kinds: seg_kinds[k],
         });
     }
@@ -353,7 +354,7 @@ mod tests {
             vec![Change {
                 range: 0..1,
                 source: 1..6,
-                original: "\n\u{3000}b".to_owned(),
+                original: "\n\u{3000}b".into(),
                 kinds: [EditKind::Cleanup, EditKind::Structure].into_iter().collect()
             }]
         );

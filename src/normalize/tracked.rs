@@ -17,6 +17,8 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
+
 use crate::article::{Edit, EditKind};
 
 /// A proposed edit: replace `range` of the current text by `text`.
@@ -32,7 +34,7 @@ pub struct Replacement {
     /// Byte range in the text the pass was given (on char boundaries).
     pub range: Range<usize>,
     /// The new text.
-    pub text: String,
+    pub text: CompactString,
 }
 
 impl Replacement {
@@ -44,7 +46,7 @@ impl Replacement {
     /// t.apply(EditKind::Script, vec![Replacement::new(0..3, "会"), Replacement::new(3..6, "议")]);
     /// assert_eq!(t.text(), "会议");
     /// ```
-    pub fn new(range: Range<usize>, text: impl Into<String>) -> Self {
+    pub fn new(range: Range<usize>, text: impl Into<CompactString>) -> Self {
         Replacement { range, text: text.into() }
     }
 
@@ -55,7 +57,7 @@ impl Replacement {
     /// assert_eq!(Replacement::delete(2..5), Replacement::new(2..5, ""));
     /// ```
     pub fn delete(range: Range<usize>) -> Self {
-        Replacement { range, text: String::new() }
+        Replacement { range, text: CompactString::const_new("") }
     }
 }
 
@@ -237,7 +239,13 @@ impl TrackedText {
                 &mut segments,
                 Segment { current: out_start..text.len(), source: source.clone(), identity: false },
             );
-            self.edits.push(Edit { kind, source, before: old[start..end].to_owned(), after: rep.text, output: None });
+            self.edits.push(Edit {
+                kind,
+                source,
+                before: CompactString::from(&old[start..end]),
+                after: rep.text,
+                output: None,
+            });
             logged += 1;
             cursor = end;
         }

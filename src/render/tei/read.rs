@@ -187,7 +187,7 @@ fn block(el: &Element, kind: BlockKind) -> Result<Block> {
                 };
                 let start = text.len();
                 text.push_str(&new.text());
-                changes.push(Change { range: start..text.len(), source, original: old.text(), kinds });
+                changes.push(Change { range: start..text.len(), source, original: old.text().into(), kinds });
             }
             Node::Element(other) => return Err(bad(format!("unexpected <{}> in <{}>", other.name, el.name))),
         }
@@ -214,7 +214,13 @@ fn edit(change: &Element) -> Result<Edit> {
         None => None,
     };
     let choice = change.need("choice")?;
-    Ok(Edit { kind, source, before: choice.need("orig")?.text(), after: choice.need("reg")?.text(), output })
+    Ok(Edit {
+        kind,
+        source,
+        before: choice.need("orig")?.text().into(),
+        after: choice.need("reg")?.text().into(),
+        output,
+    })
 }
 
 /// An element of the parsed record.
