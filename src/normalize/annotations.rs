@@ -40,48 +40,81 @@ pub(crate) fn annotations_of_own_readings(text: &str) -> Vec<Replacement> {
     find(text, &is_reading)
 }
 
-/// Propose the deletions. The character an annotation follows is the last
-/// one before it that is not a single line break (with the spaces around
-/// it): the structure pass joins wrapped lines, so `會\n(huì)` reads `會(huì)`
-/// once joined. After a removal that character still precedes what follows,
-/// so a repeated annotation (`會(huì)(huì)`) goes too. Either way a second
-/// run over the output finds nothing more to remove.
 /// Propose the deletions. An annotation follows the last character that is
 /// not whitespace, when nothing or a single line break (with the spaces
 /// around it) lies between: the structure pass joins wrapped lines, so
 /// `會\n(huì)` reads `會(huì)` once joined. After a removal that character
 /// still precedes what follows, so a repeated annotation (`會(huì)(huì)`) goes
 /// too. Either way a second run over the output finds nothing to remove.
+///
+/// The scan jumps from bracket to bracket (`memchr` on `(` and on the last
+/// byte of `（`) and looks back from each one; going through every
+/// character of a book to find its few brackets was most of this pass.
 fn find(text: &str, accept: &dyn Fn(char, &Syllable) -> bool) -> Vec<Replacement> {
+    let bytes = text.as_bytes();
     let mut reps = Vec::new();
-    let mut prev: Option<char> = None; // the last character that is not whitespace
-    let (mut gap, mut line_breaks) = (false, 0); // whitespace since `prev`
-    let mut iter = text.char_indices();
-    while let Some((i, c)) = iter.next() {
-        let adjacent = !gap || line_breaks == 1;
-        if matches!(c, '(' | '（') && adjacent {
-            if let Some(han) = prev.filter(|p| is_han(*p)) {
-                if let Some(end) = annotation_end(text, i, han, accept) {
-                    reps.push(Replacement::delete(i..end));
-                    while let Some((j, _)) = iter.clone().next() {
-                        if j >= end {
-                            break;
-                        }
-                        iter.next();
-                    }
-                    continue;
-                }
-            }
-        }
-        if c.is_whitespace() {
-            gap = true;
-            line_breaks += usize::from(c == '\n');
-        } else {
-            prev = Some(c);
-            (gap, line_breaks) = (false, 0);
+    // Where the last removal ended, and what lay before it.
+    let mut removed: Option<(usize, LookBack)> = None;
+    let mut pos = 0;
+    while let Some(k) = memchr::memchr2(b'(', 0x88, &bytes[pos..]) {
+        let hit = pos + k;
+        pos = hit + 1;
+        // `（` is EF BC 88; 0x88 is also a continuation byte of other characters.
+        let open = match bytes[hit] {
+            b'(' => hit,
+            _ if hit >= 2 && bytes[hit - 2] == 0xEF && bytes[hit - 1] == 0xBC => hit - 2,
+            _ => continue,
+        };
+        let before = LookBack::from(text, open, removed);
+        let Some(han) = before.annotated() else { continue };
+        if let Some(end) = annotation_end(text, open, han, accept) {
+            reps.push(Replacement::delete(open..end));
+            removed = Some((end, before));
+            pos = end;
         }
     }
     reps
+}
+
+/// What lies before a bracket, as the text will read once the annotations
+/// removed so far are gone: the last character that is not whitespace, and
+/// the whitespace between.
+#[derive(Debug, Clone, Copy)]
+struct LookBack {
+    prev: Option<char>,
+    gap: bool,
+    line_breaks: usize,
+}
+
+impl LookBack {
+    /// Look back from `open`, through the last removal (`removed`: where it
+    /// ended and what lay before it) if only whitespace separates them.
+    /// Each look stops at a character or at that removal, so a long run of
+    /// repeated annotations costs linear time.
+    fn from(text: &str, open: usize, removed: Option<(usize, LookBack)>) -> LookBack {
+        let start = removed.map_or(0, |(end, _)| end);
+        let (mut gap, mut line_breaks) = (false, 0);
+        for c in text[start..open].chars().rev() {
+            if !c.is_whitespace() {
+                return LookBack { prev: Some(c), gap, line_breaks };
+            }
+            gap = true;
+            line_breaks += usize::from(c == '\n');
+        }
+        match removed {
+            Some((_, earlier)) => {
+                LookBack { prev: earlier.prev, gap: gap || earlier.gap, line_breaks: line_breaks + earlier.line_breaks }
+            }
+            None => LookBack { prev: None, gap, line_breaks },
+        }
+    }
+
+    /// The Han character a bracket here would annotate: the previous
+    /// character, with nothing between or one line break (and spaces).
+    fn annotated(self) -> Option<char> {
+        let adjacent = !self.gap || self.line_breaks == 1;
+        self.prev.filter(|&c| adjacent && is_han(c))
+    }
 }
 
 /// If `text[open..]` is `(syllable)` with a reading of `han`, where it ends.
@@ -182,6 +215,76 @@ mod tests {
     fn keeps_real_parentheticals() {
         for t in ["AGI(通用人工智能)", "mount(8)", "邮件传输代理(MTA)", "重慶(Chóngqìng)", "x(huì)"] {
             assert_eq!(apply(t), t);
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The scan as it was before it jumped between brackets: every
+        /// character, in order, keeping the last one that is not whitespace.
+        /// Slow and plain; `find` must agree with it.
+        fn find_char_by_char(text: &str) -> Vec<Replacement> {
+            let mut reps = Vec::new();
+            let mut prev: Option<char> = None;
+            let (mut gap, mut line_breaks) = (false, 0);
+            let mut iter = text.char_indices();
+            while let Some((i, c)) = iter.next() {
+                let adjacent = !gap || line_breaks == 1;
+                if matches!(c, '(' | '（') && adjacent {
+                    if let Some(han) = prev.filter(|p| is_han(*p)) {
+                        if let Some(end) = annotation_end(text, i, han, &is_reading) {
+                            reps.push(Replacement::delete(i..end));
+                            while iter.clone().next().is_some_and(|(j, _)| j < end) {
+                                iter.next();
+                            }
+                            continue;
+                        }
+                    }
+                }
+                if c.is_whitespace() {
+                    gap = true;
+                    line_breaks += usize::from(c == '\n');
+                } else {
+                    prev = Some(c);
+                    (gap, line_breaks) = (false, 0);
+                }
+            }
+            reps
+        }
+
+        /// Han characters, whole annotations of them, loose brackets and
+        /// syllables, whitespace, and characters whose UTF-8 ends in 0x88
+        /// like `（` (`萈` E8 90 88, `ǈ` C7 88).
+        const PIECES: &[&str] = &[
+            "會",
+            "议",
+            "中",
+            "萈",
+            "ǈ",
+            "(huì)",
+            "（yì）",
+            "(zhong1)",
+            "( huì)",
+            "(",
+            "（",
+            ")",
+            "huì",
+            " ",
+            "\n",
+            "\u{3000}",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn jumping_scan_agrees_with_the_char_by_char_scan(
+                pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60),
+            ) {
+                let text: String = pieces.concat();
+                prop_assert_eq!(find(&text, &is_reading), find_char_by_char(&text));
+            }
         }
     }
 }
