@@ -79,12 +79,51 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
 /// ```
 pub fn nfc(text: &str) -> Vec<Replacement> {
     let mut reps = Vec::new();
-    // Characters that are stable under NFC are starters in NFC, which reset
-    // the quick check's state: only the runs between them need checking.
-    if !text.split(is_nfc_stable).all(|run| run.is_empty() || is_nfc_quick(run.chars()) == IsNormalized::Yes) {
+    if !is_nfc_quick_by_runs(text) {
         nfc_edits(text, &mut reps);
     }
     reps
+}
+
+/// Whether `text` is certainly in NFC. Characters that are stable under NFC
+/// are starters in NFC, which reset the quick check's state: only the runs
+/// between them need checking. The scan steps over the usual characters of
+/// Chinese text (ASCII, and the three-byte CJK range U+3000–U+9FFF) on
+/// their bytes, without decoding them.
+fn is_nfc_quick_by_runs(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        // E3..=E9 lead U+3000..=U+9FFF; of those only the combining kana
+        // marks U+3099–U+309A (E3 82 99/9A) and U+4DC0–U+4DFF (E4 B7 ..)
+        // are not in `is_nfc_stable`. The input is a `str`, so the two
+        // continuation bytes are there.
+        if (0xE3..=0xE9).contains(&b)
+            && !(b == 0xE3 && bytes[i + 1] == 0x82 && matches!(bytes[i + 2], 0x99 | 0x9A))
+            && !(b == 0xE4 && bytes[i + 1] == 0xB7)
+        {
+            i += 3;
+            continue;
+        }
+        // Anything else: the run up to the next stable character.
+        let rest = &text[i..];
+        let Some(c) = rest.chars().next() else { break };
+        if is_nfc_stable(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        let run_len = rest.find(is_nfc_stable).unwrap_or(rest.len());
+        if is_nfc_quick(rest[..run_len].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        i += run_len;
+    }
+    true
 }
 
 /// Characters whose NFC form is themselves whatever surrounds them (no
@@ -197,5 +236,32 @@ mod tests {
     fn controls_and_noncharacters() {
         assert_eq!(apply("a\u{0}b\u{FFFF}c\u{85}d\u{FDD0}"), "abcd");
         assert_eq!(apply("👨\u{200D}👩 x\u{200B}y"), "👨\u{200D}👩 xy");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Characters of every kind the byte scan tells apart: ASCII, CJK,
+        /// full-width forms, combining marks (U+0301, kana U+3099), Latin
+        /// letters they compose with, hexagrams (U+4DC0, E4 B7 80), Hangul
+        /// jamo that compose, a compatibility ideograph.
+        const ALPHABET: &[char] = &[
+            'a', 'e', ' ', '\n', '会', '议', '。', '，', '\u{301}', '\u{3099}', 'か', 'é', '\u{4DC0}', '\u{1100}',
+            '\u{1161}', '\u{F900}', '·', '\u{3000}',
+        ];
+
+        proptest! {
+            #[test]
+            fn byte_scan_agrees_with_the_run_by_run_check(
+                chars in proptest::collection::vec(proptest::sample::select(ALPHABET), 0..40),
+            ) {
+                let text: String = chars.into_iter().collect();
+                let by_runs = text
+                    .split(is_nfc_stable)
+                    .all(|run| run.is_empty() || is_nfc_quick(run.chars()) == IsNormalized::Yes);
+                prop_assert_eq!(is_nfc_quick_by_runs(&text), by_runs);
+            }
+        }
     }
 }
