@@ -16,6 +16,8 @@
 
 mod stages;
 
+use compact_str::CompactString;
+
 use super::tracked::Replacement;
 use crate::article::Script;
 use crate::options::TargetScript;
@@ -299,7 +301,14 @@ pub fn convert_from(
     let piece = |range: std::ops::Range<usize>, out: &mut Vec<Replacement>| {
         let mut reps = Vec::new();
         convert_piece(text, range, conversion, converter, &mut reps);
-        out.extend(keep_stray_forms(text, reps, source, conversion));
+        let kept = keep_stray_forms(text, reps, source, conversion);
+        // Without a user dictionary there is one piece: take its edits
+        // as they are rather than copy a book's worth of them.
+        if out.is_empty() {
+            *out = kept;
+        } else {
+            out.extend(kept);
+        }
     };
     for (range, to) in user_matches(text, user_dictionary) {
         piece(from..range.start, &mut replacements);
@@ -408,6 +417,10 @@ fn convert_piece(
         return;
     }
     if piece.chars().count() == converted.chars().count() {
+        // Room for a run of changes every eight bytes: more than t2s makes
+        // on Traditional text. Capacity that is never written costs no
+        // memory, while growing by doubling copies every edit again.
+        out.reserve(piece.len() / 8);
         diff_aligned(piece, &converted, range.start, out);
     } else if piece.contains('\n') {
         // Phrase conversion changed lengths somewhere: narrow down by line.
@@ -423,7 +436,7 @@ fn convert_piece(
 
 /// Character-aligned diff: one replacement per run of changed characters.
 fn diff_aligned(old: &str, new: &str, base: usize, out: &mut Vec<Replacement>) {
-    let mut run: Option<(usize, usize, String)> = None;
+    let mut run: Option<(usize, usize, CompactString)> = None;
     let mut offset = 0;
     for (a, b) in old.chars().zip(new.chars()) {
         if a != b {
@@ -432,7 +445,7 @@ fn diff_aligned(old: &str, new: &str, base: usize, out: &mut Vec<Replacement>) {
                     *end = offset + a.len_utf8();
                     s.push(b);
                 }
-                None => run = Some((offset, offset + a.len_utf8(), b.to_string())),
+                None => run = Some((offset, offset + a.len_utf8(), CompactString::from(&*b.encode_utf8(&mut [0; 4])))),
             }
         } else if let Some((s, e, t)) = run.take() {
             out.push(Replacement::new(base + s..base + e, t));
