@@ -129,14 +129,22 @@ impl Stage {
     /// A converter whose tables hold only the entries that can match in `text`.
     fn build_for(self, text: &str) -> OpenCC {
         let present = CharSet::of(text);
-        self.build(|key| key.chars().all(|c| present.contains(c)))
+        // Most lines of a large table start with a character the text
+        // lacks: they are passed over on that first character, unsplit.
+        self.build_where(|c| present.contains(c), |key| key.chars().all(|c| present.contains(c)))
     }
 
     /// A converter with the entries of this stage's tables whose key `keep`s.
     fn build(self, keep: impl Fn(&str) -> bool) -> OpenCC {
+        self.build_where(|_| true, keep)
+    }
+
+    /// [`build`](Self::build), reading only the lines whose first character
+    /// `starts` (a quick filter that `keep` must imply).
+    fn build_where(self, starts: impl Fn(char) -> bool, keep: impl Fn(&str) -> bool) -> OpenCC {
         let mut dictionary = empty_dictionary();
         for &dict in self.dictionaries() {
-            let pairs = entries(dict.text())
+            let pairs = entries_starting(dict.text(), &starts)
                 .filter(|(key, _)| keep(key))
                 .map(|(key, value)| (key.to_owned(), value.to_owned()));
             *dict.slot(&mut dictionary) = DictMaxLen::build_from_pairs(pairs.collect::<Vec<_>>());
@@ -313,19 +321,26 @@ impl Dict {
     }
 }
 
+/// Every entry of an OpenCC dictionary file (see [`entries_starting`]).
+#[cfg(test)]
+fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    entries_starting(text, |_| true)
+}
+
 /// The entries of an OpenCC dictionary file, read as opencc-fmmseg's
 /// `DictionaryMaxlength::from_dicts` reads them: `key<TAB>value`, the first
 /// word of the value only, `#` comments and blank lines skipped. (Built with
 /// `DictMaxLen::build_from_pairs`, as there, so the first of duplicate keys
-/// would win; the files have none.)
-fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
+/// would win; the files have none.) Only lines whose first character
+/// `starts` are read, tested before the line is split.
+fn entries_starting(text: &str, starts: impl Fn(char) -> bool) -> impl Iterator<Item = (&str, &str)> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     text.lines()
-        .map(str::trim_end)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        // opencc-fmmseg rejects a data line without a TAB; the embedded files
-        // have none (the tests compare every table with opencc-fmmseg's).
-        .filter_map(|line| line.split_once('\t'))
+        .filter(move |line| line.chars().next().is_some_and(|c| c != '#' && starts(c)))
+        // Blank lines (only whitespace) have no TAB once trimmed. opencc-fmmseg
+        // rejects a data line without a TAB; the embedded files have none (the
+        // tests compare every table with opencc-fmmseg's).
+        .filter_map(|line| line.trim_end().split_once('\t'))
         .map(|(key, value)| (key, value.split_whitespace().next().unwrap_or("")))
 }
 
