@@ -104,6 +104,17 @@ pub use article::{
 pub use error::{Error, Result};
 pub use normalize::script::{Conversion, Converter, OpenCc};
 pub use options::{LineBreaks, Options, TargetScript};
+/// The string type of edit texts ([`Edit::before`], [`Edit::after`],
+/// [`Change::original`], `normalize::Replacement::text`): short strings are
+/// stored inline. Re-exported so that code building these values needs no
+/// dependency of its own; it dereferences to `str` and converts from `&str`
+/// and `String`.
+///
+/// ```
+/// let text: zharchive::CompactString = "会议".into();
+/// assert_eq!(text, "会议");
+/// ```
+pub use compact_str::CompactString;
 
 /// Normalise the raw bytes of a scraped article.
 ///
