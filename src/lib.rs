@@ -101,9 +101,6 @@ pub use article::{
     Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EditKinds, EncodingReport, Location, Metadata,
     Script, SourceInfo, Summary, Warning,
 };
-pub use error::{Error, Result};
-pub use normalize::script::{Conversion, Converter, OpenCc};
-pub use options::{LineBreaks, Options, TargetScript};
 /// The string type of edit texts ([`Edit::before`], [`Edit::after`],
 /// [`Change::original`], `normalize::Replacement::text`): short strings are
 /// stored inline. Re-exported so that code building these values needs no
@@ -115,6 +112,9 @@ pub use options::{LineBreaks, Options, TargetScript};
 /// assert_eq!(text, "会议");
 /// ```
 pub use compact_str::CompactString;
+pub use error::{Error, Result};
+pub use normalize::script::{Conversion, Converter, OpenCc};
+pub use options::{LineBreaks, Options, TargetScript};
 
 /// Normalise the raw bytes of a scraped article.
 ///

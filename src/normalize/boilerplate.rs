@@ -14,7 +14,8 @@
 //! * [`Shape::LineStart`]: a line that starts with a keyword
 //!   (`转载请注明出处`).
 //!
-//! Each rule has a length limit: a "line" longer than that is article text.
+//! Each rule has a length limit (in characters other than whitespace): a
+//! "line" longer than that is article text.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,10 @@ pub struct Rule {
     pub shape: Shape,
     /// Keywords that start it (matched exactly; ASCII case-insensitively).
     pub keywords: Vec<String>,
-    /// The longest text (in characters) the rule may remove.
+    /// The longest text the rule may remove, in characters other than
+    /// whitespace: the structure pass, after this one, collapses and
+    /// removes whitespace, and a limit that counted it would let a second
+    /// run remove what the first kept.
     pub max_chars: usize,
     /// For [`Shape::Bracketed`]: only when the closing bracket ends its line
     /// (a trailing `（责任编辑：张三）`, not a citation in mid-sentence).
@@ -276,7 +280,12 @@ fn bracketed_at(text: &str, i: usize, open: char, rule: &Rule) -> Option<std::op
     let closes = closing(open);
     let mut depth = 0usize;
     let mut end = None;
-    for (j, c) in after.char_indices().take(rule.max_chars) {
+    let mut counted = 0;
+    for (j, c) in after.char_indices() {
+        counted += usize::from(!c.is_whitespace());
+        if counted > rule.max_chars {
+            break;
+        }
         if c == open || (closes.contains(&')') && matches!(c, '(' | '（')) {
             depth += 1;
         } else if closes.contains(&c) {
@@ -303,7 +312,7 @@ fn line_matches(line: &str, rule: &Rule) -> bool {
     let body = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{A0}']);
     let body = body.strip_prefix(OPEN).unwrap_or(body);
     let Some(keyword) = starts_with_keyword(body, rule) else { return false };
-    if line.trim_end().chars().count() > rule.max_chars {
+    if line.chars().filter(|c| !c.is_whitespace()).count() > rule.max_chars {
         return false;
     }
     if rule.shape == Shape::LabelLine {
@@ -331,6 +340,19 @@ mod tests {
     fn bracketed_disclaimer_across_lines() {
         let t = "正文。\n\n(免責聲明:本網站內容僅供參考。\n任何單位認為侵權時應通知本網站。 )";
         assert_eq!(apply(t), "正文。\n\n");
+    }
+
+    #[test]
+    fn whitespace_does_not_count_towards_the_length_limit() {
+        // The structure pass collapses the tab run after this one; counted,
+        // it kept the line the first time and a second run removed it
+        // (found by the `normalize` fuzz target).
+        let tabs = "\t".repeat(200);
+        assert_eq!(apply(&format!("正文。\n责任编辑：王小明{tabs}张三\n")), "正文。\n");
+        assert_eq!(apply(&format!("正文。(免责声明:内容{tabs}仅供参考)")), "正文。");
+        // Characters that are not whitespace still count.
+        let long = "很".repeat(200);
+        assert_eq!(apply(&format!("正文。\n责任编辑：{long}\n")), format!("正文。\n责任编辑：{long}\n"));
     }
 
     #[test]
