@@ -217,14 +217,32 @@ fn parse_syl(text: &str, at: usize, opens: &[char]) -> Option<Syl> {
         return None;
     }
     let body_start = q.len_utf8();
+    // Whitespace inside is read as the structure pass will leave it: runs
+    // collapsed, a single line break joined (`(y\nī)` reads `(yī)`), so that
+    // a second run over the output finds no marker the first one missed
+    // (found by fuzzing). Two line breaks are a paragraph break.
+    let (mut letters, mut line_breaks) = (0, 0);
     for (i, c) in chars {
         if c == ')' {
             let raw = &rest[body_start..i];
-            return Some(Syl { syllable: parse_syllable(raw)?, raw: raw.to_owned(), end: at + i + 1 });
+            let syllable = if raw.contains(char::is_whitespace) {
+                parse_syllable(&raw.split_whitespace().collect::<String>())?
+            } else {
+                parse_syllable(raw)?
+            };
+            return Some(Syl { syllable, raw: raw.to_owned(), end: at + i + 1 });
         }
-        if !(is_pinyin_letter(c) || c.is_ascii_digit()) || i - body_start > 16 {
+        if c.is_whitespace() {
+            line_breaks += usize::from(c == '\n');
+            if line_breaks > 1 {
+                return None;
+            }
+            continue;
+        }
+        if !(is_pinyin_letter(c) || c.is_ascii_digit()) || letters > 16 {
             return None;
         }
+        letters += c.len_utf8();
     }
     None
 }
@@ -684,6 +702,30 @@ mod tests {
         // A real parenthetical after a Latin letter stays.
         let (reps, _) = repair("版本A(测试)和mount(8)", &no_model);
         assert!(reps.is_empty());
+    }
+
+    #[test]
+    fn markers_are_read_as_the_structure_pass_will_join_them() {
+        // A line break inside a marker or a straddling annotation is one the
+        // structure pass joins: the first run must see what a second run
+        // would (found by fuzzing: `t(y\rī)`, the CR made a line break).
+        let model = crate::normalize::language::WordFrequency::shared();
+        let apply = |text: &str| {
+            let mut out = text.to_owned();
+            for r in repair(text, model).0.iter().rev() {
+                out.replace_range(r.range.clone(), &r.text);
+            }
+            out
+        };
+        for text in ["因?yàn)獒t(y\nī)生", "因?yà\nn)獒t(yī)生", "因?yàn )獒t( yī\n)生", "很好獒t(y\nī)生"]
+        {
+            let joined: String = text.split_whitespace().collect();
+            assert_eq!(apply(text).split_whitespace().collect::<String>(), apply(&joined), "{text:?}");
+            assert_ne!(apply(&joined), joined, "{joined:?} is damage the repair handles");
+        }
+        // Two line breaks are a paragraph break: not one marker.
+        assert!(repair("很好獒t(y\n\nī)生", model).0.is_empty());
+        assert!(!repair("很好獒t(yī)生", model).0.is_empty());
     }
 
     #[test]
