@@ -14,7 +14,7 @@
 //! decision must not change when the script does — else a second run over
 //! the converted output would remove what the first kept.
 
-use super::readings::{is_han, is_reading, parse_syllable, Syllable};
+use super::readings::{is_han, is_reading, parse_joined_syllable, Syllable};
 use super::script::{Conversion, Converter};
 use super::tracked::Replacement;
 
@@ -139,16 +139,8 @@ fn annotation_end(text: &str, open: usize, han: char, accept: &dyn Fn(char, &Syl
         return None;
     }
     let body = &rest[body_start..body_start + close.0];
-    // A line break inside (`(yè\n)`) is one the structure pass joins: read
-    // the body as it will read then. Two are a paragraph break.
-    let syllable = if body.contains(char::is_whitespace) {
-        if body.matches('\n').count() > 1 {
-            return None;
-        }
-        parse_syllable(&body.split_whitespace().collect::<String>())?
-    } else {
-        parse_syllable(body)?
-    };
+    // A line break inside (`(yè\n)`) is one the structure pass joins.
+    let syllable = parse_joined_syllable(body)?;
     accept(han, &syllable).then(|| open + body_start + close.0 + close.1.len_utf8())
 }
 

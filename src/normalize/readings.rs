@@ -58,6 +58,21 @@ pub fn parse_syllable(raw: &str) -> Option<Syllable> {
     Some(Syllable { toned: marked || tone_number.is_some(), text, tone_number })
 }
 
+/// [`parse_syllable`] on the body of a bracket as the structure pass will
+/// leave it: whitespace collapsed or joined away (`y\nī` reads `yī`, a
+/// wrapped line joined), unless it holds two line breaks (a paragraph
+/// break). The passes before the structure pass read annotations this way,
+/// so that a second run over their output finds none they missed.
+pub(crate) fn parse_joined_syllable(body: &str) -> Option<Syllable> {
+    if !body.contains(char::is_whitespace) {
+        return parse_syllable(body);
+    }
+    if body.matches('\n').count() > 1 {
+        return None;
+    }
+    parse_syllable(&body.split_whitespace().collect::<String>())
+}
+
 /// Letters that can appear in a pinyin syllable.
 ///
 /// ```

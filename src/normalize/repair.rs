@@ -52,7 +52,7 @@
 use std::ops::Range;
 
 use super::gbk::{decode_pair, encode_char, GbkBytes};
-use super::readings::{is_pinyin_letter, is_reading, parse_syllable, Syllable};
+use super::readings::{is_pinyin_letter, is_reading, parse_joined_syllable, Syllable};
 use super::tracked::Replacement;
 use super::PassNote;
 
@@ -217,26 +217,16 @@ fn parse_syl(text: &str, at: usize, opens: &[char]) -> Option<Syl> {
         return None;
     }
     let body_start = q.len_utf8();
-    // Whitespace inside is read as the structure pass will leave it: runs
-    // collapsed, a single line break joined (`(y\nī)` reads `(yī)`), so that
-    // a second run over the output finds no marker the first one missed
-    // (found by fuzzing). Two line breaks are a paragraph break.
-    let (mut letters, mut line_breaks) = (0, 0);
+    // Whitespace inside is read as the structure pass will leave it
+    // (`parse_joined_syllable`): a marker with a line break inside was
+    // otherwise missed, and found by a second run (found by fuzzing).
+    let mut letters = 0;
     for (i, c) in chars {
         if c == ')' {
             let raw = &rest[body_start..i];
-            let syllable = if raw.contains(char::is_whitespace) {
-                parse_syllable(&raw.split_whitespace().collect::<String>())?
-            } else {
-                parse_syllable(raw)?
-            };
-            return Some(Syl { syllable, raw: raw.to_owned(), end: at + i + 1 });
+            return Some(Syl { syllable: parse_joined_syllable(raw)?, raw: raw.to_owned(), end: at + i + 1 });
         }
         if c.is_whitespace() {
-            line_breaks += usize::from(c == '\n');
-            if line_breaks > 1 {
-                return None;
-            }
             continue;
         }
         if !(is_pinyin_letter(c) || c.is_ascii_digit()) || letters > 16 {
