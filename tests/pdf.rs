@@ -169,3 +169,83 @@ fn options_round_trip_through_json() {
     let back: PdfOptions = serde_json::from_str(&json).unwrap();
     assert_eq!(back, options);
 }
+
+/// The font dictionaries of a PDF made with one of the mock fonts
+/// (`tests/data/fonts`): the descendant font's subtype, its widths by code,
+/// whether it maps CIDs to glyphs by identity, and the ToUnicode map.
+struct EmbeddedFont {
+    subtype: String,
+    identity_cid_to_gid: bool,
+    widths: std::collections::BTreeMap<i64, i64>,
+    to_unicode: std::collections::BTreeMap<u32, char>,
+}
+
+fn embedded_font(pdf: &[u8]) -> EmbeddedFont {
+    use lopdf::{Document, Object};
+    let doc = Document::load_mem(pdf).unwrap();
+    let type0 = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .find(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice()))
+        .expect("a Type0 font");
+    let descendant = match type0.get(b"DescendantFonts").unwrap() {
+        Object::Array(a) => doc.get_dictionary(a[0].as_reference().unwrap()).unwrap(),
+        other => panic!("DescendantFonts is {other:?}"),
+    };
+    let subtype = String::from_utf8(descendant.get(b"Subtype").unwrap().as_name().unwrap().to_vec()).unwrap();
+    let identity_cid_to_gid =
+        descendant.get(b"CIDToGIDMap").and_then(Object::as_name).ok() == Some(b"Identity".as_slice());
+    let mut widths = std::collections::BTreeMap::new();
+    let w = descendant.get(b"W").unwrap().as_array().unwrap();
+    for pair in w.chunks(2) {
+        let start = pair[0].as_i64().unwrap();
+        for (i, width) in pair[1].as_array().unwrap().iter().enumerate() {
+            widths.insert(start + i as i64, width.as_i64().unwrap());
+        }
+    }
+    let cmap_stream = doc.get_object(type0.get(b"ToUnicode").unwrap().as_reference().unwrap()).unwrap();
+    let cmap = cmap_stream.as_stream().unwrap().decompressed_content().unwrap();
+    let mut to_unicode = std::collections::BTreeMap::new();
+    for line in String::from_utf8(cmap).unwrap().lines() {
+        let parts: Vec<&str> = line.split(['<', '>', ' ']).filter(|s| !s.is_empty()).collect();
+        if let [code, unicode] = parts[..] {
+            if let (Ok(code), Ok(u)) = (u32::from_str_radix(code, 16), u32::from_str_radix(unicode, 16)) {
+                to_unicode.insert(code, char::from_u32(u).unwrap());
+            }
+        }
+    }
+    EmbeddedFont { subtype, identity_cid_to_gid, widths, to_unicode }
+}
+
+#[test]
+fn truetype_and_name_keyed_and_cid_keyed_fonts_are_embedded_by_their_kind() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/fonts");
+    let article = zharchive::normalize("ABC\n\nJIH GFE DA".as_bytes(), &Options::default()).unwrap();
+    for (file, subtype, identity) in [
+        ("mock_ttf.ttf", "CIDFontType2", true),
+        ("mock_cff_named.otf", "CIDFontType0", false),
+        ("mock_cff_cid.otf", "CIDFontType0", false),
+    ] {
+        let options = PdfOptions { font_path: Some(dir.join(file)), page_numbers: false, ..Default::default() };
+        let pdf = write_pdf(&article, &options).unwrap();
+        assert!(pdf.warnings.is_empty(), "{file}: {:?}", pdf.warnings);
+        let font = embedded_font(&pdf.bytes);
+        assert_eq!(font.subtype, subtype, "{file}");
+        assert_eq!(font.identity_cid_to_gid, identity, "{file}");
+        // Every letter's code has the letter's advance (A = 300 … J = 750).
+        for letter in 'A'..='J' {
+            let code = font.to_unicode.iter().find(|(_, &c)| c == letter).map(|(&code, _)| code);
+            let code = code.unwrap_or_else(|| panic!("{file}: no code for {letter}"));
+            let expected = 300 + 50 * (letter as i64 - 'A' as i64);
+            assert_eq!(font.widths.get(&i64::from(code)), Some(&expected), "{file}: {letter} (code {code})");
+        }
+        if file == "mock_cff_cid.otf" {
+            // Codes are the font's CIDs, not glyph ids: A is glyph 2, CID 901.
+            assert_eq!(font.to_unicode.get(&901), Some(&'A'), "{file}");
+        }
+        if let Some(text) = extract_text(&pdf.bytes, file) {
+            assert_eq!(comparable(&text), "ABCJIHGFEDA", "{file}");
+        }
+    }
+}

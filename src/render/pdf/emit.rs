@@ -2,8 +2,8 @@
 //!
 //! Each line is one text-matrix move and one `TJ` array of glyph ids from
 //! the subset font, with the justification gaps as `TJ` adjustments. The
-//! Unicode text of each glyph travels with it (printpdf turns it into the
-//! font's `/ToUnicode` map), so text extraction gives the article back.
+//! font's `/ToUnicode` map (`embed.rs`) gives each code its character, so
+//! text extraction gives the article back.
 //!
 //! A character the font lacks is drawn as `.notdef` inside a marked-content
 //! span whose `/ActualText` is the character: the reader sees a box, and
@@ -26,7 +26,9 @@ fn utf16_text(s: &str) -> DictItem {
 }
 
 /// The operations for one page.
-pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, new_gid: &BTreeMap<u16, u16>) -> Vec<Op> {
+///
+/// `codes` maps each glyph id of the face to its code in the subset font.
+pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, codes: &BTreeMap<u16, u16>) -> Vec<Op> {
     let mut ops = vec![Op::StartTextSection];
     let mut current_size = None;
     for line in lines {
@@ -47,8 +49,8 @@ pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, new_
                 None => 0.0,
             };
             let offset = if offset.abs() < 0.05 { 0.0 } else { (offset * 100.0).round() / 100.0 };
-            match font.glyph(g.ch).and_then(|gid| new_gid.get(&gid)) {
-                Some(&gid) => run.push(Codepoint { gid, offset, cid: Some(g.ch.to_string()) }),
+            match font.glyph(g.ch).and_then(|gid| codes.get(&gid)) {
+                Some(&code) => run.push(Codepoint { gid: code, offset, cid: None }),
                 None => {
                     if !run.is_empty() {
                         ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(std::mem::take(&mut run))] });
@@ -63,7 +65,7 @@ pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, new_
                         items: vec![TextItem::GlyphIds(vec![Codepoint {
                             gid: 0,
                             offset,
-                            cid: Some(g.ch.to_string()),
+                            cid: None,
                         }])],
                     });
                     ops.push(Op::EndMarkedContentWithProperties);

@@ -63,6 +63,34 @@ pub(crate) struct Face {
     pub(crate) advances: Vec<u16>,
     /// Font units per em.
     pub(crate) units_per_em: u16,
+    /// What the font descriptor states about the face, in font units.
+    pub(crate) metrics: Metrics,
+    /// How the glyphs are drawn, which decides how the face is embedded.
+    pub(crate) outlines: Outlines,
+}
+
+/// The face-wide measures a PDF font descriptor carries (ISO 32000-1,
+/// 9.8.1), in font units.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Metrics {
+    /// Top of the tallest glyphs above the baseline (`hhea` ascender).
+    pub ascender: i16,
+    /// Bottom of the deepest glyphs, negative below the baseline.
+    pub descender: i16,
+    /// The bounding box of all glyphs: x min, y min, x max, y max (`head`).
+    pub bbox: [i16; 4],
+}
+
+/// The outline format of a face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outlines {
+    /// PostScript outlines in a `CFF ` table: embedded as a bare CFF
+    /// program (`/FontFile3 /CIDFontType0C`).
+    Cff,
+    /// Variable PostScript outlines (`CFF2`), which no PDF reader embeds.
+    Cff2,
+    /// TrueType outlines (`glyf`): embedded as a TrueType program (`/FontFile2`).
+    TrueType,
 }
 
 impl std::fmt::Debug for PdfFont {
@@ -184,8 +212,10 @@ impl PdfFont {
     }
 
     fn parse(bytes: Cow<'static, [u8]>, index: usize) -> Result<PdfFont> {
-        let (postscript_name, cmap, advances, units_per_em) = read_tables(&bytes, index)?;
-        Ok(PdfFont { face: Arc::new(Face { bytes, index, postscript_name, cmap, advances, units_per_em }) })
+        let Tables { postscript_name, cmap, advances, units_per_em, metrics, outlines } = read_tables(&bytes, index)?;
+        Ok(PdfFont {
+            face: Arc::new(Face { bytes, index, postscript_name, cmap, advances, units_per_em, metrics, outlines }),
+        })
     }
 
     /// Whether the face has a glyph for `c`.
@@ -244,8 +274,15 @@ impl PdfFont {
     }
 }
 
-/// The tables [`Face`] keeps: PostScript name, cmap, advances, units per em.
-type Tables = (String, Vec<(u32, u16)>, Vec<u16>, u16);
+/// What [`Face`] keeps of the font's tables.
+struct Tables {
+    postscript_name: String,
+    cmap: Vec<(u32, u16)>,
+    advances: Vec<u16>,
+    units_per_em: u16,
+    metrics: Metrics,
+    outlines: Outlines,
+}
 
 fn read_tables(bytes: &[u8], index: usize) -> Result<Tables> {
     let bad = |what: &str| font_error(format!("not a usable font: {what}"));
@@ -293,7 +330,21 @@ fn read_tables(bytes: &[u8], index: usize) -> Result<Tables> {
     if head.units_per_em == 0 {
         return Err(bad("units per em is 0"));
     }
-    Ok((postscript_name, map, advances, head.units_per_em))
+    let outlines = if provider.has_table(tag::CFF) {
+        Outlines::Cff
+    } else if provider.has_table(tag::CFF2) {
+        Outlines::Cff2
+    } else if provider.has_table(tag::GLYF) {
+        Outlines::TrueType
+    } else {
+        return Err(bad("no glyph outlines (no CFF or glyf table)"));
+    };
+    let metrics = Metrics {
+        ascender: hhea.ascender,
+        descender: hhea.descender,
+        bbox: [head.x_min, head.y_min, head.x_max, head.y_max],
+    };
+    Ok(Tables { postscript_name, cmap: map, advances, units_per_em: head.units_per_em, metrics, outlines })
 }
 
 trait WithoutPrefix {

@@ -131,7 +131,8 @@ pub(crate) fn xmp(info: &DocInfo<'_>) -> String {
 /// `/DisplayDocTitle`.
 pub(crate) fn apply(doc: &mut Document, info: &DocInfo<'_>) -> Result<()> {
     let fail = |what: &str| Error::Render { format: "pdf", message: format!("cannot set the metadata: {what}") };
-    // CFF fonts wrapped in OpenType (FontFile3 /OpenType) need PDF 1.6.
+    // The current version of ISO 32000-1; nothing here needs more than 1.4
+    // (transparency-free text with a bare CFF font program and XMP).
     doc.version = "1.7".to_owned();
 
     let mut stream = Stream::new(

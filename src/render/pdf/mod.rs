@@ -43,6 +43,7 @@
 //! Output is deterministic: no clock, no random identifiers.
 
 mod compose;
+mod embed;
 mod emit;
 mod font;
 mod layout;
@@ -52,7 +53,7 @@ mod subset;
 
 use std::path::PathBuf;
 
-use printpdf::{FontId, Mm, PageAnnotId, PageAnnotation, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{FontId, Mm, PageAnnotId, PageAnnotation, PdfDocument, PdfPage, PdfSaveOptions};
 use serde::{Deserialize, Serialize};
 
 pub use font::PdfFont;
@@ -126,6 +127,9 @@ impl Default for PdfOptions {
         }
     }
 }
+
+/// The resource name of the document's one font.
+const FONT_RESOURCE: &str = "F0";
 
 fn render_error(message: impl Into<String>) -> Error {
     Error::Render { format: "pdf", message: message.into() }
@@ -211,17 +215,14 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
         ));
     }
 
-    // The font program: only the glyphs used.
+    // The font program: only the glyphs used. printpdf lays out the pages
+    // with the font named by its resource and glyph codes as given; the font
+    // objects themselves are added to the finished document (`embed.rs`).
     let sub = subset::subset_font(&font, &composed.glyphs)?;
-    let mut parse_warnings = Vec::new();
-    let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut parse_warnings)
-        .ok_or_else(|| render_error("the subset font could not be read back"))?;
-    parsed.font_name = Some(format!("{}+{}", sub.tag, font.postscript_name()));
 
     let title = article.title().unwrap_or("").trim();
     let mut doc = PdfDocument::new(title);
-    let font_id = FontId("F0".to_owned());
-    doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(parsed));
+    let font_id = FontId(FONT_RESOURCE.to_owned());
     if !title.is_empty() {
         doc.bookmarks.map.insert(PageAnnotId("title".to_owned()), PageAnnotation { name: title.to_owned(), page: 1 });
     }
@@ -229,13 +230,15 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     let pages: Vec<PdfPage> = composed
         .pages
         .iter()
-        .map(|lines| PdfPage::new(Mm(w), Mm(h), emit::page_ops(lines, &font, &font_id, &sub.new_gid)))
+        .map(|lines| PdfPage::new(Mm(w), Mm(h), emit::page_ops(lines, &font, &font_id, &sub.codes)))
         .collect();
     doc.with_pages(pages);
 
     let save = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut pdf_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut pdf_warnings);
+    embed::embed_font(&mut lo, FONT_RESOURCE, &font, sub, &composed.pages)
+        .map_err(|e| render_error(format!("cannot embed the font: {e}")))?;
 
     let source = &article.metadata.source;
     let uuid = article_uuid(article);
