@@ -67,10 +67,7 @@ pub(crate) fn embed_font(
         ("FontName", name(&base_font)),
         // Symbolic (bit 3): the glyphs are outside the standard Latin set.
         ("Flags", int(4)),
-        (
-            "FontBBox",
-            Object::Array(m.bbox.iter().map(|&v| thousandths(v, upem)).collect()),
-        ),
+        ("FontBBox", Object::Array(m.bbox.iter().map(|&v| thousandths(v, upem)).collect())),
         ("ItalicAngle", int(0)),
         ("Ascent", thousandths(m.ascender, upem)),
         ("Descent", thousandths(m.descender, upem)),

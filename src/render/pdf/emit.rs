@@ -62,11 +62,7 @@ pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, code
                         properties: DictItem::Dict { map: props },
                     });
                     ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(vec![Codepoint {
-                            gid: 0,
-                            offset,
-                            cid: None,
-                        }])],
+                        items: vec![TextItem::GlyphIds(vec![Codepoint { gid: 0, offset, cid: None }])],
                     });
                     ops.push(Op::EndMarkedContentWithProperties);
                 }
