@@ -28,6 +28,15 @@ pub(super) fn convert(text: &str, conversion: Conversion) -> String {
     through_stages(text, conversion, Stage::convert)
 }
 
+/// Load the shared converters of `conversion`'s stages now.
+pub(super) fn load(conversion: Conversion) {
+    let (first, then) = plan(conversion);
+    first.converter();
+    if let Some(second) = then {
+        second.converter();
+    }
+}
+
 /// Convert `text` with `conversion` for one look, as script detection does
 /// on its sample: a stage not loaded yet is built for this text alone, with
 /// only the entries whose keys are made of characters the text contains.
