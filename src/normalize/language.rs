@@ -15,8 +15,9 @@
 //! crate, whose trie took about 17 ms to build: 60 % of a one-article `epub`
 //! process. A repair only ever scores a few dozen characters at a time.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::readings::is_han;
 use super::repair::Plausibility;
@@ -40,7 +41,10 @@ const LN_TOTAL: f64 = 17.911_56;
 pub struct WordFrequency {
     /// Word → log-probability (of its frequency + 1, as jieba's
     /// `suggest_freq` counts it).
-    words: HashMap<&'static str, f64>,
+    /// Fx-hashed: every segmentation looks up each substring of up to
+    /// `max_chars` characters, and the keys are the crate's own list, so
+    /// SipHash's protection against chosen keys buys nothing here.
+    words: FxHashMap<&'static str, f64>,
     /// The longest word, in characters.
     max_chars: usize,
 }
@@ -63,7 +67,7 @@ impl WordFrequency {
     /// crate and well formed (a test checks every line); a line that is not
     /// is skipped rather than failing a repair.
     fn parse(lines: &'static str) -> WordFrequency {
-        let mut words = HashMap::with_capacity(lines.len() / 12);
+        let mut words = FxHashMap::with_capacity_and_hasher(lines.len() / 12, Default::default());
         let mut max_chars = 1;
         for line in lines.lines() {
             let Some((word, freq)) = line.split_once(' ') else { continue };

@@ -246,6 +246,23 @@ pub fn article_uuid(article: &Article) -> String {
     format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
+/// Whether UTF-8 `bytes` hold only characters XML 1.0 allows, looking at
+/// bytes rather than decoding characters (every writer passes all its text
+/// through here). A forbidden character is a C0 control byte other than
+/// tab, LF and CR, or U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`); a `str`
+/// holds no surrogates.
+fn all_bytes_legal(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().all(|(i, &b)| {
+        if b < 0x20 {
+            matches!(b, b'\t' | b'\n' | b'\r')
+        } else if b == 0xEF {
+            !(bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+        } else {
+            true
+        }
+    })
+}
+
 /// `text` without the characters XML 1.0 forbids (C0 controls other than tab,
 /// LF and CR; U+FFFE, U+FFFF), and how many were dropped. Writers report the
 /// count instead of writing an invalid file.
@@ -257,7 +274,7 @@ pub fn article_uuid(article: &Article) -> String {
 pub fn xml_safe(text: &str) -> (Cow<'_, str>, usize) {
     let legal =
         |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-    if text.chars().all(legal) {
+    if all_bytes_legal(text.as_bytes()) {
         return (Cow::Borrowed(text), 0);
     }
     let clean: String = text.chars().filter(|&c| legal(c)).collect();
@@ -268,6 +285,18 @@ pub fn xml_safe(text: &str) -> (Cow<'_, str>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-level check agrees with the character-level definition,
+        /// on strings rich in the characters at the edges of what is legal.
+        #[test]
+        fn byte_check_matches_the_characters(s in "[\\x00-\\x21\\u{7F}\\u{D7FF}\\u{E000}\\u{FFFD}-\\u{FFFF}\\u{10000}中a]{0,12}") {
+            let legal = |c: char| {
+                matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+            };
+            proptest::prop_assert_eq!(all_bytes_legal(s.as_bytes()), s.chars().all(legal));
+        }
+    }
 
     #[test]
     fn unix_epoch_conversion() {
