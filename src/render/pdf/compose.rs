@@ -5,7 +5,7 @@
 //! spacing); [`super::layout`] breaks lines and [`super::page`] distributes
 //! them, both without knowing what the lines are.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::font::PdfFont;
 use super::layout::{break_lines, Line, Placed, Setting};
@@ -29,8 +29,10 @@ pub(crate) struct SetLine {
 pub(crate) struct Composed {
     /// Lines per page (text first, then furniture: header, page number).
     pub pages: Vec<Vec<SetLine>>,
-    /// Glyph ids of the face that the pages use.
-    pub glyphs: BTreeSet<u16>,
+    /// Glyph ids of the face that the pages use, each with the first
+    /// character set with it (two characters can share a glyph:
+    /// compatibility ideographs do), which the text layer maps it back to.
+    pub glyphs: BTreeMap<u16, char>,
     /// Characters the face has no glyph for (set as `.notdef`).
     pub missing: BTreeSet<char>,
 }
@@ -180,13 +182,13 @@ pub(crate) fn compose(
         }
     }
 
-    let mut glyphs = BTreeSet::new();
+    let mut glyphs = BTreeMap::new();
     let mut missing = BTreeSet::new();
     for line in pages.iter().flatten() {
         for g in &line.glyphs {
             match font.glyph(g.ch) {
                 Some(gid) => {
-                    glyphs.insert(gid);
+                    glyphs.entry(gid).or_insert(g.ch);
                 }
                 None => {
                     missing.insert(g.ch);

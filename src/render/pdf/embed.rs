@@ -18,7 +18,6 @@ use std::fmt::Write as _;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::compose::SetLine;
 use super::font::PdfFont;
 use super::subset::{Program, Subset};
 
@@ -36,14 +35,14 @@ fn thousandths(units: i16, units_per_em: u16) -> Object {
 }
 
 /// Add the font objects for `sub` to `doc` and name the font `resource` in
-/// the font resources of every page. `pages` are the set lines, from which
-/// the `/ToUnicode` map takes the character of each code.
+/// the font resources of every page. `characters` gives the character each
+/// glyph of the face was set for, which the `/ToUnicode` map maps its code to.
 pub(crate) fn embed_font(
     doc: &mut Document,
     resource: &str,
     font: &PdfFont,
     sub: Subset,
-    pages: &[Vec<SetLine>],
+    characters: &BTreeMap<u16, char>,
 ) -> Result<(), String> {
     let face = font.face();
     let base_font = format!("{}+{}", sub.tag, font.postscript_name());
@@ -104,7 +103,9 @@ pub(crate) fn embed_font(
     }
     let cid_font_id = doc.add_object(cid_font);
 
-    let to_unicode = Stream::new(Dictionary::new(), to_unicode_cmap(&characters(font, &sub.codes, pages)).into_bytes());
+    let by_code: BTreeMap<u16, char> =
+        characters.iter().filter_map(|(gid, &c)| Some((*sub.codes.get(gid)?, c))).collect();
+    let to_unicode = Stream::new(Dictionary::new(), to_unicode_cmap(&by_code).into_bytes());
     let to_unicode_id = doc.add_object(to_unicode);
 
     let type0 = Dictionary::from_iter(vec![
@@ -145,20 +146,6 @@ fn width_array(widths: &BTreeMap<u16, i64>) -> Object {
         array.push(Object::Array(run));
     }
     Object::Array(array)
-}
-
-/// The character each code was set for: the first one on the pages, if two
-/// characters share a glyph (compatibility ideographs do).
-fn characters(font: &PdfFont, codes: &BTreeMap<u16, u16>, pages: &[Vec<SetLine>]) -> BTreeMap<u16, char> {
-    let mut map = BTreeMap::new();
-    for line in pages.iter().flatten() {
-        for placed in &line.glyphs {
-            if let Some(&code) = font.glyph(placed.ch).and_then(|gid| codes.get(&gid)) {
-                map.entry(code).or_insert(placed.ch);
-            }
-        }
-    }
-    map
 }
 
 /// A `/ToUnicode` CMap (Adobe Technical Note #5411) mapping each two-byte

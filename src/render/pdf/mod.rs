@@ -218,7 +218,7 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     // The font program: only the glyphs used. printpdf lays out the pages
     // with the font named by its resource and glyph codes as given; the font
     // objects themselves are added to the finished document (`embed.rs`).
-    let sub = subset::subset_font(&font, &composed.glyphs)?;
+    let sub = subset::subset_font(&font, composed.glyphs.keys().copied())?;
 
     let title = article.title().unwrap_or("").trim();
     let mut doc = PdfDocument::new(title);
@@ -237,7 +237,7 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     let save = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut pdf_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut pdf_warnings);
-    embed::embed_font(&mut lo, FONT_RESOURCE, &font, sub, &composed.pages)
+    embed::embed_font(&mut lo, FONT_RESOURCE, &font, sub, &composed.glyphs)
         .map_err(|e| render_error(format!("cannot embed the font: {e}")))?;
 
     let source = &article.metadata.source;

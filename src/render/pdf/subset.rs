@@ -16,7 +16,7 @@
 //! is given (glyph 0, `.notdef`, first), so the mapping old → new glyph id is
 //! known without reading the result back.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use allsorts::binary::read::ReadScope;
 use allsorts::binary::write::{WriteBinary, WriteBuffer};
@@ -53,11 +53,14 @@ pub(crate) enum Program {
     TrueType(Vec<u8>),
 }
 
-/// Subset `font` to `glyphs` (glyph 0 is always kept).
-pub(crate) fn subset_font(font: &PdfFont, glyphs: &BTreeSet<u16>) -> Result<Subset> {
+/// Subset `font` to `glyphs` (glyph 0 is always kept; the glyphs are kept
+/// in order of their id, whatever the order given).
+pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>) -> Result<Subset> {
     let fail = |what: String| Error::Render { format: "pdf", message: format!("cannot subset the font: {what}") };
     let face = font.face();
-    let ids: Vec<u16> = std::iter::once(0).chain(glyphs.iter().copied().filter(|&g| g != 0)).collect();
+    let mut ids: Vec<u16> = std::iter::once(0).chain(glyphs.into_iter().filter(|&g| g != 0)).collect();
+    ids[1..].sort_unstable();
+    ids.dedup();
     let data = ReadScope::new(&face.bytes).read::<FontData<'_>>().map_err(|e| fail(e.to_string()))?;
     let provider = data.table_provider(face.index).map_err(|e| fail(e.to_string()))?;
     let tag = tag_for(&ids);
@@ -140,8 +143,8 @@ mod tests {
     #[test]
     fn subsets_are_small_and_keep_notdef_first() {
         let font = PdfFont::embedded().unwrap();
-        let glyphs: BTreeSet<u16> = "中文字体".chars().filter_map(|c| font.glyph(c)).collect();
-        let s = subset_font(&font, &glyphs).unwrap();
+        let glyphs: Vec<u16> = "体字文中中".chars().filter_map(|c| font.glyph(c)).collect();
+        let s = subset_font(&font, glyphs).unwrap();
         let Program::Cff(bytes) = &s.program else { panic!("the embedded face has CFF outlines") };
         assert!(bytes.len() < 20_000, "{}", bytes.len());
         assert_eq!(s.codes.get(&0), Some(&0), ".notdef is CID 0");
