@@ -1,6 +1,8 @@
 //! The `<text>` of the record (the article, with its edits inline, and the
 //! removed boilerplate in `<back>`) and the `<standOff>` log of every edit.
 
+use std::fmt::Write as _;
+
 use super::xml::{self, Out};
 use super::TeiOptions;
 use crate::article::{Article, Block, BlockKind, Change, EditKind};
@@ -65,14 +67,20 @@ fn content(out: &mut Out, index: usize, block: &Block, options: &TeiOptions) -> 
 /// `<choice n="source range" change="#rev-…"><sic|orig>…</…><corr|reg>…</…></choice>`.
 fn choice(out: &mut Out, change: &Change, new: &str, options: &TeiOptions) -> Result<()> {
     let n = xml::range(&change.source);
-    let pointers: Vec<String> = change.kinds.iter().map(|k| format!("#{}", xml::revision_id(k))).collect();
-    let pointers = pointers.join(" ");
-    let mut attrs = vec![("n", n.as_str())];
-    if !pointers.is_empty() {
-        attrs.push(("change", &pointers));
+    let mut pointers = String::new();
+    for kind in change.kinds.iter() {
+        if !pointers.is_empty() {
+            pointers.push(' ');
+        }
+        pointers.push('#');
+        pointers.push_str(&xml::revision_id(kind));
     }
     let (old_side, new_side) = if change.is_correction() { ("sic", "corr") } else { ("orig", "reg") };
-    out.start("choice", &attrs)?;
+    if pointers.is_empty() {
+        out.start("choice", &[("n", &n)])?;
+    } else {
+        out.start("choice", &[("n", &n), ("change", &pointers)])?;
+    }
     out.inline(old_side, &[], original(change, options.keep_boilerplate))?;
     out.inline(new_side, &[], new)?;
     out.end("choice")
@@ -142,7 +150,8 @@ pub(super) fn stand_off(out: &mut Out, article: &Article, options: &TeiOptions) 
     for edit in &article.provenance {
         let mut n = xml::range(&edit.source);
         if let Some(loc) = &edit.output {
-            n.push_str(&format!(" {}:{}", loc.block, xml::range(&loc.range)));
+            let _ = write!(n, " {}:", loc.block);
+            xml::push_range(&mut n, &loc.range);
         }
         let before = if !options.keep_boilerplate && edit.kind == EditKind::Boilerplate { "" } else { &edit.before };
         out.begin("change", &[("type", edit.kind.name()), ("n", &n)])?;

@@ -189,7 +189,15 @@ fn escape(s: &str, attribute: bool) -> Cow<'_, str> {
 
 /// `12-30`: a byte range as written in `@n`.
 pub(crate) fn range(r: &Range<usize>) -> String {
-    format!("{}-{}", r.start, r.end)
+    let mut s = String::with_capacity(12);
+    push_range(&mut s, r);
+    s
+}
+
+/// Append [`range`]`(r)` to `s`.
+pub(crate) fn push_range(s: &mut String, r: &Range<usize>) {
+    use std::fmt::Write as _;
+    let _ = write!(s, "{}-{}", r.start, r.end);
 }
 
 /// Read a range written by [`range`].
