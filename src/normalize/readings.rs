@@ -158,18 +158,28 @@ pub fn is_reading(c: char, syllable: &Syllable) -> bool {
     let Some(multi) = c.to_pinyin_multi() else {
         return false;
     };
+    // Compared letter by letter, without building strings: the annotation
+    // pass asks this for every bracket that follows a Han character.
+    let text = syllable.text.as_str();
     multi.into_iter().any(|p| {
         if let Some(n) = syllable.tone_number {
-            let numbered = p.with_tone_num_end().replace('v', "ü");
-            let plain = p.plain().replace('v', "ü");
+            let numbered = p.with_tone_num_end();
+            let numbered_matches =
+                numbered.strip_suffix(char::from(b'0' + n)).is_some_and(|letters| same_letters(letters, text));
             // Neutral tone is written without a number by the crate.
-            numbered == format!("{}{}", syllable.text, n) || (n == 5 && plain == syllable.text && numbered == plain)
+            numbered_matches || (n == 5 && numbered == p.plain() && same_letters(p.plain(), text))
         } else if syllable.toned {
-            p.with_tone().replace('v', "ü") == syllable.text
+            same_letters(p.with_tone(), text)
         } else {
-            p.plain().replace('v', "ü") == syllable.text
+            same_letters(p.plain(), text)
         }
     })
+}
+
+/// Whether the pinyin crate's `pinyin` (which writes `v` for `ü`) spells
+/// `text` (which has `ü`).
+fn same_letters(pinyin: &str, text: &str) -> bool {
+    pinyin.chars().map(|c| if c == 'v' { 'ü' } else { c }).eq(text.chars())
 }
 
 /// Whether `c` is a Han character (CJK unified ideographs, extensions,
@@ -189,6 +199,54 @@ pub fn is_han(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The string-building definition `is_reading` replaced.
+    fn is_reading_by_strings(c: char, syllable: &Syllable) -> bool {
+        let Some(multi) = c.to_pinyin_multi() else {
+            return false;
+        };
+        multi.into_iter().any(|p| {
+            if let Some(n) = syllable.tone_number {
+                let numbered = p.with_tone_num_end().replace('v', "ü");
+                let plain = p.plain().replace('v', "ü");
+                numbered == format!("{}{}", syllable.text, n) || (n == 5 && plain == syllable.text && numbered == plain)
+            } else if syllable.toned {
+                p.with_tone().replace('v', "ü") == syllable.text
+            } else {
+                p.plain().replace('v', "ü") == syllable.text
+            }
+        })
+    }
+
+    #[test]
+    fn letter_comparison_agrees_with_the_string_definition() {
+        // Every reading of every 7th ideograph, written each way, asked of
+        // that character and of its neighbour.
+        let mut checked = 0;
+        for cp in (0x4E00u32..=0x9FFF).step_by(7) {
+            let c = char::from_u32(cp).unwrap();
+            let Some(multi) = c.to_pinyin_multi() else { continue };
+            for p in multi.into_iter() {
+                for written in [
+                    p.with_tone().to_owned(),
+                    p.plain().to_owned(),
+                    p.with_tone_num_end().to_owned(),
+                    format!("{}5", p.plain()),
+                ] {
+                    let Some(syllable) = parse_syllable(&written) else { continue };
+                    for other in [c, char::from_u32(cp + 1).unwrap()] {
+                        assert_eq!(
+                            is_reading(other, &syllable),
+                            is_reading_by_strings(other, &syllable),
+                            "{other} {written}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
 
     #[test]
     fn readings_of_traditional_characters() {
