@@ -15,7 +15,9 @@
 //! the folder). For each input `<stem>` it writes `DIR/<stem>.epub`,
 //! `<stem>.pdf`, `<stem>.tei.xml` and `<stem>.report.json` (encoding found,
 //! edits by kind, warnings, output sizes and SHA-256 checksums). Inputs are
-//! processed in parallel (`--jobs`, default one per core); a file that fails
+//! normalised and rendered in parallel (`--jobs`, default one per core) and
+//! written by one more thread, so that waiting on the file system does not
+//! hold up the computing; a file that fails
 //! is reported and skipped, the batch goes on, and the exit status is 1 if
 //! any file failed. An input whose outputs already exist is skipped (not a
 //! failure, so an interrupted batch can simply be run again) unless
@@ -214,51 +216,62 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Archive one file.
-fn archive_one(input: &Path, out_dir: &Path, config: &Config) -> Outcome {
+/// One article's outputs, ready to write: every format, then the report.
+struct Prepared {
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Normalise one file and render its outputs (without writing them), or
+/// say why not: skipped (its outputs exist) or failed.
+fn prepare_one(input: &Path, out_dir: &Path, config: &Config) -> Result<Prepared, Outcome> {
     let stem = stem(input);
     let target = |ext: &str| out_dir.join(format!("{stem}.{ext}"));
     let report_path = target("report.json");
     if !config.force
         && config.formats.iter().map(|f| target(f.extension())).chain([report_path.clone()]).all(|p| p.exists())
     {
-        return Outcome::Skipped;
+        return Err(Outcome::Skipped);
     }
-    let result = (|| -> Result<u64, String> {
-        let bytes = std::fs::read(input).map_err(|e| format!("cannot read it: {e}"))?;
-        let article = zharchive::normalize(&bytes, &config.options).map_err(|e| e.to_string())?;
-        drop(bytes);
-        let mut outputs = Vec::new();
-        let mut written = 0u64;
-        for &format in &config.formats {
-            let rendered = format.render(&article)?;
-            let path = target(format.extension());
-            write_atomic(&path, &rendered.bytes)?;
-            written += rendered.bytes.len() as u64;
-            outputs.push(OutputReport {
-                format: format.name(),
-                path: path.display().to_string(),
-                bytes: rendered.bytes.len(),
-                sha256: sha256(&rendered.bytes),
-                warnings: rendered.warnings,
-            });
+    let bytes = std::fs::read(input).map_err(|e| Outcome::Failed(format!("cannot read it: {e}")))?;
+    let article = zharchive::normalize(&bytes, &config.options).map_err(|e| Outcome::Failed(e.to_string()))?;
+    drop(bytes);
+    let mut files = Vec::with_capacity(config.formats.len() + 1);
+    let mut outputs = Vec::new();
+    for &format in &config.formats {
+        let rendered = format.render(&article).map_err(Outcome::Failed)?;
+        let path = target(format.extension());
+        outputs.push(OutputReport {
+            format: format.name(),
+            path: path.display().to_string(),
+            bytes: rendered.bytes.len(),
+            sha256: sha256(&rendered.bytes),
+            warnings: rendered.warnings,
+        });
+        files.push((path, rendered.bytes));
+    }
+    let report = Report {
+        input: input.display().to_string(),
+        input_bytes: article.metadata.source_bytes,
+        input_sha256: &article.metadata.source_sha256,
+        summary: article.summary(),
+        outputs,
+    };
+    let json = serde_json::to_vec_pretty(&report).map_err(|e| Outcome::Failed(e.to_string()))?;
+    // The report last: its presence means the input's outputs are complete.
+    files.push((report_path, json));
+    Ok(Prepared { files })
+}
+
+/// Write a prepared article's files in order.
+fn write_prepared(prepared: Prepared) -> Outcome {
+    let mut written = 0u64;
+    for (path, bytes) in &prepared.files {
+        if let Err(e) = write_atomic(path, bytes) {
+            return Outcome::Failed(e);
         }
-        let report = Report {
-            input: input.display().to_string(),
-            input_bytes: article.metadata.source_bytes,
-            input_sha256: &article.metadata.source_sha256,
-            summary: article.summary(),
-            outputs,
-        };
-        let json = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
-        // The report last: its presence means the input's outputs are complete.
-        write_atomic(&report_path, &json)?;
-        Ok(written + json.len() as u64)
-    })();
-    match result {
-        Ok(n) => Outcome::Written(n),
-        Err(e) => Outcome::Failed(e),
+        written += bytes.len() as u64;
     }
+    Outcome::Written(written)
 }
 
 /// The message of a caught panic.
@@ -379,24 +392,48 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     let total = files.len();
     let progress = Progress::new(total as u64);
     let failures = AtomicU64::new(0);
-    // Per file only the outcome is kept (a number or a short message), so
-    // memory does not grow with the articles themselves.
-    let outcomes: Vec<Outcome> = with_pool(config.jobs, || {
-        preload(config, files.len());
-        files
-            .par_iter()
-            .map(|file| {
-                let outcome = catch_unwind(AssertUnwindSafe(|| archive_one(file, out_dir, config)))
-                    .unwrap_or_else(|p| Outcome::Failed(format!("internal error (panic): {}", panic_message(&*p))));
+    // The pool's threads normalise and render; one writer thread writes, so
+    // that a job waiting on the file system (a rename over an old output
+    // makes ext4 start writing the new one back) does not hold up the next
+    // article's computing. The channel holds at most two finished articles
+    // per job: memory depends on the jobs, not on the corpus. Per file only
+    // the outcome is kept (a number or a short message).
+    let jobs = config.jobs.unwrap_or_else(rayon::current_num_threads).max(1);
+    let (to_writer, finished) = std::sync::mpsc::sync_channel::<(usize, Result<Prepared, Outcome>)>(2 * jobs);
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let mut outcomes: Vec<Option<Outcome>> = (0..total).map(|_| None).collect();
+            for (index, prepared) in finished {
+                let outcome = prepared.map_or_else(|outcome| outcome, write_prepared);
                 let failed = if matches!(outcome, Outcome::Failed(_)) {
                     failures.fetch_add(1, Ordering::Relaxed) + 1
                 } else {
                     failures.load(Ordering::Relaxed)
                 };
-                progress.record(file, &outcome, failed);
-                outcome
-            })
-            .collect()
+                progress.record(&files[index], &outcome, failed);
+                outcomes[index] = Some(outcome);
+            }
+            outcomes
+        });
+        let computed = with_pool(config.jobs, || {
+            preload(config, files.len());
+            files.par_iter().enumerate().for_each_with(to_writer, |to_writer, (index, file)| {
+                let prepared =
+                    catch_unwind(AssertUnwindSafe(|| prepare_one(file, out_dir, config))).unwrap_or_else(|p| {
+                        Err(Outcome::Failed(format!("internal error (panic): {}", panic_message(&*p))))
+                    });
+                // The writer only stops when every sender is gone.
+                let _ = to_writer.send((index, prepared));
+            });
+        });
+        let outcomes = writer.join().map_err(|p| format!("the writer thread failed: {}", panic_message(&*p)))?;
+        computed?;
+        Ok::<_, String>(
+            outcomes
+                .into_iter()
+                .map(|o| o.unwrap_or_else(|| Outcome::Failed("internal error: never archived".to_owned())))
+                .collect(),
+        )
     })?;
     progress.finish();
     let mut written = 0usize;
