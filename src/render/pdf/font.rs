@@ -55,10 +55,15 @@ pub(crate) struct Face {
     pub(crate) index: usize,
     /// PostScript name, for `/BaseFont` (without the subset tag).
     pub(crate) postscript_name: String,
-    /// Unicode scalar → glyph id, sorted by scalar (a binary search is as
-    /// fast as hashing for the few thousand look-ups of an article, and
-    /// building it costs no hashing at all).
+    /// Unicode scalar → glyph id, sorted by scalar: binary-searched for
+    /// characters beyond the Basic Multilingual Plane.
     pub(crate) cmap: Vec<(u32, u16)>,
+    /// The same map for the Basic Multilingual Plane as a table indexed by
+    /// code point (0: no glyph; glyph 0 is never mapped): layout, the glyph
+    /// list and the content streams each look up every character of a
+    /// document, and a direct index is several times quicker than a binary
+    /// search over 30,000 entries. 128 KB per face.
+    bmp: Vec<u16>,
     /// Advance widths in font units, by glyph id.
     pub(crate) advances: Vec<u16>,
     /// Font units per em.
@@ -213,8 +218,12 @@ impl PdfFont {
 
     fn parse(bytes: Cow<'static, [u8]>, index: usize) -> Result<PdfFont> {
         let Tables { postscript_name, cmap, advances, units_per_em, metrics, outlines } = read_tables(&bytes, index)?;
+        let mut bmp = vec![0u16; 0x1_0000];
+        for &(cp, gid) in cmap.iter().take_while(|&&(cp, _)| cp < 0x1_0000) {
+            bmp[cp as usize] = gid;
+        }
         Ok(PdfFont {
-            face: Arc::new(Face { bytes, index, postscript_name, cmap, advances, units_per_em, metrics, outlines }),
+            face: Arc::new(Face { bytes, index, postscript_name, cmap, bmp, advances, units_per_em, metrics, outlines }),
         })
     }
 
@@ -260,6 +269,9 @@ impl PdfFont {
     }
 
     pub(crate) fn glyph(&self, c: char) -> Option<u16> {
+        if let Some(&gid) = self.face.bmp.get(c as usize) {
+            return (gid != 0).then_some(gid);
+        }
         let cmap = &self.face.cmap;
         cmap.binary_search_by_key(&(c as u32), |&(cp, _)| cp).ok().map(|i| cmap[i].1)
     }
@@ -375,5 +387,19 @@ mod tests {
         }
         assert!(font.postscript_name().starts_with("NotoSansCJK"));
         assert!((font.advance('中') - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_direct_table_agrees_with_the_character_map() {
+        let font = PdfFont::embedded().unwrap();
+        let cmap = &font.face.cmap;
+        let search = |c: char| cmap.binary_search_by_key(&(c as u32), |&(cp, _)| cp).ok().map(|i| cmap[i].1);
+        let chars = (0..0x11_0000).step_by(3).filter_map(char::from_u32);
+        let mut found = 0;
+        for c in chars.chain(cmap.iter().filter_map(|&(cp, _)| char::from_u32(cp))) {
+            assert_eq!(font.glyph(c), search(c), "U+{:04X}", c as u32);
+            found += usize::from(search(c).is_some());
+        }
+        assert!(found > cmap.len(), "{found}");
     }
 }
