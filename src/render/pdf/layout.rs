@@ -98,7 +98,9 @@ fn is_ideograph(c: char) -> bool {
 }
 
 fn is_latin_alnum(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    // The range test first: most characters of a Chinese text are CJK, and
+    // `is_alphanumeric` on them takes the slow path of its Unicode tables.
+    !is_cjk(c) && c.is_alphanumeric()
 }
 
 /// Extra space wanted between `a` and `b`: `gap` points or none.
