@@ -41,26 +41,12 @@ const LN_TOTAL: f64 = 17.911_56;
 pub struct WordFrequency {
     /// Word → log-probability (of its frequency + 1, as jieba's
     /// `suggest_freq` counts it).
-    /// Every word and every beginning of a word → the word's
-    /// log-probability (of its frequency + 1, as jieba's `suggest_freq`
-    /// counts it) if it is one, and whether longer words start with it: the
-    /// segmentation stops extending a piece as soon as no word can.
-    /// Fx-hashed: the keys are the crate's own list, so SipHash's
-    /// protection against chosen keys buys nothing here.
-    pieces: FxHashMap<&'static str, Piece>,
-    /// How many words the list holds.
-    word_count: usize,
+    /// Fx-hashed: every segmentation looks up each substring of up to
+    /// `max_chars` characters, and the keys are the crate's own list, so
+    /// SipHash's protection against chosen keys buys nothing here.
+    words: FxHashMap<&'static str, f64>,
     /// The longest word, in characters.
     max_chars: usize,
-}
-
-/// What the model knows about a piece of text.
-#[derive(Debug, Clone, Copy, Default)]
-struct Piece {
-    /// The log-probability of the piece as a word, if it is one.
-    log_p: Option<f64>,
-    /// Whether some longer word starts with the piece.
-    continues: bool,
 }
 
 impl WordFrequency {
@@ -81,27 +67,15 @@ impl WordFrequency {
     /// crate and well formed (a test checks every line); a line that is not
     /// is skipped rather than failing a repair.
     fn parse(lines: &'static str) -> WordFrequency {
-        let mut pieces: FxHashMap<&'static str, Piece> =
-            FxHashMap::with_capacity_and_hasher(lines.len() / 6, Default::default());
+        let mut words = FxHashMap::with_capacity_and_hasher(lines.len() / 12, Default::default());
         let mut max_chars = 1;
-        let mut word_count = 0;
         for line in lines.lines() {
             let Some((word, freq)) = line.split_once(' ') else { continue };
             let Ok(freq) = freq.trim().parse::<u64>() else { continue };
-            let entry = pieces.entry(word).or_default();
-            word_count += usize::from(entry.log_p.is_none());
-            entry.log_p = Some((freq as f64 + 1.0).ln() - LN_TOTAL);
+            words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL);
             max_chars = max_chars.max(word.chars().count());
-            for (end, _) in word.char_indices().skip(1) {
-                pieces.entry(&word[..end]).or_default().continues = true;
-            }
         }
-        WordFrequency { pieces, word_count, max_chars }
-    }
-
-    /// The log-probability of `word`, if the list holds it.
-    fn word(&self, word: &str) -> Option<f64> {
-        self.pieces.get(word).and_then(|p| p.log_p)
+        WordFrequency { words, max_chars }
     }
 
     /// The log-probability of the best segmentation of `text` (already
@@ -116,7 +90,7 @@ impl WordFrequency {
         let is_word_char = |c: char| is_han(c) || c.is_ascii_alphanumeric();
         let token = |from: usize, to: usize| {
             let piece = &text[byte_at(from)..byte_at(to)];
-            self.word(piece).unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
+            self.words.get(piece).copied().unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
         };
         // best[i]: the best score of chars[i..], filled right to left.
         let mut best = vec![0.0f64; chars.len() + 1];
@@ -137,12 +111,8 @@ impl WordFrequency {
                     if !is_word_char(chars[j - 1].1) {
                         break;
                     }
-                    let Some(piece) = self.pieces.get(&text[byte_at(i)..byte_at(j)]) else { break };
-                    if let Some(p) = piece.log_p {
+                    if let Some(&p) = self.words.get(&text[byte_at(i)..byte_at(j)]) {
                         score = score.max(p + best[j]);
-                    }
-                    if !piece.continues {
-                        break;
                     }
                 }
             }
@@ -189,7 +159,7 @@ fn unknown_token_freq(token: &str) -> f64 {
 
 impl std::fmt::Debug for WordFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "WordFrequency({} words of jieba's dictionary)", self.word_count)
+        write!(f, "WordFrequency({} words of jieba's dictionary)", self.words.len())
     }
 }
 
@@ -204,61 +174,14 @@ mod tests {
             assert!(!word.is_empty() && freq.parse::<u64>().is_ok(), "{line}");
         }
         let m = WordFrequency::shared();
-        assert_eq!(m.word_count, 50_000);
-        assert!(m.word("医生").is_some() && m.word("边际").is_some());
-        // A beginning of a word is not a word.
-        assert!(m.pieces.get("边").is_some_and(|p| p.continues));
-    }
-
-    /// The segmentation without stopping early: every piece of up to
-    /// `max_chars` word characters is looked up.
-    fn exhaustive_segmentation(m: &WordFrequency, text: &str) -> f64 {
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
-        let is_word_char = |c: char| is_han(c) || c.is_ascii_alphanumeric();
-        let token = |from: usize, to: usize| {
-            let piece = &text[byte_at(from)..byte_at(to)];
-            m.word(piece).unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
-        };
-        let mut best = vec![0.0f64; chars.len() + 1];
-        for i in (0..chars.len()).rev() {
-            let c = chars[i].1;
-            let end = if c.is_ascii_alphanumeric() {
-                i + chars[i..].iter().take_while(|(_, c)| c.is_ascii_alphanumeric()).count()
-            } else if c == ' ' {
-                i + chars[i..].iter().take_while(|(_, c)| *c == ' ').count()
-            } else {
-                i + 1
-            };
-            let mut score = token(i, end) + best[end];
-            if is_word_char(c) {
-                for j in i + 1..=(i + m.max_chars).min(chars.len()) {
-                    if !is_word_char(chars[j - 1].1) {
-                        break;
-                    }
-                    if let Some(p) = m.word(&text[byte_at(i)..byte_at(j)]) {
-                        score = score.max(p + best[j]);
-                    }
-                }
-            }
-            best[i] = score;
-        }
-        best[0]
-    }
-
-    proptest::proptest! {
-        /// Stopping where no word can go on gives the same best score.
-        #[test]
-        fn stopping_early_changes_no_score(text in "[中华人民共和国大会模型智能研究院的是在了AGI 1，。]{0,40}") {
-            let m = WordFrequency::shared();
-            proptest::prop_assert_eq!(m.best_segmentation(&text), exhaustive_segmentation(m, &text));
-        }
+        assert_eq!(m.words.len(), 50_000);
+        assert!(m.words.contains_key("医生") && m.words.contains_key("边际"));
     }
 
     #[test]
     fn segmentation_takes_the_likeliest_words() {
         let m = WordFrequency::shared();
-        let word = |w: &str| m.word(w).unwrap();
+        let word = |w: &str| m.words[w];
         let unknown = |w: &str| unknown_token_freq(w).ln() - LN_TOTAL;
         // 医生 is one word, likelier than 医 + 生.
         assert!((m.best_segmentation("医生") - word("医生")).abs() < 1e-9);
