@@ -47,6 +47,12 @@ pub struct WordFrequency {
     words: FxHashMap<&'static str, f64>,
     /// The longest word, in characters.
     max_chars: usize,
+    /// For each character of the Basic Multilingual Plane, the longest word
+    /// that starts with it, in characters (0: none; 255: look up to
+    /// `max_chars`). Most characters begin only short words, so the
+    /// segmentation looks up far fewer pieces than `max_chars` at each
+    /// position. 64 KB, built with the map.
+    longest_from: Vec<u8>,
 }
 
 impl WordFrequency {
@@ -69,13 +75,26 @@ impl WordFrequency {
     fn parse(lines: &'static str) -> WordFrequency {
         let mut words = FxHashMap::with_capacity_and_hasher(lines.len() / 12, Default::default());
         let mut max_chars = 1;
+        let mut longest_from = vec![0u8; 0x1_0000];
         for line in lines.lines() {
             let Some((word, freq)) = line.split_once(' ') else { continue };
             let Ok(freq) = freq.trim().parse::<u64>() else { continue };
             words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL);
-            max_chars = max_chars.max(word.chars().count());
+            let chars = word.chars().count();
+            max_chars = max_chars.max(chars);
+            if let Some(slot) = word.chars().next().and_then(|c| longest_from.get_mut(c as usize)) {
+                *slot = (*slot).max(u8::try_from(chars).unwrap_or(u8::MAX));
+            }
         }
-        WordFrequency { words, max_chars }
+        WordFrequency { words, max_chars, longest_from }
+    }
+
+    /// The most characters a word starting with `c` has (0 if none does).
+    fn longest_word_from(&self, c: char) -> usize {
+        match self.longest_from.get(c as usize) {
+            Some(&u8::MAX) | None => self.max_chars,
+            Some(&n) => usize::from(n),
+        }
     }
 
     /// The log-probability of the best segmentation of `text` (already
@@ -106,7 +125,7 @@ impl WordFrequency {
             };
             let mut score = token(i, end) + best[end];
             if is_word_char(c) {
-                let limit = (i + self.max_chars).min(chars.len());
+                let limit = (i + self.longest_word_from(c)).min(chars.len());
                 for j in i + 1..=limit {
                     if !is_word_char(chars[j - 1].1) {
                         break;
@@ -176,6 +195,63 @@ mod tests {
         let m = WordFrequency::shared();
         assert_eq!(m.words.len(), 50_000);
         assert!(m.words.contains_key("医生") && m.words.contains_key("边际"));
+    }
+
+    /// The segmentation looking up every piece of up to `max_chars` word
+    /// characters, whatever character it starts with.
+    fn exhaustive_segmentation(m: &WordFrequency, text: &str) -> f64 {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+        let is_word_char = |c: char| is_han(c) || c.is_ascii_alphanumeric();
+        let token = |from: usize, to: usize| {
+            let piece = &text[byte_at(from)..byte_at(to)];
+            m.words.get(piece).copied().unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
+        };
+        let mut best = vec![0.0f64; chars.len() + 1];
+        for i in (0..chars.len()).rev() {
+            let c = chars[i].1;
+            let end = if c.is_ascii_alphanumeric() {
+                i + chars[i..].iter().take_while(|(_, c)| c.is_ascii_alphanumeric()).count()
+            } else if c == ' ' {
+                i + chars[i..].iter().take_while(|(_, c)| *c == ' ').count()
+            } else {
+                i + 1
+            };
+            let mut score = token(i, end) + best[end];
+            if is_word_char(c) {
+                for j in i + 1..=(i + m.max_chars).min(chars.len()) {
+                    if !is_word_char(chars[j - 1].1) {
+                        break;
+                    }
+                    if let Some(&p) = m.words.get(&text[byte_at(i)..byte_at(j)]) {
+                        score = score.max(p + best[j]);
+                    }
+                }
+            }
+            best[i] = score;
+        }
+        best[0]
+    }
+
+    proptest::proptest! {
+        /// Looking only as far as the longest word from each character
+        /// gives the same best score as looking as far as the longest word.
+        #[test]
+        fn bounded_look_ups_change_no_score(text in "[中华人民共和国大会模型智能研究院的是在了AGI 1，。]{0,40}") {
+            let m = WordFrequency::shared();
+            proptest::prop_assert_eq!(m.best_segmentation(&text), exhaustive_segmentation(m, &text));
+        }
+    }
+
+    #[test]
+    fn longest_words_by_first_character() {
+        let m = WordFrequency::shared();
+        assert!(m.longest_word_from('中') >= 2);
+        assert_eq!(m.longest_word_from('，'), 0);
+        for (word, _) in m.words.iter() {
+            let first = word.chars().next().unwrap();
+            assert!(m.longest_word_from(first) >= word.chars().count(), "{word}");
+        }
     }
 
     #[test]
