@@ -223,7 +223,17 @@ impl PdfFont {
             bmp[cp as usize] = gid;
         }
         Ok(PdfFont {
-            face: Arc::new(Face { bytes, index, postscript_name, cmap, bmp, advances, units_per_em, metrics, outlines }),
+            face: Arc::new(Face {
+                bytes,
+                index,
+                postscript_name,
+                cmap,
+                bmp,
+                advances,
+                units_per_em,
+                metrics,
+                outlines,
+            }),
         })
     }
 
