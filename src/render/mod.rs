@@ -246,6 +246,11 @@ pub fn article_uuid(article: &Article) -> String {
     format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
+/// Whether XML 1.0 allows `c` (its production `Char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// Whether UTF-8 `bytes` hold only characters XML 1.0 allows, looking at
 /// bytes rather than decoding characters (every writer passes all its text
 /// through here). A forbidden character is a C0 control byte other than
@@ -272,12 +277,10 @@ fn all_bytes_legal(bytes: &[u8]) -> bool {
 /// assert_eq!((clean.as_ref(), dropped), ("abc", 2));
 /// ```
 pub fn xml_safe(text: &str) -> (Cow<'_, str>, usize) {
-    let legal =
-        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
     if all_bytes_legal(text.as_bytes()) {
         return (Cow::Borrowed(text), 0);
     }
-    let clean: String = text.chars().filter(|&c| legal(c)).collect();
+    let clean: String = text.chars().filter(|&c| is_xml_char(c)).collect();
     let dropped = text.chars().count() - clean.chars().count();
     (Cow::Owned(clean), dropped)
 }
@@ -291,10 +294,7 @@ mod tests {
         /// on strings rich in the characters at the edges of what is legal.
         #[test]
         fn byte_check_matches_the_characters(s in "[\\x00-\\x21\\u{7F}\\u{D7FF}\\u{E000}\\u{FFFD}-\\u{FFFF}\\u{10000}中a]{0,12}") {
-            let legal = |c: char| {
-                matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-            };
-            proptest::prop_assert_eq!(all_bytes_legal(s.as_bytes()), s.chars().all(legal));
+            proptest::prop_assert_eq!(all_bytes_legal(s.as_bytes()), s.chars().all(is_xml_char));
         }
     }
 

@@ -136,7 +136,7 @@ impl ZipOut<'_> {
         let too_big = || render_error(format!("ZIP writer: {name} is too large for a ZIP without ZIP64"));
         let mut crc = flate2::Crc::new();
         crc.update(content);
-        let compressed = if deflate { self.deflate(content)? } else { None };
+        let compressed = if deflate { Some(self.deflate(content)?) } else { None };
         let (method, data) = match &compressed {
             Some(data) if data.len() < content.len() => (DEFLATED, data.as_slice()),
             _ => (STORED, content),
@@ -184,7 +184,7 @@ impl ZipOut<'_> {
     }
 
     /// `content` as raw deflate data.
-    fn deflate(&mut self, content: &[u8]) -> Result<Option<Vec<u8>>> {
+    fn deflate(&mut self, content: &[u8]) -> Result<Vec<u8>> {
         let fail = |e: flate2::CompressError| render_error(format!("ZIP writer: {e}"));
         self.deflater.reset();
         let mut out = Vec::with_capacity(content.len() / 2 + 64);
@@ -195,7 +195,7 @@ impl ZipOut<'_> {
                 .compress_vec(&content[consumed..], &mut out, flate2::FlushCompress::Finish)
                 .map_err(fail)?;
             if status == flate2::Status::StreamEnd {
-                return Ok(Some(out));
+                return Ok(out);
             }
             // Out of room: compress_vec writes only into spare capacity.
             out.reserve(out.capacity().max(1024));

@@ -49,14 +49,15 @@ pub(crate) fn embed_font(
     let upem = face.units_per_em;
     let m = face.metrics;
 
-    let (file_key, program, cid_subtype) = match sub.program {
+    // The program's stream, and its descendant font's subtype and CID map.
+    let (file_key, program, cid_subtype, cid_to_gid) = match sub.program {
         Program::Cff(bytes) => {
             let dict = Dictionary::from_iter(vec![("Subtype", name("CIDFontType0C"))]);
-            ("FontFile3", Stream::new(dict, bytes), "CIDFontType0")
+            ("FontFile3", Stream::new(dict, bytes), "CIDFontType0", None)
         }
         Program::TrueType(bytes) => {
             let dict = Dictionary::from_iter(vec![("Length1", int(bytes.len() as i64))]);
-            ("FontFile2", Stream::new(dict, bytes), "CIDFontType2")
+            ("FontFile2", Stream::new(dict, bytes), "CIDFontType2", Some(name("Identity")))
         }
     };
     let program_id = doc.add_object(program);
@@ -95,11 +96,11 @@ pub(crate) fn embed_font(
             ])),
         ),
         ("FontDescriptor", Object::Reference(descriptor_id)),
-        ("DW", int(1000)),
+        ("DW", int(DEFAULT_WIDTH)),
         ("W", width_array(&widths)),
     ]);
-    if cid_subtype == "CIDFontType2" {
-        cid_font.set("CIDToGIDMap", name("Identity"));
+    if let Some(map) = cid_to_gid {
+        cid_font.set("CIDToGIDMap", map);
     }
     let cid_font_id = doc.add_object(cid_font);
 
@@ -120,15 +121,18 @@ pub(crate) fn embed_font(
     register(doc, resource, type0_id)
 }
 
-/// `/W`: runs of consecutive codes, `c [w1 w2 …]`; codes at the default
-/// width (1000, most of a CJK text) are left out.
+/// The CIDFont's `/DW`: a full em, the advance of most of a CJK text.
+const DEFAULT_WIDTH: i64 = 1000;
+
+/// `/W`: runs of consecutive codes, `c [w1 w2 …]`; codes at
+/// [`DEFAULT_WIDTH`] are left out.
 fn width_array(widths: &BTreeMap<u16, i64>) -> Object {
     let mut array = Vec::new();
     let mut run: Vec<Object> = Vec::new();
     let mut run_start = 0u16;
     let mut next = None;
     for (&code, &width) in widths {
-        if width == 1000 {
+        if width == DEFAULT_WIDTH {
             continue;
         }
         if next != Some(code) && !run.is_empty() {

@@ -92,7 +92,8 @@ pub(crate) enum Outlines {
     /// PostScript outlines in a `CFF ` table: embedded as a bare CFF
     /// program (`/FontFile3 /CIDFontType0C`).
     Cff,
-    /// Variable PostScript outlines (`CFF2`), which no PDF reader embeds.
+    /// Variable PostScript outlines (`CFF2`), which PDF cannot embed: the
+    /// subset is made a CFF program of the default instance.
     Cff2,
     /// TrueType outlines (`glyf`): embedded as a TrueType program (`/FontFile2`).
     TrueType,

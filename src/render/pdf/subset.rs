@@ -64,27 +64,31 @@ pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>)
     let data = ReadScope::new(&face.bytes).read::<FontData<'_>>().map_err(|e| fail(e.to_string()))?;
     let provider = data.table_provider(face.index).map_err(|e| fail(e.to_string()))?;
     let tag = tag_for(&ids);
-    if face.outlines == Outlines::TrueType {
-        let bytes =
-            subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| fail(e.to_string()))?;
-        let codes = ids.iter().enumerate().map(|(new, &old)| (old, new as u16)).collect();
-        return Ok(Subset { program: Program::TrueType(bytes), codes, tag });
-    }
-
-    // PostScript outlines: subset the CFF (or CFF2, made CFF) table alone.
-    let table = if face.outlines == Outlines::Cff { tag::CFF } else { tag::CFF2 };
-    let table_data = provider.read_table_data(table).map_err(|e| fail(e.to_string()))?;
-    let scope = ReadScope::new(&table_data);
-    let (bytes, codes) = if face.outlines == Outlines::Cff {
-        let cff = scope.read::<CFF<'_>>().map_err(|e| fail(e.to_string()))?;
-        if cff.name_index.len() != 1 || cff.fonts.len() != 1 {
-            return Err(fail("the CFF table holds more than one font".to_owned()));
+    // A TrueType face becomes a TrueType file (allsorts builds it); a
+    // PostScript one its CFF table alone (a CFF2 table made CFF).
+    let table = |t| provider.read_table_data(t).map_err(|e| fail(e.to_string()));
+    let (bytes, codes) = match face.outlines {
+        Outlines::TrueType => {
+            let bytes =
+                subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| fail(e.to_string()))?;
+            let codes = ids.iter().enumerate().map(|(new, &old)| (old, new as u16)).collect();
+            return Ok(Subset { program: Program::TrueType(bytes), codes, tag });
         }
-        finish_cff(cff.subset(&ids, true).map_err(|e| fail(e.to_string()))?.into(), &ids)
-    } else {
-        let cff2 = scope.read::<CFF2<'_>>().map_err(|e| fail(e.to_string()))?;
-        let sub = cff2.subset_to_cff(&ids, &provider, true, OutputFormat::CidOnly).map_err(|e| fail(e.to_string()))?;
-        finish_cff(sub.into(), &ids)
+        Outlines::Cff => {
+            let data = table(tag::CFF)?;
+            let cff = ReadScope::new(&data).read::<CFF<'_>>().map_err(|e| fail(e.to_string()))?;
+            if cff.name_index.len() != 1 || cff.fonts.len() != 1 {
+                return Err(fail("the CFF table holds more than one font".to_owned()));
+            }
+            finish_cff(cff.subset(&ids, true).map_err(|e| fail(e.to_string()))?.into(), &ids)
+        }
+        Outlines::Cff2 => {
+            let data = table(tag::CFF2)?;
+            let cff2 = ReadScope::new(&data).read::<CFF2<'_>>().map_err(|e| fail(e.to_string()))?;
+            let sub =
+                cff2.subset_to_cff(&ids, &provider, true, OutputFormat::CidOnly).map_err(|e| fail(e.to_string()))?;
+            finish_cff(sub.into(), &ids)
+        }
     }
     .map_err(fail)?;
     Ok(Subset { program: Program::Cff(bytes), codes, tag })
