@@ -391,7 +391,6 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     let start = Instant::now();
     let total = files.len();
     let progress = Progress::new(total as u64);
-    let failures = AtomicU64::new(0);
     // The pool's threads normalise and render; one writer thread writes, so
     // that a job waiting on the file system (a rename over an old output
     // makes ext4 start writing the new one back) does not hold up the next
@@ -403,13 +402,10 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             let mut outcomes: Vec<Option<Outcome>> = (0..total).map(|_| None).collect();
+            let mut failed = 0;
             for (index, prepared) in finished {
                 let outcome = prepared.map_or_else(|outcome| outcome, write_prepared);
-                let failed = if matches!(outcome, Outcome::Failed(_)) {
-                    failures.fetch_add(1, Ordering::Relaxed) + 1
-                } else {
-                    failures.load(Ordering::Relaxed)
-                };
+                failed += u64::from(matches!(outcome, Outcome::Failed(_)));
                 progress.record(&files[index], &outcome, failed);
                 outcomes[index] = Some(outcome);
             }
@@ -422,7 +418,8 @@ fn run_folder(config: &Config) -> Result<bool, String> {
                     catch_unwind(AssertUnwindSafe(|| prepare_one(file, out_dir, config))).unwrap_or_else(|p| {
                         Err(Outcome::Failed(format!("internal error (panic): {}", panic_message(&*p))))
                     });
-                // The writer only stops when every sender is gone.
+                // Sending fails only if the writer thread has died, which
+                // joining it reports.
                 let _ = to_writer.send((index, prepared));
             });
         });
