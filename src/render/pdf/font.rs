@@ -7,6 +7,7 @@
 //! are cached for the life of the process.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -16,6 +17,7 @@ use allsorts::tables::cmap::Cmap;
 use allsorts::tables::{FontTableProvider, HeadTable, HheaTable, HmtxTable, MaxpTable, NameTable};
 use allsorts::tag;
 
+use super::cff::CidCff;
 use crate::error::{Error, Result};
 
 /// The default face, compiled into the crate (feature `embedded-font`): a
@@ -72,6 +74,9 @@ pub(crate) struct Face {
     pub(crate) metrics: Metrics,
     /// How the glyphs are drawn, which decides how the face is embedded.
     pub(crate) outlines: Outlines,
+    /// For a CID-keyed CFF face: where its `CFF ` table is in `bytes`, and
+    /// the table's layout, which subsets it without allsorts (`cff.rs`).
+    cid_cff: Option<(Range<usize>, CidCff)>,
 }
 
 /// The face-wide measures a PDF font descriptor carries (ISO 32000-1,
@@ -218,7 +223,11 @@ impl PdfFont {
     }
 
     fn parse(bytes: Cow<'static, [u8]>, index: usize) -> Result<PdfFont> {
-        let Tables { postscript_name, cmap, advances, units_per_em, metrics, outlines } = read_tables(&bytes, index)?;
+        let Tables { postscript_name, cmap, advances, units_per_em, metrics, outlines, cff_table } =
+            read_tables(&bytes, index)?;
+        // A CID-keyed program is subset by `cff.rs`; any other, or one it
+        // cannot read, by allsorts.
+        let cid_cff = cff_table.and_then(|range| Some((range.clone(), CidCff::parse(&bytes[range]).ok()?)));
         let mut bmp = vec![0u16; 0x1_0000];
         for &(cp, gid) in cmap.iter().take_while(|&&(cp, _)| cp < 0x1_0000) {
             bmp[cp as usize] = gid;
@@ -234,6 +243,7 @@ impl PdfFont {
                 units_per_em,
                 metrics,
                 outlines,
+                cid_cff,
             }),
         })
     }
@@ -297,6 +307,13 @@ impl PdfFont {
     }
 }
 
+impl Face {
+    /// The layout of a CID-keyed CFF face's program, and the program.
+    pub(crate) fn cid_cff(&self) -> Option<(&CidCff, &[u8])> {
+        self.cid_cff.as_ref().map(|(range, cff)| (cff, &self.bytes[range.clone()]))
+    }
+}
+
 /// What [`Face`] keeps of the font's tables.
 struct Tables {
     postscript_name: String,
@@ -305,6 +322,8 @@ struct Tables {
     units_per_em: u16,
     metrics: Metrics,
     outlines: Outlines,
+    /// Where the `CFF ` table lies in the file, if it is stored as it is.
+    cff_table: Option<Range<usize>>,
 }
 
 fn read_tables(bytes: &[u8], index: usize) -> Result<Tables> {
@@ -362,12 +381,21 @@ fn read_tables(bytes: &[u8], index: usize) -> Result<Tables> {
     } else {
         return Err(bad("no glyph outlines (no CFF or glyf table)"));
     };
+    // The table borrowed from the file (as it is in an OpenType file, not a
+    // compressed one) is located by its address.
+    let cff_table = match provider.read_table_data(tag::CFF) {
+        Ok(Cow::Borrowed(table)) if outlines == Outlines::Cff => {
+            let start = (table.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+            (start <= bytes.len() && table.len() <= bytes.len() - start).then(|| start..start + table.len())
+        }
+        _ => None,
+    };
     let metrics = Metrics {
         ascender: hhea.ascender,
         descender: hhea.descender,
         bbox: [head.x_min, head.y_min, head.x_max, head.y_max],
     };
-    Ok(Tables { postscript_name, cmap: map, advances, units_per_em: head.units_per_em, metrics, outlines })
+    Ok(Tables { postscript_name, cmap: map, advances, units_per_em: head.units_per_em, metrics, outlines, cff_table })
 }
 
 trait WithoutPrefix {

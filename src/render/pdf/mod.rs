@@ -20,7 +20,7 @@
 //!   `embedded-font`: ASCII, Latin-1, punctuation, full-width forms, all of
 //!   GB2312 and Big5, every form OpenCC writes), or a font of your own
 //!   ([`PdfOptions::font`], [`PdfOptions::font_path`]). Only the glyphs a
-//!   document uses are embedded (subset with allsorts, see `subset.rs`), so
+//!   document uses are embedded (see `subset.rs` and `cff.rs`), so
 //!   a news article is a PDF of some tens of kilobytes.
 //! * **Lines**: UAX #14 break opportunities, Chinese kinsoku (no line starts
 //!   with `，。、：；！？）」』】》”`, none ends with `（「『【《“`), Latin words
@@ -42,6 +42,7 @@
 //!
 //! Output is deterministic: no clock, no random identifiers.
 
+mod cff;
 mod compose;
 mod embed;
 mod emit;

@@ -9,7 +9,10 @@
 //! A PostScript-outline face is cut down to its bare CFF program, which PDF
 //! embeds as it is (`/FontFile3 /CIDFontType0C`): no OpenType wrapper to
 //! build, and no character map to rebuild (walking the 30 000 mappings of a
-//! CJK cmap per document was 7% of a batch). A TrueType face becomes a
+//! CJK cmap per document was 7% of a batch). A CID-keyed program — every
+//! CJK OpenType face — is cut from the layout the face keeps (`cff.rs`),
+//! which follows each glyph's subroutines once per process instead of once
+//! per document; other programs by allsorts. A TrueType face becomes a
 //! TrueType subset (`/FontFile2`).
 //!
 //! allsorts renumbers the glyphs it keeps by their position in the list it
@@ -75,6 +78,11 @@ pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>)
             return Ok(Subset { program: Program::TrueType(bytes), codes, tag });
         }
         Outlines::Cff => {
+            // A CID-keyed program from the face's layout (`cff.rs`); any
+            // other, or one with a glyph that layout cannot follow, by allsorts.
+            if let Some(Ok(done)) = face.cid_cff().map(|(cff, data)| cff.subset(data, &ids)) {
+                return Ok(Subset { program: Program::Cff(done.0), codes: done.1, tag });
+            }
             let data = table(tag::CFF)?;
             let cff = ReadScope::new(&data).read::<CFF<'_>>().map_err(|e| fail(e.to_string()))?;
             if cff.name_index.len() != 1 || cff.fonts.len() != 1 {
