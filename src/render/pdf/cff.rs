@@ -309,7 +309,7 @@ impl CidCff {
     /// A CFF program of the glyphs `ids` (glyph 0 first, the rest in
     /// increasing order, as [`super::subset`] gives them), and each kept
     /// glyph's code: its CID.
-    pub(crate) fn subset(&self, data: &[u8], ids: &[u16]) -> Result<(Vec<u8>, BTreeMap<u16, u16>)> {
+    pub(crate) fn subset(&self, data: &[u8], ids: &[u16]) -> Result<CffSubset> {
         let in_order = ids.first() == Some(&0) && ids.windows(2).all(|w| w[0] < w[1]);
         if !in_order || ids.iter().any(|&g| usize::from(g) >= self.glyph_count()) {
             return Err("the glyph list is not in order or names glyphs the font lacks".to_owned());
@@ -401,13 +401,23 @@ impl CidCff {
             }
         }
         offsets.insert(op::CHAR_STRINGS, out.len());
-        write_index(&mut out, ids.len(), |i| self.char_strings.get(data, usize::from(ids[i])));
+        let starts = write_index(&mut out, ids.len(), |i| self.char_strings.get(data, usize::from(ids[i])));
+        let charstrings_from = starts.first().copied().unwrap_or(out.len());
 
         for (entry, slot) in self.top_dict.iter().filter(|e| offsets.contains_key(&e.op)).zip(top_slots) {
             patch(&mut out, top_at[0] + slot, offsets[&entry.op]);
         }
-        Ok((out, codes))
+        Ok(CffSubset { program: out, codes, charstrings_from })
     }
+}
+
+/// A subset made by [`CidCff::subset`].
+pub(crate) struct CffSubset {
+    pub program: Vec<u8>,
+    /// Glyph id in the face → CID.
+    pub codes: BTreeMap<u16, u16>,
+    /// Where the charstrings start: they fill the rest of the program.
+    pub charstrings_from: usize,
 }
 
 /// What [`rewrite_dict`] does with an operator.
@@ -773,8 +783,11 @@ mod tests {
         let table = mock_table();
         let cff = CidCff::parse(&table).unwrap();
         let all: Vec<u16> = (0..cff.glyph_count() as u16).collect();
-        let (bytes, codes) = cff.subset(&table, &all).unwrap();
+        let CffSubset { program: bytes, codes, charstrings_from } = cff.subset(&table, &all).unwrap();
         let again = CidCff::parse(&bytes).unwrap();
+        // The charstrings come last, from `charstrings_from` on.
+        assert_eq!(again.char_strings.end, bytes.len());
+        assert_eq!(again.char_strings.base + 1, charstrings_from);
         assert_eq!(again.cids, cff.cids);
         assert_eq!(again.fds, cff.fds);
         assert_eq!(codes.len(), all.len());
@@ -982,7 +995,11 @@ mod face_tests {
         for mut ids in sets {
             ids[1..].sort_unstable();
             ids.dedup();
-            let (bytes, codes) = layout.subset(data, &ids).unwrap();
+            let CffSubset { program: bytes, codes, charstrings_from } = layout.subset(data, &ids).unwrap();
+            assert_eq!(
+                charstrings_from,
+                bytes.len() - ids.iter().map(|&g| layout.char_strings.get(data, usize::from(g)).len()).sum::<usize>()
+            );
             let sub = ReadScope::new(&bytes).read::<CFF<'_>>().unwrap();
             assert!(sub.fonts[0].is_cid_keyed());
             assert_eq!(sub.fonts[0].char_strings_index.len(), ids.len());
@@ -1011,7 +1028,7 @@ mod face_tests {
         let font = PdfFont::embedded().unwrap();
         let (layout, data) = font.face().cid_cff().unwrap();
         let ids = [0, 5, 900, 4000];
-        assert_eq!(layout.subset(data, &ids).unwrap().0, layout.subset(data, &ids).unwrap().0);
+        assert_eq!(layout.subset(data, &ids).unwrap().program, layout.subset(data, &ids).unwrap().program);
         for bad in [&[5, 900][..], &[0, 900, 5], &[0, 5, 5], &[0, u16::MAX], &[]] {
             assert!(layout.subset(data, bad).is_err(), "{bad:?}");
         }

@@ -51,8 +51,16 @@ pub(crate) fn embed_font(
 
     // The program's stream, and its descendant font's subtype and CID map.
     let (file_key, program, cid_subtype, cid_to_gid) = match sub.program {
-        Program::Cff(bytes) => {
-            let dict = Dictionary::from_iter(vec![("Subtype", name("CIDFontType0C"))]);
+        Program::Cff { bytes, charstrings_from } => {
+            let mut dict = Dictionary::from_iter(vec![("Subtype", name("CIDFontType0C"))]);
+            // Compressed here, where the charstrings are known to be last.
+            let bytes = match super::deflate::zlib(&bytes, charstrings_from) {
+                Some(z) if z.len() < bytes.len() => {
+                    dict.set("Filter", name("FlateDecode"));
+                    z
+                }
+                _ => bytes,
+            };
             ("FontFile3", Stream::new(dict, bytes), "CIDFontType0", None)
         }
         Program::TrueType(bytes) => {

@@ -44,6 +44,7 @@
 
 mod cff;
 mod compose;
+mod deflate;
 mod embed;
 mod emit;
 mod font;
@@ -260,102 +261,20 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     Ok(Rendered { bytes, warnings })
 }
 
-/// Deflate every stream that may be compressed and is not yet filtered.
-///
-/// With miniz_oxide at level 1 (a greedy matcher with dynamic Huffman
-/// codes), one compressor per thread, reset between streams. Deflate was the largest
-/// item in a profile of the batch, and most of what it compresses is the
-/// font program: outlines, which no level compresses much. On the subset
-/// font of a generated article (110 KB), miniz level 1 gives 64.4 KB in
-/// half the time zlib-rs takes at level 2 for 64.2 KB (zlib-rs level 1, a
-/// cruder algorithm, gives 72.4 KB); lopdf's own `compress` uses level 9.
-/// Text operators compress a little less well (2.9 against 2.6 KB for a
-/// page), still faster.
+/// Deflate every stream that may be compressed and is not yet filtered
+/// (`deflate.rs`), keeping the original where deflate does not save the
+/// filter's cost.
 fn compress_streams(doc: &mut lopdf::Document) {
-    thread_local! {
-        /// One compressor per thread, for every document it writes: its
-        /// tables (about 300 KB) are allocated once, not per document.
-        static DEFLATER: std::cell::RefCell<Deflater> = std::cell::RefCell::new(Deflater::new());
-    }
-    DEFLATER.with_borrow_mut(|deflater| compress_streams_with(doc, deflater));
-}
-
-fn compress_streams_with(doc: &mut lopdf::Document, deflater: &mut Deflater) {
     for object in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else { continue };
         if !stream.allows_compression || stream.dict.has(b"Filter") {
             continue;
         }
-        if let Some(compressed) = deflater.zlib(&stream.content) {
+        if let Some(compressed) = deflate::zlib(&stream.content, stream.content.len()) {
             if compressed.len() + 19 < stream.content.len() {
                 stream.dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
                 stream.set_content(compressed);
             }
         }
-    }
-}
-
-/// A zlib compressor (what `/FlateDecode` reads), reset between streams: a
-/// new one allocates and clears its tables (about 300 KB).
-struct Deflater {
-    state: Box<miniz_oxide::deflate::core::CompressorOxide>,
-}
-
-impl Deflater {
-    fn new() -> Deflater {
-        use miniz_oxide::deflate::core::{create_comp_flags_from_zip_params, CompressorOxide};
-        // Level 1, a zlib header (window bits > 0), the default strategy.
-        let flags = create_comp_flags_from_zip_params(1, 15, 0);
-        Deflater { state: Box::new(CompressorOxide::new(flags)) }
-    }
-
-    /// `input` as a zlib stream; `None` if the compressor reports an error.
-    fn zlib(&mut self, input: &[u8]) -> Option<Vec<u8>> {
-        use miniz_oxide::deflate::core::{compress, TDEFLFlush, TDEFLStatus};
-        self.state.reset();
-        let mut out = vec![0; input.len() / 2 + 64];
-        let (mut read, mut written) = (0, 0);
-        loop {
-            let (status, n_in, n_out) =
-                compress(&mut self.state, &input[read..], &mut out[written..], TDEFLFlush::Finish);
-            read += n_in;
-            written += n_out;
-            match status {
-                TDEFLStatus::Done => {
-                    out.truncate(written);
-                    return Some(out);
-                }
-                // Out of room: grow and go on.
-                TDEFLStatus::Okay if out.len() - written < 1024 => out.resize(out.len() * 2 + 1024, 0),
-                // Room left and input taken: go on; neither is a stall.
-                TDEFLStatus::Okay if n_in + n_out > 0 => {}
-                _ => return None,
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deflater_output_inflates_back_and_the_compressor_is_reusable() {
-        let mut d = Deflater::new();
-        let text = "BT /F0 10.5 Tf [<0001><0002>-12.5<0003>] TJ ET\n".repeat(500).into_bytes();
-        let mut state = 7u32;
-        let noise: Vec<u8> = (0..70_000)
-            .map(|_| {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                (state >> 16) as u8
-            })
-            .collect();
-        for input in [&text[..], &noise[..], b"", &text[..]] {
-            let z = d.zlib(input).unwrap();
-            assert_eq!(z[0], 0x78, "a zlib header");
-            let back = miniz_oxide::inflate::decompress_to_vec_zlib(&z).unwrap();
-            assert_eq!(back, input);
-        }
-        assert!(d.zlib(&text).unwrap().len() < text.len() / 10);
     }
 }

@@ -50,7 +50,13 @@ pub(crate) enum Program {
     /// A bare CFF program (`/FontFile3`, subtype `/CIDFontType0C`). Codes
     /// are CIDs: a CID-keyed program finds the glyph through its charset, a
     /// name-keyed one takes the CID as the glyph index (ISO 32000-1, 9.7.4.2).
-    Cff(Vec<u8>),
+    Cff {
+        bytes: Vec<u8>,
+        /// Where the glyphs' charstrings start, if they fill the rest of
+        /// the program (the stream codes them as literals, `deflate.rs`);
+        /// the program's length if not known.
+        charstrings_from: usize,
+    },
     /// A TrueType font (`/FontFile2`); codes are glyph ids (`/CIDToGIDMap
     /// /Identity`).
     TrueType(Vec<u8>),
@@ -81,7 +87,8 @@ pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>)
             // A CID-keyed program from the face's layout (`cff.rs`); any
             // other, or one with a glyph that layout cannot follow, by allsorts.
             if let Some(Ok(done)) = face.cid_cff().map(|(cff, data)| cff.subset(data, &ids)) {
-                return Ok(Subset { program: Program::Cff(done.0), codes: done.1, tag });
+                let program = Program::Cff { bytes: done.program, charstrings_from: done.charstrings_from };
+                return Ok(Subset { program, codes: done.codes, tag });
             }
             let data = table(tag::CFF)?;
             let cff = ReadScope::new(&data).read::<CFF<'_>>().map_err(|e| fail(e.to_string()))?;
@@ -99,7 +106,7 @@ pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>)
         }
     }
     .map_err(fail)?;
-    Ok(Subset { program: Program::Cff(bytes), codes, tag })
+    Ok(Subset { program: Program::Cff { charstrings_from: bytes.len(), bytes }, codes, tag })
 }
 
 /// The bytes of a subset CFF program, and the code of each kept glyph
@@ -157,7 +164,7 @@ mod tests {
         let font = PdfFont::embedded().unwrap();
         let glyphs: Vec<u16> = "体字文中中".chars().filter_map(|c| font.glyph(c)).collect();
         let s = subset_font(&font, glyphs).unwrap();
-        let Program::Cff(bytes) = &s.program else { panic!("the embedded face has CFF outlines") };
+        let Program::Cff { bytes, .. } = &s.program else { panic!("the embedded face has CFF outlines") };
         assert!(bytes.len() < 20_000, "{}", bytes.len());
         assert_eq!(s.codes.get(&0), Some(&0), ".notdef is CID 0");
         assert_eq!(s.codes.len(), 5);
