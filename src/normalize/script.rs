@@ -238,11 +238,17 @@ impl Converter for OpenCc {
                 self.convert(text, conversion)
             }
         };
+        let has_han = || text.chars().any(super::readings::is_han);
         let simplified_changes = count_differences(text, &convert(Conversion::T2s));
+        // A text `t2s` leaves alone is Simplified if it has Han characters,
+        // whatever `s2t` would change (see below): no need to run it.
+        if simplified_changes == 0 && has_han() {
+            return Script::Simplified;
+        }
         let traditional_changes = count_differences(text, &convert(Conversion::S2t));
         match (simplified_changes, traditional_changes) {
             (0, 0) => {
-                if text.chars().any(super::readings::is_han) {
+                if has_han() {
                     Script::Simplified
                 } else {
                     Script::Unknown

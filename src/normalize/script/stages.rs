@@ -50,14 +50,40 @@ pub(super) fn convert_sample(text: &str, conversion: Conversion) -> String {
     through_stages(text, conversion, Stage::convert_sample)
 }
 
+/// The longest text whose conversion a thread remembers.
+const REMEMBERED: usize = 16 * 1024;
+
 /// Run `text` through the stages of `conversion` with `step`.
+///
+/// Normalising an article in the other script converts it twice the same
+/// way: once to detect its script (the sample is the whole of a short
+/// article) and once to convert it. Each thread remembers its last two
+/// conversions of short texts, so the second is a copy. `step` does not
+/// matter: [`convert`] and [`convert_sample`] give the same output.
 fn through_stages(text: &str, conversion: Conversion, step: fn(Stage, &str) -> String) -> String {
+    type Remembered = [Option<(Conversion, String, String)>; 2];
+    thread_local! {
+        static RECENT: std::cell::RefCell<Remembered> = const { std::cell::RefCell::new([None, None]) };
+    }
+    let recalled = RECENT.with_borrow(|recent| {
+        recent.iter().flatten().find(|(c, input, _)| *c == conversion && input == text).map(|(_, _, out)| out.clone())
+    });
+    if let Some(converted) = recalled {
+        return converted;
+    }
     let (first, then) = plan(conversion);
     let converted = step(first, text);
-    match then {
+    let converted = match then {
         Some(second) => step(second, &converted),
         None => converted,
+    };
+    if text.len() <= REMEMBERED {
+        RECENT.with_borrow_mut(|recent| {
+            recent[1] = recent[0].take();
+            recent[0] = Some((conversion, text.to_owned(), converted.clone()));
+        });
     }
+    converted
 }
 
 /// The stages opencc-fmmseg 0.13 runs for `conversion`, in order (without
@@ -436,6 +462,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn remembered_conversions_are_the_conversions_asked_for() {
+        // Two conversions of one text, then each again, then a longer text
+        // the memory does not keep: every answer is what a fresh converter
+        // gives (the stages' own converters, not through the memory).
+        let text = "後來他們乾了一杯，头发也乾了";
+        let fresh = |t: &str, c: Conversion| {
+            let (first, then) = plan(c);
+            let once = first.convert(t);
+            then.map_or(once.clone(), |second| second.convert(&once))
+        };
+        let long = text.repeat(REMEMBERED / text.len() + 1);
+        for (t, c) in [
+            (text, Conversion::T2s),
+            (text, Conversion::S2t),
+            (text, Conversion::T2s),
+            (text, Conversion::S2twp),
+            (text, Conversion::S2t),
+            (&long[..], Conversion::T2s),
+            (&long[..], Conversion::T2s),
+            (text, Conversion::T2s),
+        ] {
+            assert_eq!(convert(t, c), fresh(t, c), "{c:?}");
+            assert_eq!(convert_sample(t, c), fresh(t, c), "{c:?}");
+        }
+        assert_ne!(fresh(text, Conversion::T2s), fresh(text, Conversion::S2t));
     }
 
     #[test]
