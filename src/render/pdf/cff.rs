@@ -380,7 +380,7 @@ impl CidCff {
                 )
             })
             .collect();
-        let fd_at = write_index(&mut out, font_dicts.len(), |i| &font_dicts[i].0[..]);
+        let mut fd_at = write_index(&mut out, font_dicts.len(), |i| &font_dicts[i].0[..]);
         for (i, fd) in self.font_dicts.iter().enumerate() {
             let keep_subrs = local[i].iter().any(|&u| u);
             let (private, slots) = rewrite_dict(data, &fd.private, |op| match op {
@@ -394,18 +394,18 @@ impl CidCff {
                 patch(&mut out, private_at + slot, private.len());
             }
             let slot = font_dicts[i].1[0];
-            patch(&mut out, fd_at[i] + slot, private.len());
-            patch(&mut out, fd_at[i] + slot + 5, private_at);
+            patch(&mut out, fd_at + slot, private.len());
+            patch(&mut out, fd_at + slot + 5, private_at);
+            fd_at += font_dicts[i].0.len();
             if let (true, Some(subrs)) = (keep_subrs, fd.local_subrs) {
                 write_index(&mut out, subrs.count, |s| if local[i][s] { subrs.get(data, s) } else { &[] });
             }
         }
         offsets.insert(op::CHAR_STRINGS, out.len());
-        let starts = write_index(&mut out, ids.len(), |i| self.char_strings.get(data, usize::from(ids[i])));
-        let charstrings_from = starts.first().copied().unwrap_or(out.len());
+        let charstrings_from = write_index(&mut out, ids.len(), |i| self.char_strings.get(data, usize::from(ids[i])));
 
         for (entry, slot) in self.top_dict.iter().filter(|e| offsets.contains_key(&e.op)).zip(top_slots) {
-            patch(&mut out, top_at[0] + slot, offsets[&entry.op]);
+            patch(&mut out, top_at + slot, offsets[&entry.op]);
         }
         Ok(CffSubset { program: out, codes, charstrings_from })
     }
@@ -454,46 +454,44 @@ fn patch(out: &mut [u8], at: usize, value: usize) {
     out[at + 1..at + 5].copy_from_slice(&(value as i32).to_be_bytes());
 }
 
-/// Write an INDEX of `count` entries; the position of each entry's data.
+/// Write an INDEX of `count` entries; where its data starts (the first
+/// entry, followed by the others in order).
 ///
 /// A subset's subroutine INDEX has thousands of entries, nearly all empty:
 /// `entry` is asked for each once, and again only for those with data.
-fn write_index<'d>(out: &mut Vec<u8>, count: usize, entry: impl Fn(usize) -> &'d [u8]) -> Vec<usize> {
+fn write_index<'d>(out: &mut Vec<u8>, count: usize, entry: impl Fn(usize) -> &'d [u8]) -> usize {
     if count == 0 {
         out.extend_from_slice(&[0, 0]);
-        return Vec::new();
+        return out.len();
     }
-    let lens: Vec<usize> = (0..count).map(|i| entry(i).len()).collect();
-    let total: usize = lens.iter().sum();
+    let lens: Vec<u32> = (0..count).map(|i| entry(i).len() as u32).collect();
+    let total: usize = lens.iter().map(|&l| l as usize).sum();
+    let off_size = match total + 1 {
+        0..=0xff => 1,
+        0x100..=0xffff => 2,
+        0x1_0000..=0xff_ffff => 3,
+        _ => 4,
+    };
     out.extend_from_slice(&(count as u16).to_be_bytes());
-    let mut offset = 1usize;
-    // Offsets of 1 to 4 bytes, whichever is the least that holds the last.
-    macro_rules! offsets {
-        ($bytes:literal) => {{
-            out.push($bytes);
-            out.reserve((count + 1) * $bytes + total);
-            out.extend_from_slice(&offset.to_be_bytes()[8 - $bytes..]);
-            for len in &lens {
-                offset += len;
-                let be: [u8; 8] = offset.to_be_bytes();
-                out.extend_from_slice(&be[8 - $bytes..]);
-            }
-        }};
+    out.push(off_size as u8);
+    let offsets_at = out.len();
+    out.resize(offsets_at + (count + 1) * off_size, 0);
+    let offsets = std::iter::once(1).chain(lens.iter().scan(1usize, |offset, &len| {
+        *offset += len as usize;
+        Some(*offset)
+    }));
+    // Each offset in `off_size` bytes, big-endian.
+    for (slot, offset) in out[offsets_at..].chunks_exact_mut(off_size).zip(offsets) {
+        slot.copy_from_slice(&offset.to_be_bytes()[8 - off_size..]);
     }
-    match total + 1 {
-        0..=0xff => offsets!(1),
-        0x100..=0xffff => offsets!(2),
-        0x1_0000..=0xff_ffff => offsets!(3),
-        _ => offsets!(4),
-    }
-    let mut starts = Vec::with_capacity(count);
+    let data_at = out.len();
+    out.reserve(total);
     for (i, &len) in lens.iter().enumerate() {
-        starts.push(out.len());
         if len > 0 {
             out.extend_from_slice(entry(i));
         }
     }
-    starts
+    data_at
 }
 
 /// FDSelect format 3: runs of glyphs with the same Font DICT.
