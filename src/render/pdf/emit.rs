@@ -1,46 +1,45 @@
-//! Set lines → printpdf content-stream operations.
+//! Set lines → the pages' content streams.
 //!
-//! Each line is one text-matrix move and one `TJ` array of glyph ids from
-//! the subset font, with the justification gaps as `TJ` adjustments. The
-//! font's `/ToUnicode` map (`embed.rs`) gives each code its character, so
-//! text extraction gives the article back.
+//! Each line is one text-matrix move and one `TJ` array: runs of two-byte
+//! glyph codes from the subset font as hex strings, with the justification
+//! gaps as `TJ` adjustments between them. The font's `/ToUnicode` map
+//! (`embed.rs`) gives each code its character, so text extraction gives the
+//! article back.
 //!
 //! A character the font lacks is drawn as `.notdef` inside a marked-content
 //! span whose `/ActualText` is the character: the reader sees a box, and
 //! extraction and search still find the real character.
+//!
+//! printpdf can write these operators too, from its `Op` values: it turned
+//! each glyph into an object of its own and each number into text through
+//! lopdf, a tenth of the PDF writer's time. The pages it lays out are left
+//! empty, and the streams written here are put in them ([`fill_pages`]).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-use printpdf::{Codepoint, DictItem, FontId, Op, PdfFontHandle, Pt, TextItem, TextMatrix};
+use lopdf::{Document, Object};
 
 use super::compose::SetLine;
 use super::font::PdfFont;
 
-/// `s` as a PDF text string for `/ActualText` (UTF-16BE with BOM).
-fn utf16_text(s: &str) -> DictItem {
-    let mut data = vec![0xFE, 0xFF];
-    for unit in s.encode_utf16() {
-        data.extend_from_slice(&unit.to_be_bytes());
-    }
-    DictItem::String { data, literal: false }
-}
-
-/// The operations for one page.
+/// The content stream of one page, set in the font named `resource`.
 ///
 /// `codes` maps each glyph id of the face to its code in the subset font.
-pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, codes: &BTreeMap<u16, u16>) -> Vec<Op> {
-    let mut ops = vec![Op::StartTextSection];
+pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, codes: &BTreeMap<u16, u16>) -> Vec<u8> {
+    let mut out = String::with_capacity(lines.len() * 256);
+    out.push_str("BT\n");
     let mut current_size = None;
     for line in lines {
-        if line.glyphs.is_empty() {
-            continue;
-        }
+        let Some(first) = line.glyphs.first() else { continue };
         if current_size != Some(line.size) {
-            ops.push(Op::SetFont { font: PdfFontHandle::External(font_id.clone()), size: Pt(line.size) });
+            let _ = writeln!(out, "/{resource} {} Tf", line.size);
             current_size = Some(line.size);
         }
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(line.x + line.glyphs[0].x), Pt(line.y)) });
-        let mut run: Vec<Codepoint> = Vec::new();
+        let _ = writeln!(out, "1 0 0 1 {} {} Tm", line.x + first.x, line.y);
+        // The `TJ` array being written, and whether a hex string is open.
+        let mut array = String::new();
+        let mut open = false;
         for (i, g) in line.glyphs.iter().enumerate() {
             // TJ adjustment: how much further the next glyph starts than the
             // advance would put it, in thousandths of an em, negated.
@@ -50,28 +49,96 @@ pub(crate) fn page_ops(lines: &[SetLine], font: &PdfFont, font_id: &FontId, code
             };
             let offset = if offset.abs() < 0.05 { 0.0 } else { (offset * 100.0).round() / 100.0 };
             match font.glyph(g.ch).and_then(|gid| codes.get(&gid)) {
-                Some(&code) => run.push(Codepoint { gid: code, offset, cid: None }),
-                None => {
-                    if !run.is_empty() {
-                        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(std::mem::take(&mut run))] });
+                Some(&code) => {
+                    if !open {
+                        array.push('<');
+                        open = true;
                     }
-                    let mut props = BTreeMap::new();
-                    props.insert("ActualText".to_owned(), utf16_text(&g.ch.to_string()));
-                    ops.push(Op::BeginMarkedContentWithProperties {
-                        tag: "Span".to_owned(),
-                        properties: DictItem::Dict { map: props },
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(vec![Codepoint { gid: 0, offset, cid: None }])],
-                    });
-                    ops.push(Op::EndMarkedContentWithProperties);
+                    let _ = write!(array, "{code:04x}");
+                    if offset != 0.0 {
+                        let _ = write!(array, "> {offset} ");
+                        open = false;
+                    }
+                }
+                None => {
+                    if open {
+                        array.push('>');
+                        open = false;
+                    }
+                    if !array.is_empty() {
+                        let _ = writeln!(out, "[{}] TJ", array.trim_end());
+                        array.clear();
+                    }
+                    out.push_str("/Span <</ActualText <FEFF");
+                    for unit in g.ch.encode_utf16(&mut [0; 2]) {
+                        let _ = write!(out, "{unit:04X}");
+                    }
+                    out.push_str(">>> BDC\n");
+                    if offset != 0.0 {
+                        let _ = writeln!(out, "[<0000> {offset}] TJ");
+                    } else {
+                        out.push_str("[<0000>] TJ\n");
+                    }
+                    out.push_str("EMC\n");
                 }
             }
         }
-        if !run.is_empty() {
-            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(run)] });
+        if open {
+            array.push('>');
+        }
+        if !array.is_empty() {
+            let _ = writeln!(out, "[{}] TJ", array.trim_end());
         }
     }
-    ops.push(Op::EndTextSection);
-    ops
+    out.push_str("ET\n");
+    out.into_bytes()
+}
+
+/// Put `contents` in the pages of `doc`, in order: each page's content
+/// stream (empty, as printpdf wrote it) takes the next.
+pub(crate) fn fill_pages(doc: &mut Document, contents: Vec<Vec<u8>>) -> Result<(), String> {
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    if pages.len() != contents.len() {
+        return Err(format!("{} pages for {} content streams", pages.len(), contents.len()));
+    }
+    for (page, content) in pages.into_iter().zip(contents) {
+        let stream = match doc.get_dictionary(page).and_then(|p| p.get(b"Contents")) {
+            Ok(Object::Reference(id)) => *id,
+            _ => return Err("a page has no content stream".to_owned()),
+        };
+        doc.get_object_mut(stream)
+            .and_then(Object::as_stream_mut)
+            .map_err(|e| format!("content stream: {e}"))?
+            .set_content(content);
+    }
+    Ok(())
+}
+
+#[cfg(all(test, feature = "embedded-font"))]
+mod tests {
+    use super::super::layout::Placed;
+    use super::*;
+
+    #[test]
+    fn runs_are_hex_strings_split_by_adjustments_and_missing_glyphs_are_spans() {
+        let font = PdfFont::embedded().unwrap();
+        let gid = |c| font.glyph(c).unwrap();
+        let codes: BTreeMap<u16, u16> =
+            [(gid('中'), 0x0102), (gid('文'), 0xabcd), (gid('字'), 7)].into_iter().collect();
+        let at = |ch, x| Placed { ch, x, width: 10.0 };
+        let lines = [
+            // 中文 touching, a 1-point gap (100/1000 em at 10 pt), then 字.
+            SetLine { x: 50.0, y: 700.5, size: 10.0, glyphs: vec![at('中', 0.0), at('文', 10.0), at('字', 21.0)] },
+            SetLine { x: 50.0, y: 680.0, size: 10.0, glyphs: vec![] },
+            // 𠀋 is not in the face: a span with its UTF-16 (a surrogate pair).
+            SetLine { x: 50.0, y: 660.0, size: 12.0, glyphs: vec![at('中', 0.0), at('𠀋', 10.0), at('字', 20.0)] },
+        ];
+        let content = String::from_utf8(page_content(&lines, &font, "F0", &codes)).unwrap();
+        assert_eq!(
+            content,
+            "BT\n/F0 10 Tf\n1 0 0 1 50 700.5 Tm\n[<0102abcd> -100 <0007>] TJ\n\
+             /F0 12 Tf\n1 0 0 1 50 660 Tm\n[<0102>] TJ\n/Span <</ActualText <FEFFD840DC0B>>> BDC\n[<0000>] TJ\nEMC\n\
+             [<0007>] TJ\nET\n"
+        );
+    }
 }

@@ -55,7 +55,7 @@ mod subset;
 
 use std::path::PathBuf;
 
-use printpdf::{FontId, Mm, PageAnnotId, PageAnnotation, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PageAnnotId, PageAnnotation, PdfDocument, PdfPage, PdfSaveOptions};
 use serde::{Deserialize, Serialize};
 
 pub use font::PdfFont;
@@ -217,28 +217,27 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
         ));
     }
 
-    // The font program: only the glyphs used. printpdf lays out the pages
-    // with the font named by its resource and glyph codes as given; the font
-    // objects themselves are added to the finished document (`embed.rs`).
+    // The font program: only the glyphs used. The pages' content streams
+    // name the font by its resource and draw the subset's codes; the font
+    // objects are added to the finished document (`embed.rs`).
     let sub = subset::subset_font(&font, composed.glyphs.keys().copied())?;
 
     let title = article.title().unwrap_or("").trim();
     let mut doc = PdfDocument::new(title);
-    let font_id = FontId(FONT_RESOURCE.to_owned());
     if !title.is_empty() {
         doc.bookmarks.map.insert(PageAnnotId("title".to_owned()), PageAnnotation { name: title.to_owned(), page: 1 });
     }
     let (w, h) = options.paper.size_mm();
-    let pages: Vec<PdfPage> = composed
-        .pages
-        .iter()
-        .map(|lines| PdfPage::new(Mm(w), Mm(h), emit::page_ops(lines, &font, &font_id, &sub.codes)))
-        .collect();
+    // printpdf lays out empty pages; their content is written by `emit.rs`.
+    let pages: Vec<PdfPage> = composed.pages.iter().map(|_| PdfPage::new(Mm(w), Mm(h), Vec::new())).collect();
+    let contents: Vec<Vec<u8>> =
+        composed.pages.iter().map(|lines| emit::page_content(lines, &font, FONT_RESOURCE, &sub.codes)).collect();
     doc.with_pages(pages);
 
     let save = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut pdf_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut pdf_warnings);
+    emit::fill_pages(&mut lo, contents).map_err(|e| render_error(format!("cannot write the pages: {e}")))?;
     embed::embed_font(&mut lo, FONT_RESOURCE, &font, sub, &composed.glyphs)
         .map_err(|e| render_error(format!("cannot embed the font: {e}")))?;
 
