@@ -352,14 +352,20 @@ impl CidCff {
     /// increasing order, as [`super::subset`] gives them), and each kept
     /// glyph's code: its CID.
     pub(crate) fn subset(&self, data: &[u8], ids: &[u16]) -> Result<CffSubset> {
+        self.subset_renumbering(data, ids, true)
+    }
+
+    /// [`CidCff::subset`], renumbering the local subroutines only if
+    /// `renumber` (the tests try both ways).
+    fn subset_renumbering(&self, data: &[u8], ids: &[u16], renumber: bool) -> Result<CffSubset> {
         let in_order = ids.first() == Some(&0) && ids.windows(2).all(|w| w[0] < w[1]);
         if !in_order || ids.iter().any(|&g| usize::from(g) >= self.glyph_count()) {
             return Err("the glyph list is not in order or names glyphs the font lacks".to_owned());
         }
         // Which subroutines the kept glyphs call: global ones, and each Font
-        // DICT's local ones.
+        // DICT's local ones (sorted old numbers: a few hundred of thousands).
         let mut global = vec![false; self.global_subrs.count];
-        let mut local: Vec<Vec<bool>> = vec![Vec::new(); self.font_dicts.len()];
+        let mut local: Vec<Vec<u32>> = vec![Vec::new(); self.font_dicts.len()];
         let mut codes = BTreeMap::new();
         let mut walks = Vec::with_capacity(ids.len());
         for &gid in ids {
@@ -367,25 +373,23 @@ impl CidCff {
             walks.push(walked);
             let fd = usize::from(self.fds[usize::from(gid)]);
             for &call in &walked.calls {
-                let i = (call & !LOCAL) as usize;
-                let used = if call & LOCAL == 0 {
-                    &mut global
+                if call & LOCAL == 0 {
+                    global[call as usize] = true;
                 } else {
-                    let used = &mut local[fd];
-                    if used.is_empty() {
-                        used.resize(self.font_dicts[fd].local_subrs.map_or(0, |s| s.count), false);
-                    }
-                    used
-                };
-                used[i] = true;
+                    local[fd].push(call & !LOCAL);
+                }
             }
             codes.insert(gid, self.cids[usize::from(gid)]);
+        }
+        for used in &mut local {
+            used.sort_unstable();
+            used.dedup();
         }
 
         // The local subroutines kept, renumbered from 0 in their order, if
         // every glyph allows it; else kept at their numbers, the others
         // emptied (an INDEX of some 20,000 entries for a CJK face).
-        let renumbering = Renumbering::new(&local, ids, &walks, &self.fds);
+        let renumbering = if renumber { Renumbering::new(&local, ids, &walks, &self.fds) } else { None };
 
         let mut out = Vec::with_capacity(self.char_strings.end / 8);
         out.extend_from_slice(&[1, 0, 4, 4]);
@@ -431,7 +435,7 @@ impl CidCff {
             .collect();
         let mut fd_at = write_index(&mut out, font_dicts.len(), |i| &font_dicts[i].0[..]);
         for (i, fd) in self.font_dicts.iter().enumerate() {
-            let keep_subrs = local[i].iter().any(|&u| u);
+            let keep_subrs = !local[i].is_empty();
             let (private, slots) = rewrite_dict(data, &fd.private, |op| match op {
                 op::SUBRS if keep_subrs => Rewrite::Offsets(1),
                 op::SUBRS => Rewrite::Drop,
@@ -456,7 +460,11 @@ impl CidCff {
                     bodies.write(&mut out);
                 }
                 (true, Some(subrs), None) => {
-                    write_index(&mut out, subrs.count, |s| if local[i][s] { subrs.get(data, s) } else { &[] });
+                    let mut used = vec![false; subrs.count];
+                    for &s in &local[i] {
+                        used[s as usize] = true;
+                    }
+                    write_index(&mut out, subrs.count, |s| if used[s] { subrs.get(data, s) } else { &[] });
                 }
                 _ => {}
             }
@@ -497,7 +505,7 @@ pub(crate) struct CffSubset {
 struct Renumbering<'w> {
     /// The old numbers of the subroutines kept, by Font DICT, in order: a
     /// subroutine's new number is its position here.
-    kept: Vec<Vec<u32>>,
+    kept: &'w [Vec<u32>],
     /// Where each kept subroutine (by Font DICT and old number) names
     /// local subroutines.
     sites: BTreeMap<(usize, u32), &'w [Site]>,
@@ -505,11 +513,7 @@ struct Renumbering<'w> {
 
 impl<'w> Renumbering<'w> {
     /// `None` if a glyph's charstrings cannot be renumbered.
-    fn new(used: &[Vec<bool>], ids: &[u16], walks: &[&'w Walked], fds: &[u8]) -> Option<Renumbering<'w>> {
-        let kept = used
-            .iter()
-            .map(|u| u.iter().enumerate().filter(|(_, &used)| used).map(|(i, _)| i as u32).collect())
-            .collect();
+    fn new(kept: &'w [Vec<u32>], ids: &[u16], walks: &[&'w Walked], fds: &[u8]) -> Option<Renumbering<'w>> {
         let mut sites = BTreeMap::new();
         for (&gid, walked) in ids.iter().zip(walks) {
             let fd = usize::from(fds[usize::from(gid)]);
@@ -1282,10 +1286,11 @@ mod face_tests {
                 .chain("中文排版，“引号”。ABC abc 123 爲們".chars().filter_map(|c| font.glyph(c)))
                 .collect(),
         ];
-        for mut ids in sets {
+        for (mut ids, renumber) in sets.into_iter().flat_map(|ids| [(ids.clone(), true), (ids, false)]) {
             ids[1..].sort_unstable();
             ids.dedup();
-            let CffSubset { program: bytes, codes, charstrings_from } = layout.subset(data, &ids).unwrap();
+            let CffSubset { program: bytes, codes, charstrings_from } =
+                layout.subset_renumbering(data, &ids, renumber).unwrap();
             let again = CidCff::parse(&bytes).unwrap();
             assert_eq!((again.char_strings.base + 1, again.char_strings.end), (charstrings_from, bytes.len()));
             let sub = ReadScope::new(&bytes).read::<CFF<'_>>().unwrap();
@@ -1299,11 +1304,16 @@ mod face_tests {
                 assert_eq!(fd_of(&sub, new), fd_of(&face, old), "glyph {old}");
                 assert_eq!(trace(&sub, new).ops, trace(&face, old).ops, "glyph {old} is drawn differently");
             }
-            // The local subroutines kept are renumbered from 0, with no
-            // empty entries.
-            if let CFFVariant::CID(cid) = &sub.fonts[0].data {
-                for index in cid.local_subr_indices.iter().flatten() {
-                    assert!(index.iter().all(|s| !s.is_empty()));
+            // Renumbered, the local subroutines kept have no empty entries
+            // between them; else they keep their numbers.
+            if let (CFFVariant::CID(cid), CFFVariant::CID(face_cid)) = (&sub.fonts[0].data, &face.fonts[0].data) {
+                for (index, whole) in cid.local_subr_indices.iter().zip(&face_cid.local_subr_indices) {
+                    let (Some(index), Some(whole)) = (index, whole) else { continue };
+                    if renumber {
+                        assert!(index.iter().all(|s| !s.is_empty()));
+                    } else {
+                        assert_eq!(index.len(), whole.len());
+                    }
                 }
             }
             // The kept glyphs need only the global subroutines they call:

@@ -54,7 +54,7 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
                         array.push('<');
                         open = true;
                     }
-                    let _ = write!(array, "{code:04x}");
+                    push_hex(&mut array, code);
                     if offset != 0.0 {
                         let _ = write!(array, "> {offset} ");
                         open = false;
@@ -92,6 +92,14 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
     }
     out.push_str("ET\n");
     out.into_bytes()
+}
+
+/// Append `code` as four lower-case hex digits.
+fn push_hex(out: &mut String, code: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(DIGITS[usize::from(code >> shift & 0xf)]));
+    }
 }
 
 /// Put `contents` in the pages of `doc`, in order: each page's content
