@@ -1051,9 +1051,8 @@ mod tests {
         }
     }
 
-    /// The subroutines `code` calls, with global subroutines `global` and
-    /// local ones `local`.
-    fn walk(code: &[u8], global: &[&[u8]], local: &[&[u8]]) -> Result<Vec<u32>> {
+    /// Walk `code` with global subroutines `global` and local ones `local`.
+    fn walked(code: &[u8], global: &[&[u8]], local: &[&[u8]]) -> Result<Walked> {
         let (mut data, g) = index(global);
         let (local_bytes, mut l) = index(local);
         let shift = data.len();
@@ -1061,7 +1060,12 @@ mod tests {
         l.offsets += shift;
         l.base += shift;
         l.end += shift;
-        Walker::new(&data, g, Some(l)).walk(code).map(|w| w.calls.to_vec())
+        Walker::new(&data, g, Some(l)).walk(code)
+    }
+
+    /// The subroutines `code` calls.
+    fn walk(code: &[u8], global: &[&[u8]], local: &[&[u8]]) -> Result<Vec<u32>> {
+        walked(code, global, local).map(|w| w.calls.to_vec())
     }
 
     /// A Type 2 number: `v` in one byte (-107 ..= 107).
@@ -1100,14 +1104,7 @@ mod tests {
 
     /// Where `code` names local subroutines, if it can be renumbered.
     fn sites(code: &[u8], global: &[&[u8]], local: &[&[u8]]) -> Option<Vec<(u32, u32, u8, u32)>> {
-        let (mut data, g) = index(global);
-        let (local_bytes, mut l) = index(local);
-        let shift = data.len();
-        data.extend_from_slice(&local_bytes);
-        l.offsets += shift;
-        l.base += shift;
-        l.end += shift;
-        let walked = Walker::new(&data, g, Some(l)).walk(code).unwrap();
+        let walked = walked(code, global, local).unwrap();
         walked.sites.map(|s| s.iter().map(|s| (s.subr, s.at, s.len, s.target)).collect())
     }
 
