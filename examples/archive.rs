@@ -21,9 +21,9 @@
 //! is reported and skipped, the batch goes on, and the exit status is 1 if
 //! any file failed. An input whose outputs already exist is skipped (not a
 //! failure, so an interrupted batch can simply be run again) unless
-//! `--force` is given. Each output is written to a temporary name and
-//! renamed, so a killed batch never leaves a truncated file under a final
-//! name.
+//! `--force` is given. Each output is written under a scratch name and
+//! moved into place (renamed, or swapped with the old output on Linux), so
+//! a killed batch never leaves a truncated file under a final name.
 //!
 //! On a terminal, progress is an `indicatif` bar (errors print above it);
 //! otherwise one plain line per file, so logs stay greppable.
@@ -206,14 +206,54 @@ enum Outcome {
     Failed(String),
 }
 
-/// Write `bytes` under a temporary name beside `path`, then rename it into
-/// place: a reader (or a rerun after a crash) never sees half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+/// Writes outputs into one folder so that a reader (or a rerun after a
+/// crash) never sees half a file: each is written under a scratch name in
+/// the folder, then moved into place.
+///
+/// A new output is renamed into place. An existing one (`--force`) is
+/// swapped with the scratch file (Linux's `renameat2` with
+/// `RENAME_EXCHANGE`), and its old file becomes the scratch file for the
+/// next output. Renaming over it would free its inode and make the next
+/// scratch file a new one: ext4 looks for a free inode past every one freed
+/// in the last seconds, and on a rerun of 800 outputs that search was a
+/// third of the process's time. Where swapping is not possible, the new
+/// file is renamed over the old.
+struct Writer {
+    scratch: PathBuf,
+}
+
+impl Writer {
+    fn new(out_dir: &Path) -> Writer {
+        Writer { scratch: out_dir.join(format!(".zharchive-{}.part", std::process::id())) }
+    }
+
+    fn write(&mut self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        let scratch = &self.scratch;
+        std::fs::write(scratch, bytes).map_err(|e| format!("{}: {e}", scratch.display()))?;
+        if path.exists() && swap(scratch, path).is_ok() {
+            return Ok(());
+        }
+        std::fs::rename(scratch, path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+impl Drop for Writer {
+    /// Remove the scratch file (the last replaced output's old version).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.scratch);
+    }
+}
+
+/// Exchange two files atomically.
+#[cfg(target_os = "linux")]
+fn swap(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// One article's outputs, ready to write: every format, then the report.
@@ -263,10 +303,10 @@ fn prepare_one(input: &Path, out_dir: &Path, config: &Config) -> Result<Prepared
 }
 
 /// Write a prepared article's files in order.
-fn write_prepared(prepared: Prepared) -> Outcome {
+fn write_prepared(writer: &mut Writer, prepared: Prepared) -> Outcome {
     let mut written = 0u64;
     for (path, bytes) in &prepared.files {
-        if let Err(e) = write_atomic(path, bytes) {
+        if let Err(e) = writer.write(path, bytes) {
             return Outcome::Failed(e);
         }
         written += bytes.len() as u64;
@@ -392,8 +432,7 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     let total = files.len();
     let progress = Progress::new(total as u64);
     // The pool's threads normalise and render; one writer thread writes, so
-    // that a job waiting on the file system (a rename over an old output
-    // makes ext4 start writing the new one back) does not hold up the next
+    // that a job waiting on the file system does not hold up the next
     // article's computing. The channel holds at most two finished articles
     // per job: memory depends on the jobs, not on the corpus. Per file only
     // the outcome is kept (a number or a short message).
@@ -403,8 +442,9 @@ fn run_folder(config: &Config) -> Result<bool, String> {
         let writer = scope.spawn(|| {
             let mut outcomes: Vec<Option<Outcome>> = (0..total).map(|_| None).collect();
             let mut failed = 0;
+            let mut files_out = Writer::new(out_dir);
             for (index, prepared) in finished {
-                let outcome = prepared.map_or_else(|outcome| outcome, write_prepared);
+                let outcome = prepared.map_or_else(|outcome| outcome, |p| write_prepared(&mut files_out, p));
                 failed += u64::from(matches!(outcome, Outcome::Failed(_)));
                 progress.record(&files[index], &outcome, failed);
                 outcomes[index] = Some(outcome);

@@ -78,9 +78,21 @@ fn a_corrupt_file_is_reported_and_skipped() {
     let (code, stderr) = archive(&[&good, Path::new("--out-dir"), &out]).unwrap();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("1 skipped as already archived"), "{stderr}");
+    // `--force` replaces each output whole (swapped into place on Linux):
+    // what was there is gone, the new bytes are the ones a first run
+    // writes, and no scratch file is left.
+    let first_pdf = std::fs::read(out.join("article.pdf")).unwrap();
+    std::fs::write(out.join("article.pdf"), b"stale").unwrap();
+    std::fs::write(out.join("article.tei.xml"), b"stale").unwrap();
     let (code, stderr) = archive(&[&good, Path::new("--out-dir"), &out, Path::new("--force")]).unwrap();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("archived 1 of 1"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("article.pdf")).unwrap(), first_pdf);
+    assert!(std::fs::read(out.join("article.tei.xml")).unwrap().starts_with(b"<?xml"));
+    let names = || -> Vec<String> {
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    };
+    assert!(!names().iter().any(|n| n.ends_with(".part") || n.contains("stale")), "{:?}", names());
 
     let _ = std::fs::remove_dir_all(&input);
     let _ = std::fs::remove_dir_all(&out);
