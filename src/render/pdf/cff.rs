@@ -6,7 +6,7 @@
 //! batch that is the same work again in every document (a sixth of the
 //! batch's time, most of it the walk). This module records the program's
 //! layout once per face ([`CidCff::parse`]), and which subroutines a glyph
-//! calls the first time a document uses the glyph ([`CidCff::calls`]); a
+//! calls the first time a document uses the glyph ([`CidCff::walked`]); a
 //! document's subset is then bytes copied in a new order ([`CidCff::subset`]).
 //!
 //! It reads what a CJK OpenType face holds: one CID-keyed font (its Top DICT
@@ -17,10 +17,12 @@
 //! #5176 (The Compact Font Format) and #5177 (The Type 2 Charstring Format).
 //!
 //! The subset keeps the face's CIDs (its charset maps each kept glyph to its
-//! original CID), all of its Font DICTs (so the FDSelect values stay the
-//! same), and the subroutine INDEXes at their full length with the unused
-//! entries emptied, so that no charstring has to be rewritten — allsorts
-//! does the same. The CharStrings INDEX comes last.
+//! original CID) and all of its Font DICTs (so the FDSelect values stay the
+//! same). The local subroutines it keeps are renumbered from 0, and the
+//! numbers the charstrings call them by rewritten ([`Renumbering`]), where
+//! the walk shows that is safe; otherwise, and for the global subroutines,
+//! the INDEX keeps its full length with the unused entries emptied, as
+//! allsorts does. The CharStrings INDEX comes last.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -37,7 +39,7 @@ const MAX_STACK: usize = 48;
 /// included: a hostile font whose subroutines call each other many times over
 /// would otherwise take exponential time. A CJK glyph reads a few hundred.
 const MAX_WALK: usize = 1 << 20;
-/// A subroutine call as recorded in [`CidCff::calls`]: the index, with this
+/// A subroutine call as recorded in [`Walked::calls`]: the index, with this
 /// bit set for the glyph's local subroutines (clear for global ones).
 const LOCAL: u32 = 1 << 31;
 /// How [`Walker::run`] marks a global subroutine's charstring.
@@ -62,7 +64,8 @@ struct Walked {
     /// Where its charstring and the local subroutines it runs write the
     /// number of a local subroutine, sorted; `None` if they cannot be
     /// renumbered (a number not written just before its call, a call from a
-    /// global subroutine, a hint mask in a local subroutine).
+    /// global subroutine, a subroutine read two ways after hint masks of
+    /// different lengths).
     sites: Option<Box<[Site]>>,
 }
 
@@ -108,9 +111,9 @@ pub(crate) struct CidCff {
     /// Font DICT of each glyph (FDSelect).
     fds: Vec<u8>,
     font_dicts: Vec<FontDict>,
-    /// The subroutines each glyph calls, directly or not, sorted (see
-    /// [`LOCAL`]); `None` if its charstring cannot be walked here. Filled
-    /// the first time a document uses the glyph, then shared by all.
+    /// What walking each glyph found; `None` if its charstring cannot be
+    /// walked here. Filled the first time a document uses the glyph, then
+    /// shared by all.
     walked: Vec<OnceLock<Option<Walked>>>,
 }
 
@@ -826,6 +829,11 @@ impl<'d> Walker<'d> {
     fn run(&mut self, code: &[u8], depth: u8, buffer: u32) -> Result<()> {
         let mut found = Vec::new();
         self.run_body(code, depth, buffer, &mut found)?;
+        // A global subroutine's charstring is never rewritten (a local call
+        // from one already left the glyph unrenumbered).
+        if buffer & GLOBAL != 0 {
+            return Ok(());
+        }
         if let Some(sites) = &mut self.sites {
             let known = sites.entry(buffer).or_default();
             if !same_up_to_the_shorter(known, &found) {

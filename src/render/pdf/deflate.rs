@@ -16,10 +16,20 @@ use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
 
+/// What `/Filter /FlateDecode` adds to a stream's dictionary, in bytes.
+const FILTER_ENTRY: usize = 19;
+
+/// `input` deflated for a `/FlateDecode` stream, `input[literals_from..]`
+/// coded as literals only (see the module documentation); `None` if that
+/// does not save more than the filter entry costs, or if the compressor
+/// reports an error (the stream is then kept as it is).
+pub(crate) fn flate(input: &[u8], literals_from: usize) -> Option<Vec<u8>> {
+    zlib(input, literals_from).filter(|z| z.len() + FILTER_ENTRY < input.len())
+}
+
 /// `input` as a zlib stream, `input[literals_from..]` coded as literals
-/// only (see the module documentation); `None` if the compressor reports an
-/// error.
-pub(crate) fn zlib(input: &[u8], literals_from: usize) -> Option<Vec<u8>> {
+/// only; `None` if the compressor reports an error.
+fn zlib(input: &[u8], literals_from: usize) -> Option<Vec<u8>> {
     thread_local! {
         /// One compressor per thread, for every document it writes: its
         /// tables (about 300 KB) are allocated once, not per stream.

@@ -54,12 +54,12 @@ pub(crate) fn embed_font(
         Program::Cff { bytes, charstrings_from } => {
             let mut dict = Dictionary::from_iter(vec![("Subtype", name("CIDFontType0C"))]);
             // Compressed here, where the charstrings are known to be last.
-            let bytes = match super::deflate::zlib(&bytes, charstrings_from) {
-                Some(z) if z.len() < bytes.len() => {
+            let bytes = match super::deflate::flate(&bytes, charstrings_from) {
+                Some(z) => {
                     dict.set("Filter", name("FlateDecode"));
                     z
                 }
-                _ => bytes,
+                None => bytes,
             };
             ("FontFile3", Stream::new(dict, bytes), "CIDFontType0", None)
         }

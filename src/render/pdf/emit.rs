@@ -40,6 +40,16 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
         // The `TJ` array being written, and whether a hex string is open.
         let mut array = String::new();
         let mut open = false;
+        // Close the array (and its last string) and write it, if it has any.
+        let flush = |out: &mut String, array: &mut String, open: &mut bool| {
+            if std::mem::take(open) {
+                array.push('>');
+            }
+            if !array.is_empty() {
+                let _ = writeln!(out, "[{}] TJ", array.trim_end());
+                array.clear();
+            }
+        };
         for (i, g) in line.glyphs.iter().enumerate() {
             // TJ adjustment: how much further the next glyph starts than the
             // advance would put it, in thousandths of an em, negated.
@@ -61,14 +71,7 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
                     }
                 }
                 None => {
-                    if open {
-                        array.push('>');
-                        open = false;
-                    }
-                    if !array.is_empty() {
-                        let _ = writeln!(out, "[{}] TJ", array.trim_end());
-                        array.clear();
-                    }
+                    flush(&mut out, &mut array, &mut open);
                     out.push_str("/Span <</ActualText <FEFF");
                     for unit in g.ch.encode_utf16(&mut [0; 2]) {
                         let _ = write!(out, "{unit:04X}");
@@ -83,12 +86,7 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
                 }
             }
         }
-        if open {
-            array.push('>');
-        }
-        if !array.is_empty() {
-            let _ = writeln!(out, "[{}] TJ", array.trim_end());
-        }
+        flush(&mut out, &mut array, &mut open);
     }
     out.push_str("ET\n");
     out.into_bytes()

@@ -269,11 +269,9 @@ fn compress_streams(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.has(b"Filter") {
             continue;
         }
-        if let Some(compressed) = deflate::zlib(&stream.content, stream.content.len()) {
-            if compressed.len() + 19 < stream.content.len() {
-                stream.dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
-                stream.set_content(compressed);
-            }
+        if let Some(compressed) = deflate::flate(&stream.content, stream.content.len()) {
+            stream.dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(compressed);
         }
     }
 }

@@ -70,9 +70,16 @@ pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>)
     let mut ids: Vec<u16> = std::iter::once(0).chain(glyphs.into_iter().filter(|&g| g != 0)).collect();
     ids[1..].sort_unstable();
     ids.dedup();
+    let tag = tag_for(&ids);
+    // A CID-keyed program from the face's layout (`cff.rs`), without
+    // reading the font file again; any other, or one with a glyph that
+    // layout cannot follow, by allsorts below.
+    if let Some(Ok(done)) = face.cid_cff().map(|(cff, data)| cff.subset(data, &ids)) {
+        let program = Program::Cff { bytes: done.program, charstrings_from: done.charstrings_from };
+        return Ok(Subset { program, codes: done.codes, tag });
+    }
     let data = ReadScope::new(&face.bytes).read::<FontData<'_>>().map_err(|e| fail(e.to_string()))?;
     let provider = data.table_provider(face.index).map_err(|e| fail(e.to_string()))?;
-    let tag = tag_for(&ids);
     // A TrueType face becomes a TrueType file (allsorts builds it); a
     // PostScript one its CFF table alone (a CFF2 table made CFF).
     let table = |t| provider.read_table_data(t).map_err(|e| fail(e.to_string()));
@@ -84,12 +91,6 @@ pub(crate) fn subset_font(font: &PdfFont, glyphs: impl IntoIterator<Item = u16>)
             return Ok(Subset { program: Program::TrueType(bytes), codes, tag });
         }
         Outlines::Cff => {
-            // A CID-keyed program from the face's layout (`cff.rs`); any
-            // other, or one with a glyph that layout cannot follow, by allsorts.
-            if let Some(Ok(done)) = face.cid_cff().map(|(cff, data)| cff.subset(data, &ids)) {
-                let program = Program::Cff { bytes: done.program, charstrings_from: done.charstrings_from };
-                return Ok(Subset { program, codes: done.codes, tag });
-            }
             let data = table(tag::CFF)?;
             let cff = ReadScope::new(&data).read::<CFF<'_>>().map_err(|e| fail(e.to_string()))?;
             if cff.name_index.len() != 1 || cff.fonts.len() != 1 {
