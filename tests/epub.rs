@@ -139,6 +139,9 @@ fn spine_text_is_the_article_text() {
                 let mut front = String::new();
                 for doc in book.spine() {
                     let xhtml = book.text(&doc);
+                    if body_type(xhtml).contains("\"cover\"") {
+                        continue;
+                    }
                     if body_type(xhtml).contains("bodymatter") {
                         body.push_str(&body_text(xhtml));
                     } else {
@@ -146,7 +149,8 @@ fn spine_text_is_the_article_text() {
                     }
                 }
                 assert_eq!(without_whitespace(&body), without_whitespace(&article.plain_text()), "{path}");
-                // The title appears once: front matter does not repeat it.
+                // The title appears once: front matter does not repeat it
+                // (the cover, which shows it, is not front matter).
                 let title = article.title().unwrap();
                 assert!(!front.contains(title), "{path}: title repeated in the front matter");
             }
@@ -334,4 +338,245 @@ fn fonts_are_embedded_only_when_asked() {
 fn a_bad_date_is_an_options_error() {
     let err = write_epub(&small_article(), &EpubOptions { date: Some("yesterday".into()), ..Default::default() });
     assert!(matches!(err, Err(zharchive::Error::Options(_))));
+}
+
+/// Ace by DAISY's pairs of `epub:type` and DPUB-ARIA role (its
+/// `epub-type-has-matching-role` rule, from axe-core).
+const MATCHING_ROLES: [(&str, &str); 37] = [
+    ("abstract", "doc-abstract"),
+    ("acknowledgments", "doc-acknowledgments"),
+    ("afterword", "doc-afterword"),
+    ("appendix", "doc-appendix"),
+    ("biblioentry", "doc-biblioentry"),
+    ("bibliography", "doc-bibliography"),
+    ("biblioref", "doc-biblioref"),
+    ("chapter", "doc-chapter"),
+    ("colophon", "doc-colophon"),
+    ("conclusion", "doc-conclusion"),
+    ("credit", "doc-credit"),
+    ("credits", "doc-credits"),
+    ("dedication", "doc-dedication"),
+    ("endnote", "doc-endnote"),
+    ("endnotes", "doc-endnotes"),
+    ("epigraph", "doc-epigraph"),
+    ("epilogue", "doc-epilogue"),
+    ("errata", "doc-errata"),
+    ("footnote", "doc-footnote"),
+    ("foreword", "doc-foreword"),
+    ("glossary", "doc-glossary"),
+    ("glossref", "doc-glossref"),
+    ("index", "doc-index"),
+    ("introduction", "doc-introduction"),
+    ("noteref", "doc-noteref"),
+    ("notice", "doc-notice"),
+    ("page-list", "doc-pagelist"),
+    ("pagebreak", "doc-pagebreak"),
+    ("part", "doc-part"),
+    ("preface", "doc-preface"),
+    ("prologue", "doc-prologue"),
+    ("pullquote", "doc-pullquote"),
+    ("qna", "doc-qna"),
+    ("referrer", "doc-backlink"),
+    ("subtitle", "doc-subtitle"),
+    ("tip", "doc-tip"),
+    ("toc", "doc-toc"),
+];
+
+/// Every `<meta property="…">` of the package document with its values,
+/// and the attributes of `<package>` and of each manifest item by href.
+struct PackageDoc {
+    package: BTreeMap<String, String>,
+    meta: BTreeMap<String, Vec<String>>,
+    items: BTreeMap<String, BTreeMap<String, String>>,
+    language: String,
+}
+
+fn attributes(e: &quick_xml::events::BytesStart) -> BTreeMap<String, String> {
+    e.attributes()
+        .map(|a| {
+            let a = a.unwrap();
+            (String::from_utf8(a.key.as_ref().to_vec()).unwrap(), a.unescape_value().unwrap().into_owned())
+        })
+        .collect()
+}
+
+fn package_doc(opf: &str) -> PackageDoc {
+    let mut doc =
+        PackageDoc { package: BTreeMap::new(), meta: BTreeMap::new(), items: BTreeMap::new(), language: String::new() };
+    let mut reader = Reader::from_str(opf);
+    let mut open: Option<String> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) if e.name().as_ref() == b"package" => doc.package = attributes(&e),
+            Event::Start(e) if e.name().as_ref() == b"meta" => open = attributes(&e).get("property").cloned(),
+            Event::Start(e) if e.name().as_ref() == b"dc:language" => open = Some("dc:language".into()),
+            Event::Empty(e) if e.name().as_ref() == b"item" => {
+                let a = attributes(&e);
+                doc.items.insert(a["href"].clone(), a);
+            }
+            Event::Text(t) => {
+                if let Some(property) = open.take() {
+                    let value = t.decode().unwrap().into_owned();
+                    if property == "dc:language" {
+                        doc.language = value;
+                    } else {
+                        doc.meta.entry(property).or_default().push(value);
+                    }
+                }
+            }
+            Event::End(_) => open = None,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    doc
+}
+
+/// What one XHTML document must have: its language, a title, each
+/// `epub:type` with its role, headings in order, names that resolve,
+/// text alternatives for images. Returns the text of its SVG `<text>`.
+fn check_document(name: &str, xhtml: &str, lang: &str) -> String {
+    let mut reader = Reader::from_str(xhtml);
+    let mut stack: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    let mut ids = Vec::new();
+    let mut labelled_by = Vec::new();
+    let mut headings = Vec::new();
+    let mut title = String::new();
+    let mut svg_text = String::new();
+    loop {
+        let (element, attrs, empty) = match reader.read_event().unwrap() {
+            Event::Start(e) => (String::from_utf8(e.name().as_ref().to_vec()).unwrap(), attributes(&e), false),
+            Event::Empty(e) => (String::from_utf8(e.name().as_ref().to_vec()).unwrap(), attributes(&e), true),
+            Event::End(_) => {
+                stack.pop();
+                continue;
+            }
+            Event::Text(t) => {
+                let text = t.decode().unwrap();
+                match stack.last().map(|(n, _)| n.as_str()) {
+                    Some("title") => title.push_str(&text),
+                    Some("text") => svg_text.push_str(&text),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        if element == "html" {
+            assert_eq!(attrs.get("lang").map(String::as_str), Some(lang), "{name}: lang");
+            assert_eq!(attrs.get("xml:lang").map(String::as_str), Some(lang), "{name}: xml:lang");
+        }
+        if let Some(id) = attrs.get("id") {
+            ids.push(id.clone());
+        }
+        if let Some(by) = attrs.get("aria-labelledby") {
+            labelled_by.push(by.clone());
+        }
+        if let Some(level) = element.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()) {
+            headings.push(level);
+        }
+        if element == "img" {
+            assert!(attrs.get("alt").is_some_and(|a| !a.trim().is_empty()), "{name}: an image without alt text");
+        }
+        let in_landmarks =
+            stack.iter().any(|(n, a)| n == "nav" && a.get("epub:type").is_some_and(|t| t == "landmarks"));
+        if element == "body" {
+            assert!(!attrs.contains_key("role"), "{name}: <body> cannot take a role");
+        } else if let Some(types) = attrs.get("epub:type").filter(|_| !in_landmarks) {
+            for t in types.split_whitespace() {
+                if let Some((_, role)) = MATCHING_ROLES.iter().find(|(ty, _)| *ty == t) {
+                    assert_eq!(
+                        attrs.get("role").map(String::as_str),
+                        Some(*role),
+                        "{name}: <{element} epub:type={t:?}>"
+                    );
+                }
+            }
+        }
+        if !empty {
+            stack.push((element, attrs));
+        }
+    }
+    assert!(!title.trim().is_empty(), "{name}: no <title>");
+    for by in labelled_by {
+        assert!(ids.contains(&by), "{name}: aria-labelledby={by:?} names no element");
+    }
+    // Headings in order: the first is h1, none skips a level going down.
+    let mut previous = 0;
+    for level in headings {
+        assert!(level <= previous + 1, "{name}: h{level} after h{previous}");
+        previous = level;
+    }
+    svg_text
+}
+
+#[test]
+fn every_kind_of_book_is_accessible_and_says_so() {
+    let dir = std::env::temp_dir().join(format!("zharchive-epub-a11y-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ttf = dir.join("face.ttf");
+    std::fs::write(&ttf, b"\x00\x01\x00\x00not really a font, but the right magic").unwrap();
+    for (path, script) in [
+        (FIXTURES[0], TargetScript::Simplified),
+        (FIXTURES[1], TargetScript::Traditional),
+        (FIXTURES[1], TargetScript::HongKong),
+    ] {
+        let article = article_from(path, &Options { script, ..Default::default() });
+        let lang = article.metadata.language.clone();
+        for (vertical, cover, font) in [
+            (false, false, None),
+            (false, true, None),
+            (true, false, None),
+            (true, true, None),
+            (false, false, Some(ttf.clone())),
+        ] {
+            let what = format!("{path} {lang} vertical={vertical} cover={cover} font={}", font.is_some());
+            let options = EpubOptions { vertical, cover, font, ..Default::default() };
+            let book = Unzipped::new(&write_epub(&article, &options).unwrap().bytes);
+            let opf = package_doc(book.text("OEBPS/content.opf"));
+
+            assert_eq!(opf.package.get("xml:lang"), Some(&lang), "{what}: the package's xml:lang");
+            assert_eq!(opf.language, lang, "{what}: dc:language");
+            let values = |property: &str| opf.meta.get(property).cloned().unwrap_or_default();
+            assert_eq!(values("schema:accessMode"), ["textual"], "{what}");
+            assert_eq!(values("schema:accessModeSufficient"), ["textual"], "{what}");
+            let features = values("schema:accessibilityFeature");
+            let direction = if vertical { "verticalWriting" } else { "horizontalWriting" };
+            for feature in [
+                "structuralNavigation",
+                "tableOfContents",
+                "readingOrder",
+                "displayTransformability",
+                "ARIA",
+                direction,
+            ] {
+                assert!(features.iter().any(|f| f == feature), "{what}: accessibilityFeature {feature} missing");
+            }
+            assert_eq!(values("schema:accessibilityHazard"), ["none"], "{what}");
+            let summary = values("schema:accessibilitySummary");
+            assert!(summary.len() == 1 && summary[0].chars().count() > 20, "{what}: accessibilitySummary {summary:?}");
+            assert_eq!(values("dcterms:conformsTo"), ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"], "{what}");
+
+            let css = book.text("OEBPS/stylesheet.css");
+            assert!(
+                !css.lines().any(|l| l.trim_start().starts_with("color") || l.contains("background")),
+                "{what}: the stylesheet sets a colour, whose contrast nothing checks"
+            );
+
+            let xhtml: Vec<&String> = book.names.iter().filter(|n| n.ends_with(".xhtml")).collect();
+            assert_eq!(xhtml.len(), if cover { 4 } else { 3 }, "{what}");
+            for name in xhtml {
+                let svg_text = check_document(name, book.text(name), &lang);
+                if name.ends_with("cover.xhtml") {
+                    // The cover's words are text: the title, line by line.
+                    let title = without_whitespace(article.title().unwrap());
+                    assert!(without_whitespace(&svg_text).starts_with(&title), "{what}: cover text {svg_text:?}");
+                    let item = &opf.items["cover.xhtml"];
+                    assert_eq!(item.get("properties").map(String::as_str), Some("svg"), "{what}: inline SVG");
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -48,6 +48,13 @@ pub(super) struct Labels {
     pub url: &'static str,
     pub identifier: &'static str,
     pub original: &'static str,
+    /// The accessibility summary (`schema:accessibilitySummary`): what every
+    /// book offers, then the line for its writing direction and, with a
+    /// cover, the line for the cover.
+    pub summary: &'static str,
+    pub summary_horizontal: &'static str,
+    pub summary_vertical: &'static str,
+    pub summary_cover: &'static str,
 }
 
 const SIMPLIFIED: Labels = Labels {
@@ -62,6 +69,10 @@ const SIMPLIFIED: Labels = Labels {
     url: "网址",
     identifier: "标识符",
     original: "原文",
+    summary: "全书为文字，没有图片、音频或视频，按阅读顺序排列，有目录和标题结构供导航。字号和颜色没有固定，阅读软件可以调整字体、字号、行距和配色。没有闪烁、动态或声音。符合 EPUB 无障碍 1.1 与 WCAG 2.2 AA 级。",
+    summary_horizontal: "正文横排。",
+    summary_vertical: "正文竖排，从右向左翻页。",
+    summary_cover: "封面上的标题等字样是文字，不是图片。",
 };
 
 const TRADITIONAL: Labels = Labels {
@@ -76,6 +87,10 @@ const TRADITIONAL: Labels = Labels {
     url: "網址",
     identifier: "識別碼",
     original: "原文",
+    summary: "全書為文字，沒有圖片、音訊或視訊，按閱讀順序排列，有目錄和標題結構供導覽。字級和顏色沒有固定，閱讀軟體可以調整字型、字級、行距和配色。沒有閃爍、動態或聲音。符合 EPUB 無障礙 1.1 與 WCAG 2.2 AA 級。",
+    summary_horizontal: "正文橫排。",
+    summary_vertical: "正文直排，由右向左翻頁。",
+    summary_cover: "封面上的標題等字樣是文字，不是圖片。",
 };
 
 /// The article as the EPUB shows it.

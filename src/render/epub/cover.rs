@@ -2,6 +2,11 @@
 //! the article's date (when known) at the foot, on a plain paper-coloured page. SVG, so it stays
 //! sharp at any size and costs a few hundred bytes; no random art, so the
 //! same article always gets the same cover.
+//!
+//! The same drawing goes into the book twice: as `cover.svg`, the image a
+//! reading system shows in its library, and inline in the cover page, where
+//! its words are text rather than an image of text (see
+//! [`super::xhtml::cover_page`]).
 
 use std::io;
 
@@ -21,8 +26,38 @@ const LINE_WIDTH: f32 = 480.0;
 /// At most this many lines of title; smaller type is tried before cutting.
 const MAX_LINES: usize = 5;
 
-/// The cover as an SVG document.
+/// Where the drawing goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Use {
+    /// `cover.svg`, the manifest's `cover-image`: a document of its own,
+    /// 600 × 800, named by its `<title>`.
+    File,
+    /// Inside `cover.xhtml`: scaled to the page, its text read as text (no
+    /// `<title>`, which would read the title twice).
+    Inline,
+}
+
+/// Paper, rule and text colours. Every text colour has a contrast ratio of
+/// at least 4.5:1 against the paper (WCAG 2.2 1.4.3, level AA, for text of
+/// any size; tested below).
+const PAPER: &str = "#f4efe4";
+const RULE: &str = "#9b2d20";
+const TITLE: &str = "#1d1d1d";
+const BYLINE: &str = "#555555";
+const DATE: &str = "#595959";
+
+/// The cover as an SVG document (`cover.svg`).
 pub(super) fn svg(book: &Book) -> Result<Vec<u8>> {
+    let write = || -> io::Result<Vec<u8>> {
+        let mut x = Xml::new()?;
+        draw(book, &mut x, Use::File)?;
+        Ok(x.finish())
+    };
+    write().map_err(xml_error)
+}
+
+/// Draw the cover: the title set in type, the byline and the date below.
+pub(super) fn draw(book: &Book, x: &mut Xml, usage: Use) -> io::Result<()> {
     let family = match book.variant {
         Variant::Simplified => {
             r#""Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif"#
@@ -38,11 +73,10 @@ pub(super) fn svg(book: &Book) -> Result<Vec<u8>> {
     let byline = book.site.as_deref().or(book.creator.as_deref());
     // Only the article's own date: the book's default date says nothing.
     let date = book.source_date.as_deref();
-    let write = || -> io::Result<Vec<u8>> {
-        let mut x = Xml::new()?;
-        let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());
-        let view_box = format!("0 0 {w} {h}");
-        x.start(
+    let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());
+    let view_box = format!("0 0 {w} {h}");
+    match usage {
+        Use::File => x.start(
             "svg",
             &[
                 ("xmlns", "http://www.w3.org/2000/svg"),
@@ -52,63 +86,74 @@ pub(super) fn svg(book: &Book) -> Result<Vec<u8>> {
                 ("viewBox", &view_box),
                 ("xml:lang", &book.lang),
             ],
-        )?;
+        )?,
+        Use::Inline => x.start(
+            "svg",
+            &[
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("version", "1.1"),
+                ("width", "100%"),
+                ("height", "100%"),
+                ("viewBox", &view_box),
+                ("preserveAspectRatio", "xMidYMid meet"),
+            ],
+        )?,
+    }
+    if usage == Use::File {
         x.element("title", &[], &book.display_title)?;
-        x.empty("rect", &[("x", "0"), ("y", "0"), ("width", &w), ("height", &h), ("fill", "#f4efe4")])?;
-        x.empty("rect", &[("x", "60"), ("y", "170"), ("width", "480"), ("height", "4"), ("fill", "#9b2d20")])?;
-        let size_text = format!("{size}");
-        let line_height = size * 1.3;
-        for (i, line) in lines.iter().enumerate() {
-            let y = format!("{:.0}", 230.0 + size + line_height * i as f32);
-            x.element(
-                "text",
-                &[
-                    ("x", "300"),
-                    ("y", &y),
-                    ("text-anchor", "middle"),
-                    ("font-family", family),
-                    ("font-size", &size_text),
-                    ("font-weight", "bold"),
-                    ("fill", "#1d1d1d"),
-                ],
-                line,
-            )?;
-        }
-        let below = 230.0 + size + line_height * lines.len() as f32 + 40.0;
-        if let Some(byline) = byline {
-            let y = format!("{below:.0}");
-            let byline = shorten(byline, LINE_WIDTH / 24.0);
-            x.element(
-                "text",
-                &[
-                    ("x", "300"),
-                    ("y", &y),
-                    ("text-anchor", "middle"),
-                    ("font-family", family),
-                    ("font-size", "24"),
-                    ("fill", "#555555"),
-                ],
-                &byline,
-            )?;
-        }
-        if let Some(date) = date {
-            x.element(
-                "text",
-                &[
-                    ("x", "300"),
-                    ("y", "720"),
-                    ("text-anchor", "middle"),
-                    ("font-family", family),
-                    ("font-size", "20"),
-                    ("fill", "#777777"),
-                ],
-                date,
-            )?;
-        }
-        x.end("svg")?;
-        Ok(x.finish())
-    };
-    write().map_err(xml_error)
+    }
+    x.empty("rect", &[("x", "0"), ("y", "0"), ("width", &w), ("height", &h), ("fill", PAPER)])?;
+    x.empty("rect", &[("x", "60"), ("y", "170"), ("width", "480"), ("height", "4"), ("fill", RULE)])?;
+    let size_text = format!("{size}");
+    let line_height = size * 1.3;
+    for (i, line) in lines.iter().enumerate() {
+        let y = format!("{:.0}", 230.0 + size + line_height * i as f32);
+        x.element(
+            "text",
+            &[
+                ("x", "300"),
+                ("y", &y),
+                ("text-anchor", "middle"),
+                ("font-family", family),
+                ("font-size", &size_text),
+                ("font-weight", "bold"),
+                ("fill", TITLE),
+            ],
+            line,
+        )?;
+    }
+    let below = 230.0 + size + line_height * lines.len() as f32 + 40.0;
+    if let Some(byline) = byline {
+        let y = format!("{below:.0}");
+        let byline = shorten(byline, LINE_WIDTH / 24.0);
+        x.element(
+            "text",
+            &[
+                ("x", "300"),
+                ("y", &y),
+                ("text-anchor", "middle"),
+                ("font-family", family),
+                ("font-size", "24"),
+                ("fill", BYLINE),
+            ],
+            &byline,
+        )?;
+    }
+    if let Some(date) = date {
+        x.element(
+            "text",
+            &[
+                ("x", "300"),
+                ("y", "720"),
+                ("text-anchor", "middle"),
+                ("font-family", family),
+                ("font-size", "20"),
+                ("fill", DATE),
+            ],
+            date,
+        )?;
+    }
+    x.end("svg")
 }
 
 /// Width of a character in em: full width for CJK and other wide
@@ -236,6 +281,47 @@ fn shorten(text: &str, max: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG 2.2 relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    #[test]
+    fn every_text_colour_has_aa_contrast_on_the_paper() {
+        assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
+        assert!(contrast("#777777", PAPER) < 4.5, "the old date colour failed");
+        for colour in [TITLE, BYLINE, DATE] {
+            assert!(contrast(colour, PAPER) >= 4.5, "{colour}: {:.2}", contrast(colour, PAPER));
+        }
+    }
+
+    #[test]
+    fn the_inline_cover_is_text_and_the_file_is_titled() {
+        use crate::render::epub::{book::Book, EpubOptions};
+        use crate::render::Timestamp;
+        let article = crate::normalize("标题\n\n正文。".as_bytes(), &Default::default()).unwrap();
+        let book = Book::new(&article, &EpubOptions { cover: true, ..Default::default() }, Timestamp::DEFAULT).unwrap();
+        let file = String::from_utf8(svg(&book).unwrap()).unwrap();
+        assert!(file.starts_with("<?xml") && file.contains("<title>标题</title>"));
+        let mut x = Xml::fragment();
+        draw(&book, &mut x, Use::Inline).unwrap();
+        let inline = String::from_utf8(x.finish()).unwrap();
+        assert!(!inline.contains("<title>") && inline.contains(">标题</text>"));
+    }
 
     #[test]
     fn wraps_cjk_by_characters_and_latin_by_words() {

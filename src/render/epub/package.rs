@@ -1,8 +1,9 @@
 //! What the package needs beyond epub-builder's templates: the EPUB 2 NCX
 //! (epub-builder's has no `dtb:uid`, titles itself with the table of contents'
-//! name and has no language) and the Dublin Core it has no setter for
-//! (`dc:creator` without clashing ids, `dc:publisher`, `dc:source`) plus the
-//! `primary-writing-mode` meta that Kindle reads for vertical books.
+//! name and has no language), the Dublin Core it has no setter for
+//! (`dc:creator` without clashing ids, `dc:publisher`, `dc:source`), the
+//! `primary-writing-mode` meta that Kindle reads for vertical books, and the
+//! accessibility metadata of EPUB Accessibility 1.1 ([`ACCESSIBILITY`]).
 
 use std::io;
 
@@ -47,6 +48,56 @@ pub(super) fn ncx(book: &Book) -> Result<Vec<u8>> {
     write().map_err(xml_error)
 }
 
+/// The conformance this writer claims (`dcterms:conformsTo`), in the form
+/// EPUB Accessibility 1.1 defines. It holds because of what every book the
+/// writer makes has — language on the package and every document, a title
+/// in every document, DPUB-ARIA roles with the `epub:type`s, headings in
+/// order, text (never images of text), contrast, the metadata below — and
+/// `.ci/ace.sh` checks it with Ace by DAISY on every kind of book (0
+/// violations); `tests/epub.rs` fails if any of it goes missing.
+pub(super) const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
+
+/// The schema.org accessibility metadata of a book (EPUB Accessibility 1.1
+/// §4 and its techniques), as (property, value) pairs in the order written.
+///
+/// * `accessMode` and `accessModeSufficient`: `textual` — everything is
+///   text; the cover's drawing is decoration around text.
+/// * `accessibilityFeature`: `structuralNavigation` (headings),
+///   `tableOfContents` (the navigation document), `readingOrder` (the
+///   spine is the order of the text), `displayTransformability` (no fixed
+///   sizes or colours in the stylesheet), `ARIA` (the DPUB-ARIA roles),
+///   the writing direction, and `withoutAdditionalWordSegmentation`
+///   (Chinese as written, without spaces between words).
+/// * `accessibilityHazard`: `none`.
+/// * `accessibilitySummary`: the same in the book's script (see
+///   [`super::book::Labels`]).
+pub(super) fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
+    let l = &book.labels;
+    let direction = if book.vertical { "verticalWriting" } else { "horizontalWriting" };
+    let mut summary = String::from(l.summary);
+    summary.push_str(if book.vertical { l.summary_vertical } else { l.summary_horizontal });
+    if book.cover {
+        summary.push_str(l.summary_cover);
+    }
+    let mut meta: Vec<(&'static str, String)> =
+        vec![("schema:accessMode", "textual".into()), ("schema:accessModeSufficient", "textual".into())];
+    for feature in [
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+        "ARIA",
+        direction,
+        "withoutAdditionalWordSegmentation",
+    ] {
+        meta.push(("schema:accessibilityFeature", feature.into()));
+    }
+    meta.push(("schema:accessibilityHazard", "none".into()));
+    meta.push(("schema:accessibilitySummary", summary));
+    meta.push(("dcterms:conformsTo", CONFORMS_TO.into()));
+    meta
+}
+
 /// Metadata elements to add inside the package document's `<metadata>`
 /// (an XML fragment, each value escaped).
 pub(super) fn extra_metadata(book: &Book) -> Result<String> {
@@ -64,6 +115,9 @@ pub(super) fn extra_metadata(book: &Book) -> Result<String> {
         }
         if book.vertical {
             x.empty("meta", &[("name", "primary-writing-mode"), ("content", "vertical-rl")])?;
+        }
+        for (property, value) in accessibility(book) {
+            x.element("meta", &[("property", property)], &value)?;
         }
         Ok(x.finish())
     };

@@ -166,9 +166,11 @@ p {{
   text-indent: 0;
 }}
 
-.cover img {{
-  max-width: 100%;
-  max-height: 100%;
+/* The cover's drawing, scaled to fit the page (it keeps its proportions). */
+.cover svg {{
+  display: block;
+  width: 100%;
+  height: 95vh;
 }}
 
 nav ol {{

@@ -4,6 +4,13 @@
 //! node and attribute value: article text such as `<b>&amp;</b>` shows as
 //! those characters, never as markup. Strings arrive already cleaned of
 //! characters XML cannot hold (see [`super::book`]).
+//!
+//! Accessibility (EPUB Accessibility 1.1, WCAG 2.2 AA): every document has a
+//! `<title>` and `lang`/`xml:lang`; every element whose `epub:type` has a
+//! DPUB-ARIA counterpart carries it as `role` too ([`typed`]: reading
+//! systems read `epub:type`, assistive technology reads `role`), and a
+//! section or navigation list with a heading is named by it
+//! (`aria-labelledby`); headings go in order from `<h1>`.
 
 use std::io;
 
@@ -80,6 +87,50 @@ impl Xml {
     }
 }
 
+/// The DPUB-ARIA role that says to assistive technology what `epub_type`
+/// says to a reading system, for the structural types a book of articles
+/// uses on sections and navigation lists (the pairs Ace by DAISY checks).
+///
+/// The document types on `<body>` (`bodymatter`, `frontmatter`, `cover`)
+/// and `titlepage` and `landmarks` have none; nor does `<body>` take a role.
+/// `doc-cover` names an *image* of the cover, and this writer's cover page
+/// shows its text as text (see [`cover_page`]).
+fn aria_role(epub_type: &str) -> Option<&'static str> {
+    Some(match epub_type {
+        "abstract" => "doc-abstract",
+        "acknowledgments" => "doc-acknowledgments",
+        "afterword" => "doc-afterword",
+        "appendix" => "doc-appendix",
+        "bibliography" => "doc-bibliography",
+        "chapter" => "doc-chapter",
+        "colophon" => "doc-colophon",
+        "conclusion" => "doc-conclusion",
+        "endnotes" => "doc-endnotes",
+        "epilogue" => "doc-epilogue",
+        "foreword" => "doc-foreword",
+        "glossary" => "doc-glossary",
+        "index" => "doc-index",
+        "introduction" => "doc-introduction",
+        "page-list" => "doc-pagelist",
+        "part" => "doc-part",
+        "preface" => "doc-preface",
+        "prologue" => "doc-prologue",
+        "toc" => "doc-toc",
+        _ => return None,
+    })
+}
+
+/// The attributes of an element of type `epub_type`: `epub:type`, its
+/// DPUB-ARIA `role` when it has one, then `rest`.
+fn typed<'a>(epub_type: &'a str, rest: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut attributes = vec![("epub:type", epub_type)];
+    if let Some(role) = aria_role(epub_type) {
+        attributes.push(("role", role));
+    }
+    attributes.extend_from_slice(rest);
+    attributes
+}
+
 /// Write an XHTML document in the book's language around `body`.
 ///
 /// `horizontal` keeps this document horizontal in a vertical book (for pages
@@ -122,7 +173,11 @@ fn document(
 /// The article: its title as the one `<h1>`, then its paragraphs.
 pub(super) fn article(book: &Book) -> Result<Vec<u8>> {
     document(book, &book.display_title, "bodymatter", false, |x| {
-        x.start("section", &[("epub:type", "chapter"), ("id", "article"), ("class", "article")])?;
+        let mut section = typed("chapter", &[("id", "article"), ("class", "article")]);
+        if book.title.is_some() {
+            section.push(("aria-labelledby", "title"));
+        }
+        x.start("section", &section)?;
         if let Some(title) = &book.title {
             x.element("h1", &[("id", "title")], title)?;
         }
@@ -182,7 +237,7 @@ pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
     .filter_map(|(label, value)| value.map(|v| (label, v)))
     .collect();
     document(book, l.title_page, "frontmatter", true, |x| {
-        x.start("section", &[("epub:type", "titlepage"), ("class", "titlepage")])?;
+        x.start("section", &typed("titlepage", &[("class", "titlepage")]))?;
         x.start("dl", &[])?;
         for (label, value) in rows {
             x.element("dt", &[], label)?;
@@ -193,11 +248,20 @@ pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
     })
 }
 
-/// The cover page: the generated cover image, filling the page.
+/// The cover page: the generated cover drawn inline, filling the page.
+///
+/// Inline rather than as `<img src="cover.svg">`: the title, byline and
+/// date are then SVG text — text to a screen reader, to search and to
+/// read-aloud, sharp at any zoom — not an image of text (WCAG 1.4.5) that
+/// needs its words repeated in `alt`. `cover.svg` is the same drawing as a
+/// file, for the reading system's library view (the manifest's
+/// `cover-image`).
 pub(super) fn cover_page(book: &Book) -> Result<Vec<u8>> {
-    document(book, book.labels.cover, "cover", false, |x| {
+    // Horizontal in a vertical book too: a picture has no writing direction,
+    // and its size is set across the page.
+    document(book, book.labels.cover, "cover", true, |x| {
         x.start("div", &[("class", "cover")])?;
-        x.empty("img", &[("src", cover::FILE), ("alt", &book.display_title)])?;
+        cover::draw(book, x, cover::Use::Inline)?;
         x.end("div")
     })
 }
@@ -219,8 +283,8 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
     let entries = toc_entries(book);
     let l = &book.labels;
     document(book, l.contents, "frontmatter", false, |x| {
-        x.start("nav", &[("epub:type", "toc"), ("id", "toc")])?;
-        x.element("h1", &[], l.contents)?;
+        x.start("nav", &typed("toc", &[("id", "toc"), ("aria-labelledby", "toc-title")]))?;
+        x.element("h1", &[("id", "toc-title")], l.contents)?;
         x.start("ol", &[])?;
         for (file, label, _) in &entries {
             x.start("li", &[])?;
@@ -229,7 +293,7 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
         }
         x.end("ol")?;
         x.end("nav")?;
-        x.start("nav", &[("epub:type", "landmarks"), ("id", "landmarks"), ("hidden", "hidden")])?;
+        x.start("nav", &typed("landmarks", &[("id", "landmarks"), ("hidden", "hidden")]))?;
         x.element("h1", &[], l.landmarks)?;
         x.start("ol", &[])?;
         // No `toc` landmark: it would point at this document, which is not in
@@ -247,6 +311,16 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epub_types_with_a_dpub_aria_role_get_it() {
+        assert_eq!(typed("chapter", &[("id", "a")]), [("epub:type", "chapter"), ("role", "doc-chapter"), ("id", "a")]);
+        assert_eq!(typed("toc", &[]), [("epub:type", "toc"), ("role", "doc-toc")]);
+        assert_eq!(typed("landmarks", &[]), [("epub:type", "landmarks")]);
+        for body_type in ["bodymatter", "frontmatter", "cover", "titlepage"] {
+            assert_eq!(aria_role(body_type), None, "{body_type}");
+        }
+    }
 
     #[test]
     fn short_numbers_stand_upright_in_vertical_text() {
