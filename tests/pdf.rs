@@ -249,3 +249,119 @@ fn truetype_and_name_keyed_and_cid_keyed_fonts_are_embedded_by_their_kind() {
         }
     }
 }
+
+/// The elements `pdfinfo -struct-text` lists under `Document`, each with its
+/// text (the quoted pieces of its marked content, joined), or `None` (with a
+/// note) if poppler's `pdfinfo` is not installed.
+fn struct_text(pdf: &[u8], name: &str) -> Option<Vec<(String, String)>> {
+    if Command::new("pdfinfo").arg("-v").output().is_err() {
+        eprintln!("note: pdfinfo (poppler-utils) not installed; skipping the structure-text check ({name})");
+        return None;
+    }
+    let path = std::env::temp_dir().join(format!("zharchive-test-{}-{name}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdfinfo").arg("-struct-text").arg(&path).output().unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdfinfo failed: {}", String::from_utf8_lossy(&out.stderr));
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let mut lines = listing.lines();
+    assert_eq!(lines.next(), Some("Document"), "{listing}");
+    let mut elements: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let line = line.trim();
+        if let Some(text) = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+            elements.last_mut().expect("content inside an element").1.push_str(text);
+        } else {
+            let kind = line.strip_suffix(" (block)").unwrap_or_else(|| panic!("unexpected line {line:?}"));
+            elements.push((kind.to_owned(), String::new()));
+        }
+    }
+    Some(elements)
+}
+
+#[test]
+fn the_pdf_is_tagged_title_then_paragraphs_and_furniture_is_artifact() {
+    use lopdf::content::Content;
+    use lopdf::{Dictionary, Object};
+
+    let article = reference_article();
+    let options = PdfOptions { paper: Paper::A5, running_header: true, ..Default::default() };
+    let pdf = write_pdf(&article, &options).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+    fn dictionary<'a>(doc: &'a lopdf::Document, o: &'a Object) -> &'a Dictionary {
+        match o {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            Object::Dictionary(d) => d,
+            other => panic!("not a dictionary: {other:?}"),
+        }
+    }
+    let dict = |o| dictionary(&doc, o);
+    let name = |d: &Dictionary, key: &[u8]| String::from_utf8(d.get(key).unwrap().as_name().unwrap().to_vec()).unwrap();
+
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(dict(catalog.get(b"MarkInfo").unwrap()).get(b"Marked").unwrap(), &Object::Boolean(true));
+    assert_eq!(
+        dict(catalog.get(b"ViewerPreferences").unwrap()).get(b"DisplayDocTitle").unwrap(),
+        &Object::Boolean(true)
+    );
+    assert!(catalog.has(b"Lang"));
+    let tree = dict(catalog.get(b"StructTreeRoot").unwrap());
+    let document = dict(&tree.get(b"K").unwrap().as_array().unwrap()[0]);
+    assert_eq!(name(document, b"S"), "Document");
+    let kinds: Vec<String> =
+        document.get(b"K").unwrap().as_array().unwrap().iter().map(|k| name(dict(k), b"S")).collect();
+    let mut expected = vec!["H1".to_owned()];
+    expected.extend(article.paragraphs().map(|_| "P".to_owned()));
+    assert_eq!(kinds, expected);
+
+    let nums = dict(tree.get(b"ParentTree").unwrap()).get(b"Nums").unwrap().as_array().unwrap();
+    let pages = doc.get_pages();
+    assert!(pages.len() > 1, "a running head needs a second page");
+    assert_eq!(tree.get(b"ParentTreeNextKey").unwrap(), &Object::Integer(pages.len() as i64));
+    for (n, page_id) in pages.values().enumerate() {
+        let page = doc.get_dictionary(*page_id).unwrap();
+        let key = page.get(b"StructParents").unwrap().as_i64().unwrap();
+        let parents = nums[nums.iter().position(|o| o == &Object::Integer(key)).unwrap() + 1].as_array().unwrap();
+        let content = Content::decode(&doc.get_page_content(*page_id)).unwrap();
+        let (mut open, mut mcids, mut headers, mut footers) = (Vec::new(), 0, 0, 0);
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "BDC" => {
+                    let tag = String::from_utf8(op.operands[0].as_name().unwrap().to_vec()).unwrap();
+                    let properties = op.operands[1].as_dict().unwrap();
+                    if let Ok(mcid) = properties.get(b"MCID") {
+                        // MCIDs count up from 0, and the parent tree leads each to an element of its tag.
+                        assert_eq!(mcid.as_i64().unwrap(), mcids, "page {n}");
+                        assert_eq!(name(dict(&parents[mcids as usize]), b"S"), tag, "page {n} MCID {mcids}");
+                        mcids += 1;
+                    } else {
+                        assert_eq!(tag, "Artifact", "page {n}: marked content that is neither structure nor artifact");
+                        match name(properties, b"Subtype").as_str() {
+                            "Header" => headers += 1,
+                            "Footer" => footers += 1,
+                            other => panic!("artifact {other}"),
+                        }
+                    }
+                    open.push(tag);
+                }
+                "EMC" => assert!(open.pop().is_some(), "page {n}: EMC without BDC"),
+                "TJ" | "Tj" => assert!(!open.is_empty(), "page {n}: text outside marked content"),
+                _ => {}
+            }
+        }
+        assert!(open.is_empty(), "page {n}: marked content left open");
+        assert_eq!(mcids as usize, parents.len(), "page {n}");
+        assert_eq!((headers, footers), (usize::from(n > 0), 1), "page {n}: running head and page number");
+        assert_eq!(name(page, b"Tabs"), "S");
+    }
+
+    // What a screen reader reads: the title, then each paragraph, exactly;
+    // no page number, no running head.
+    let Some(elements) = struct_text(&pdf.bytes, "tagged") else { return };
+    let blocks: Vec<(String, String)> = article
+        .blocks
+        .iter()
+        .map(|b| (if b.kind == zharchive::BlockKind::Heading { "H1" } else { "P" }.to_owned(), b.text.clone()))
+        .collect();
+    assert_eq!(elements, blocks);
+}

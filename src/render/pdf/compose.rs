@@ -3,13 +3,17 @@
 //!
 //! This is the only place that knows the typographic scale (sizes, leading,
 //! spacing); [`super::layout`] breaks lines and [`super::page`] distributes
-//! them, both without knowing what the lines are.
+//! them, both without knowing what the lines are. Each line set here is
+//! tagged with what it is ([`Tag`]): content of its block's structure
+//! element, or page furniture ([`super::structure`] decides what that means
+//! in the document).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::font::PdfFont;
 use super::layout::{break_lines, Line, Placed, Setting};
 use super::page::{paginate, Flow, Frame};
+use super::structure::{Structure, Tag};
 use crate::article::{Article, BlockKind};
 
 /// One line set on a page.
@@ -23,6 +27,8 @@ pub(crate) struct SetLine {
     pub size: f32,
     /// Glyphs, positioned relative to `x`.
     pub glyphs: Vec<Placed>,
+    /// What the line is: text of a structure element, or furniture.
+    pub tag: Tag,
 }
 
 /// The document, set.
@@ -35,6 +41,8 @@ pub(crate) struct Composed {
     pub glyphs: BTreeMap<u16, char>,
     /// Characters the face has no glyph for (set as `.notdef`).
     pub missing: BTreeSet<char>,
+    /// The logical structure the lines' tags refer to.
+    pub structure: Structure,
 }
 
 /// Sizes, in points.
@@ -92,9 +100,10 @@ pub(crate) fn compose(
     let title_lh = scale.title * 1.4;
 
     // Break every block into lines.
-    let mut blocks = Vec::new(); // (lines, size, line height, centred)
+    let (structure, nodes) = Structure::article(article);
+    let mut blocks = Vec::new(); // (lines, size, line height, centred, tag)
     let mut flows = Vec::new();
-    for (i, block) in article.blocks.iter().enumerate() {
+    for (i, (block, &node)) in article.blocks.iter().zip(&nodes).enumerate() {
         let text: String = block.text.chars().map(|c| visible(font, c)).collect();
         let heading = block.kind == BlockKind::Heading;
         let (size, lh) = if heading { (scale.title, title_lh) } else { (scale.body, body_lh) };
@@ -116,20 +125,31 @@ pub(crate) fn compose(
             _ => 0.35 * scale.body,
         };
         flows.push(Flow { space_before, line_height: lh, lines: lines.len(), keep_with_next: heading });
-        blocks.push((lines, size, lh, heading));
+        blocks.push((lines, size, lh, heading, Tag::Content(node)));
     }
     let positions = paginate(&flows, frame.height());
     let page_count = positions.iter().flatten().map(|&(p, _)| p + 1).max().unwrap_or(1);
 
     let mut pages: Vec<Vec<SetLine>> = vec![Vec::new(); page_count];
-    for ((lines, size, lh, centred), pos) in blocks.into_iter().zip(positions) {
+    for ((lines, size, lh, centred, tag), pos) in blocks.into_iter().zip(positions) {
         for (line, (page, top)) in lines.into_iter().zip(pos) {
             // Baseline: the em box centred in the line box; Noto's ideographs
             // sit 0.88 em above the baseline.
             let baseline = frame.top - top - (lh - size) / 2.0 - 0.88 * size;
             let x = if centred { frame.left + (frame.measure - line.width()).max(0.0) / 2.0 } else { frame.left };
+            // The whitespace the line was broken at goes after its end: blank,
+            // so nothing shows, but the text keeps it, and the words either
+            // side of the break stay apart when a screen reader reads them
+            // or a reader copies them.
+            let mut end = line.width();
+            let mut glyphs = line.glyphs;
+            for ch in line.trailing.chars().filter(|&c| font.has_char(c)) {
+                let width = advance(ch) * size;
+                glyphs.push(Placed { ch, x: end, width });
+                end += width;
+            }
             if let Some(p) = pages.get_mut(page) {
-                p.push(SetLine { x, y: baseline, size, glyphs: line.glyphs });
+                p.push(SetLine { x, y: baseline, size, glyphs, tag });
             }
         }
     }
@@ -145,7 +165,8 @@ pub(crate) fn compose(
             autospace: scale.autospace * scale.furniture,
         };
         let mut lines = break_lines(t.trim(), &setting, &advance);
-        let mut first = if lines.is_empty() { Line { glyphs: Vec::new() } } else { lines.remove(0) };
+        let mut first =
+            if lines.is_empty() { Line { glyphs: Vec::new(), trailing: String::new() } } else { lines.remove(0) };
         if !lines.is_empty() {
             // Too long for one line: cut and mark the cut.
             let ell = '…';
@@ -162,7 +183,7 @@ pub(crate) fn compose(
             let x = frame.left + (frame.measure - h.width()).max(0.0) / 2.0;
             let margin = frame.page_height - frame.top;
             let y = frame.top + margin / 2.0 - 0.3 * scale.furniture;
-            page.push(SetLine { x, y, size: scale.furniture, glyphs: h.glyphs.clone() });
+            page.push(SetLine { x, y, size: scale.furniture, glyphs: h.glyphs.clone(), tag: Tag::Header });
         }
         if page_numbers && total > 0 {
             let mut x = 0.0;
@@ -178,7 +199,7 @@ pub(crate) fn compose(
                 .collect();
             let left = frame.left + (frame.measure - x) / 2.0;
             let y = frame.bottom / 2.0 - 0.3 * scale.furniture;
-            page.push(SetLine { x: left, y, size: scale.furniture, glyphs });
+            page.push(SetLine { x: left, y, size: scale.furniture, glyphs, tag: Tag::Footer });
         }
     }
 
@@ -196,5 +217,5 @@ pub(crate) fn compose(
             }
         }
     }
-    Composed { pages, glyphs, missing }
+    Composed { pages, glyphs, missing, structure }
 }

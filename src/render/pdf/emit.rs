@@ -10,6 +10,10 @@
 //! span whose `/ActualText` is the character: the reader sees a box, and
 //! extraction and search still find the real character.
 //!
+//! The lines of one block on one page are one marked-content sequence, and
+//! furniture is marked as an artifact: [`PageMarks`] writes the operators
+//! and numbers the sequences (see [`super::structure`]).
+//!
 //! printpdf can write these operators too, from its `Op` values: it turned
 //! each glyph into an object of its own and each number into text through
 //! lopdf, a tenth of the PDF writer's time. The pages it lays out are left
@@ -22,12 +26,21 @@ use lopdf::{Document, Object};
 
 use super::compose::SetLine;
 use super::font::PdfFont;
+use super::structure::{PageMarks, Structure};
 
-/// The content stream of one page, set in the font named `resource`.
+/// The content stream of one page, set in the font named `resource`, and
+/// its marked content.
 ///
 /// `codes` maps each glyph id of the face to its code in the subset font.
-pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, codes: &BTreeMap<u16, u16>) -> Vec<u8> {
+pub(crate) fn page_content(
+    lines: &[SetLine],
+    structure: &Structure,
+    font: &PdfFont,
+    resource: &str,
+    codes: &BTreeMap<u16, u16>,
+) -> (Vec<u8>, PageMarks) {
     let mut out = String::with_capacity(lines.len() * 256);
+    let mut marks = PageMarks::default();
     out.push_str("BT\n");
     let mut current_size = None;
     for line in lines {
@@ -40,12 +53,14 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
         // The `TJ` array being written, and whether a hex string is open.
         let mut array = String::new();
         let mut open = false;
-        // Close the array (and its last string) and write it, if it has any.
-        let flush = |out: &mut String, array: &mut String, open: &mut bool| {
+        // Close the array (and its last string) and write it, if it has
+        // any, in the line's marked-content sequence.
+        let flush = |out: &mut String, marks: &mut PageMarks, array: &mut String, open: &mut bool| {
             if std::mem::take(open) {
                 array.push('>');
             }
             if !array.is_empty() {
+                marks.show(structure, line.tag, out);
                 let _ = writeln!(out, "[{}] TJ", array.trim_end());
                 array.clear();
             }
@@ -71,25 +86,26 @@ pub(crate) fn page_content(lines: &[SetLine], font: &PdfFont, resource: &str, co
                     }
                 }
                 None => {
-                    flush(&mut out, &mut array, &mut open);
-                    out.push_str("/Span <</ActualText <FEFF");
+                    flush(&mut out, &mut marks, &mut array, &mut open);
+                    let mut actual = String::from("FEFF");
                     for unit in g.ch.encode_utf16(&mut [0; 2]) {
-                        let _ = write!(out, "{unit:04X}");
+                        let _ = write!(actual, "{unit:04X}");
                     }
-                    out.push_str(">>> BDC\n");
-                    if offset != 0.0 {
-                        let _ = writeln!(out, "[<0000> {offset}] TJ");
-                    } else {
-                        out.push_str("[<0000>] TJ\n");
-                    }
-                    out.push_str("EMC\n");
+                    marks.actual_text(structure, line.tag, &actual, &mut out, |out| {
+                        if offset != 0.0 {
+                            let _ = writeln!(out, "[<0000> {offset}] TJ");
+                        } else {
+                            out.push_str("[<0000>] TJ\n");
+                        }
+                    });
                 }
             }
         }
-        flush(&mut out, &mut array, &mut open);
+        flush(&mut out, &mut marks, &mut array, &mut open);
     }
+    marks.finish(&mut out);
     out.push_str("ET\n");
-    out.into_bytes()
+    (out.into_bytes(), marks)
 }
 
 /// Append `code` as four lower-case hex digits.
@@ -123,6 +139,7 @@ pub(crate) fn fill_pages(doc: &mut Document, contents: Vec<Vec<u8>>) -> Result<(
 #[cfg(all(test, feature = "embedded-font"))]
 mod tests {
     use super::super::layout::Placed;
+    use super::super::structure::{Role, Tag};
     use super::*;
 
     #[test]
@@ -132,19 +149,49 @@ mod tests {
         let codes: BTreeMap<u16, u16> =
             [(gid('中'), 0x0102), (gid('文'), 0xabcd), (gid('字'), 7)].into_iter().collect();
         let at = |ch, x| Placed { ch, x, width: 10.0 };
+        let mut structure = Structure::new();
+        let title = structure.add(structure.root(), Role::H(1));
+        let paragraph = structure.add(structure.root(), Role::P);
+        let (h, p) = (Tag::Content(title), Tag::Content(paragraph));
         let lines = [
+            SetLine { x: 50.0, y: 720.0, size: 14.0, glyphs: vec![at('字', 0.0)], tag: h },
             // 中文 touching, a 1-point gap (100/1000 em at 10 pt), then 字.
-            SetLine { x: 50.0, y: 700.5, size: 10.0, glyphs: vec![at('中', 0.0), at('文', 10.0), at('字', 21.0)] },
-            SetLine { x: 50.0, y: 680.0, size: 10.0, glyphs: vec![] },
+            SetLine {
+                x: 50.0,
+                y: 700.5,
+                size: 10.0,
+                glyphs: vec![at('中', 0.0), at('文', 10.0), at('字', 21.0)],
+                tag: p,
+            },
+            SetLine { x: 50.0, y: 680.0, size: 10.0, glyphs: vec![], tag: p },
             // 𠀋 is not in the face: a span with its UTF-16 (a surrogate pair).
-            SetLine { x: 50.0, y: 660.0, size: 12.0, glyphs: vec![at('中', 0.0), at('𠀋', 10.0), at('字', 20.0)] },
+            SetLine {
+                x: 50.0,
+                y: 660.0,
+                size: 12.0,
+                glyphs: vec![at('中', 0.0), at('𠀋', 10.0), at('字', 20.0)],
+                tag: p,
+            },
+            SetLine { x: 90.0, y: 20.0, size: 9.0, glyphs: vec![at('中', 0.0)], tag: Tag::Footer },
         ];
-        let content = String::from_utf8(page_content(&lines, &font, "F0", &codes)).unwrap();
+        let (content, marks) = page_content(&lines, &structure, &font, "F0", &codes);
         assert_eq!(
-            content,
-            "BT\n/F0 10 Tf\n1 0 0 1 50 700.5 Tm\n[<0102abcd> -100 <0007>] TJ\n\
-             /F0 12 Tf\n1 0 0 1 50 660 Tm\n[<0102>] TJ\n/Span <</ActualText <FEFFD840DC0B>>> BDC\n[<0000>] TJ\nEMC\n\
-             [<0007>] TJ\nET\n"
+            String::from_utf8(content).unwrap(),
+            "BT\n/F0 14 Tf\n1 0 0 1 50 720 Tm\n/H1 <</MCID 0>> BDC\n[<0007>] TJ\n\
+             /F0 10 Tf\n1 0 0 1 50 700.5 Tm\nEMC\n/P <</MCID 1>> BDC\n[<0102abcd> -100 <0007>] TJ\n\
+             /F0 12 Tf\n1 0 0 1 50 660 Tm\n[<0102>] TJ\nEMC\n\
+             /Span <</MCID 2 /ActualText <FEFFD840DC0B>>> BDC\n[<0000>] TJ\nEMC\n\
+             /P <</MCID 3>> BDC\n[<0007>] TJ\n\
+             /F0 9 Tf\n1 0 0 1 90 20 Tm\nEMC\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n[<0102>] TJ\nEMC\nET\n"
         );
+        let mut expected = PageMarks::default();
+        let mut scratch = String::new();
+        for tag in [h, p] {
+            expected.show(&structure, tag, &mut scratch);
+        }
+        expected.actual_text(&structure, p, "", &mut scratch, |_| {});
+        expected.show(&structure, p, &mut scratch);
+        expected.finish(&mut scratch);
+        assert_eq!(marks, expected);
     }
 }

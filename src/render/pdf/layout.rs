@@ -66,6 +66,9 @@ pub(crate) struct Placed {
 pub(crate) struct Line {
     /// The glyphs, left to right (trailing spaces removed).
     pub glyphs: Vec<Placed>,
+    /// The whitespace the line was broken at, removed from `glyphs` (it
+    /// takes no room on the line) but part of the text.
+    pub trailing: String,
 }
 
 impl Line {
@@ -286,14 +289,9 @@ fn place(
     measure: f32,
     justify: bool,
 ) -> Line {
-    let mut idx = idx;
-    while let Some((&i, rest)) = idx.split_last() {
-        if chars[i].1.is_whitespace() {
-            idx = rest;
-        } else {
-            break;
-        }
-    }
+    let keep = idx.iter().rposition(|&i| !chars[i].1.is_whitespace()).map_or(0, |p| p + 1);
+    let (idx, trailing) = idx.split_at(keep);
+    let trailing: String = trailing.iter().map(|&i| chars[i].1).collect();
     let mut glyphs = Vec::with_capacity(idx.len());
     let mut x = indent;
     let mut prev: Option<char> = None;
@@ -304,7 +302,7 @@ fn place(
         x += widths[i];
         prev = Some(c);
     }
-    let mut line = Line { glyphs };
+    let mut line = Line { glyphs, trailing };
     if justify {
         justify_line(&mut line, measure);
     }
@@ -450,10 +448,14 @@ mod tests {
     #[test]
     fn no_text_is_lost() {
         let text = "本次论坛由智源人工智能研究院院长王仲远主持，在对话中，百川智能创始人、CEO王小川，月之暗面创始人、CEO杨植麟，智谱AI CEO张鹏共同探讨了（通用人工智能）“价格战”。";
+        let mut broken_at_a_space = false;
         for n in [3.0, 7.0, 12.5, 40.0] {
-            let joined = texts(text, &setting(n)).concat();
-            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "{n}");
+            let lines = break_lines(text, &setting(n), &advance);
+            let joined: String = lines.iter().map(|l| l.text() + &l.trailing).collect();
+            assert_eq!(joined, text, "{n}");
+            broken_at_a_space |= lines.iter().any(|l| l.trailing == " ");
         }
+        assert!(broken_at_a_space, "no measure broke a line at the space: the test tests nothing");
     }
 
     mod properties {
@@ -476,8 +478,10 @@ mod tests {
                 let text: String = chars.into_iter().collect();
                 let s = Setting { indent: indent * 10.0, ..setting(ems) };
                 let lines = break_lines(&text, &s, &advance);
-                let joined: String = lines.iter().map(Line::text).collect::<String>().replace(' ', "");
-                prop_assert_eq!(joined, text.replace(' ', ""));
+                // Every character, spaces included, is on a line or the
+                // whitespace a line was broken at.
+                let joined: String = lines.iter().map(|l| l.text() + &l.trailing).collect();
+                prop_assert_eq!(joined, text);
                 for l in &lines {
                     // Only closing punctuation may hang past the measure.
                     let body = l.glyphs.iter().rposition(|g| !NO_LINE_START.contains(g.ch)).map_or(0, |i| i + 1);

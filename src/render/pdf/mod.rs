@@ -32,10 +32,23 @@
 //! * **Pages**: A4 (default), A5 or any size; margins; the title larger and
 //!   centred, with a bookmark; page numbers; a running header if asked;
 //!   no orphaned first lines or widowed last lines.
+//! * **Tagged** (the logical structure PDF/UA-1 asks for, see
+//!   `structure.rs`): `/MarkInfo << /Marked true >>`, a structure tree of
+//!   `Document` → `H1` (the title) and a `P` per paragraph, each line's
+//!   text in marked content with an MCID and a parent tree back to its
+//!   element, running heads and page numbers marked as pagination
+//!   artifacts, pages with `/Tabs /S`. A screen reader reads the title as a
+//!   heading and the paragraphs in order, and no page numbers; the
+//!   structure's text is the article's text (`pdfinfo -struct-text`, in
+//!   `.ci/pdf.sh`). A space a line was broken at stays in the text, after
+//!   the line's end, so that words either side do not run together.
 //! * **Metadata**: Title, Author, Subject, Keywords (when known), Producer,
 //!   `/Lang` from the article's language tag, XMP with `dc:title` and
-//!   `dc:language`, dates from [`Timestamp::resolve`], a file identifier
-//!   derived from the text. No claim of PDF/A is made.
+//!   `dc:language`, `/DisplayDocTitle true` (viewers show the title, not the
+//!   file name), dates from [`Timestamp::resolve`], a file identifier
+//!   derived from the text. An article without a title is titled by the
+//!   opening of its text. No claim of PDF/A or PDF/UA is made (no validator
+//!   for either runs in CI).
 //! * **Missing glyphs**: a character the font lacks is drawn as the font's
 //!   `.notdef` box but stays in the text layer (`/ActualText`), and is
 //!   listed in [`Rendered::warnings`] (code `missing-glyphs`).
@@ -51,6 +64,7 @@ mod font;
 mod layout;
 mod metadata;
 mod page;
+mod structure;
 mod subset;
 
 use std::path::PathBuf;
@@ -169,6 +183,7 @@ impl PdfOptions {
 /// let pdf = write_pdf(&article, &options)?;
 /// let text = String::from_utf8_lossy(&pdf.bytes);
 /// assert!(text.contains("/Lang(zh-Hans)"));
+/// assert!(text.contains("/MarkInfo<</Marked true>>"));
 /// assert!(text.contains("<dc:language><rdf:Bag><rdf:li>zh-Hans</rdf:li></rdf:Bag></dc:language>"));
 /// assert!(text.contains("/CreationDate(D:20240615000000Z)"));
 /// # }
@@ -223,6 +238,7 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     let sub = subset::subset_font(&font, composed.glyphs.keys().copied())?;
 
     let title = article.title().unwrap_or("").trim();
+    let document_title = if title.is_empty() { opening(article) } else { title.to_owned() };
     let mut doc = PdfDocument::new(title);
     if !title.is_empty() {
         doc.bookmarks.map.insert(PageAnnotId("title".to_owned()), PageAnnotation { name: title.to_owned(), page: 1 });
@@ -230,21 +246,25 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     let (w, h) = options.paper.size_mm();
     // printpdf lays out empty pages; their content is written by `emit.rs`.
     let pages: Vec<PdfPage> = composed.pages.iter().map(|_| PdfPage::new(Mm(w), Mm(h), Vec::new())).collect();
-    let contents: Vec<Vec<u8>> =
-        composed.pages.iter().map(|lines| emit::page_content(lines, &font, FONT_RESOURCE, &sub.codes)).collect();
+    let (contents, marks): (Vec<Vec<u8>>, Vec<structure::PageMarks>) = composed
+        .pages
+        .iter()
+        .map(|lines| emit::page_content(lines, &composed.structure, &font, FONT_RESOURCE, &sub.codes))
+        .unzip();
     doc.with_pages(pages);
 
     let save = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut pdf_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut pdf_warnings);
     emit::fill_pages(&mut lo, contents).map_err(|e| render_error(format!("cannot write the pages: {e}")))?;
+    composed.structure.write(&mut lo, &marks).map_err(|e| render_error(format!("cannot tag the document: {e}")))?;
     embed::embed_font(&mut lo, FONT_RESOURCE, &font, sub, &composed.glyphs)
         .map_err(|e| render_error(format!("cannot embed the font: {e}")))?;
 
     let source = &article.metadata.source;
     let uuid = article_uuid(article);
     let info = metadata::DocInfo {
-        title,
+        title: &document_title,
         author: source.author.as_deref().filter(|a| !a.trim().is_empty()),
         subject: options.subject.as_deref().filter(|s| !s.trim().is_empty()),
         keywords: &source.keywords,
@@ -258,6 +278,20 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| render_error(format!("cannot serialise the document: {e}")))?;
     Ok(Rendered { bytes, warnings })
+}
+
+/// The first 20 characters of the first paragraph, with an ellipsis if cut:
+/// the title of an article that has none (a viewer shows it instead of the
+/// file name; PDF/UA asks for a title in the metadata).
+fn opening(article: &Article) -> String {
+    let Some(first) = article.paragraphs().map(|p| p.text.trim()).find(|t| !t.is_empty()) else {
+        return String::new();
+    };
+    let mut title: String = first.chars().take(20).collect();
+    if first.chars().count() > 20 {
+        title.push('…');
+    }
+    title
 }
 
 /// Deflate every stream that may be compressed and is not yet filtered
