@@ -3,7 +3,7 @@
 //! name and has no language), the Dublin Core it has no setter for
 //! (`dc:creator` without clashing ids, `dc:publisher`, `dc:source`), the
 //! `primary-writing-mode` meta that Kindle reads for vertical books, and the
-//! accessibility metadata of EPUB Accessibility 1.1 ([`ACCESSIBILITY`]).
+//! accessibility metadata of EPUB Accessibility 1.1 ([`accessibility`]).
 
 use std::io;
 
@@ -55,7 +55,7 @@ pub(super) fn ncx(book: &Book) -> Result<Vec<u8>> {
 /// order, text (never images of text), contrast, the metadata below — and
 /// `.ci/ace.sh` checks it with Ace by DAISY on every kind of book (0
 /// violations); `tests/epub.rs` fails if any of it goes missing.
-pub(super) const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
+const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
 
 /// The schema.org accessibility metadata of a book (EPUB Accessibility 1.1
 /// §4 and its techniques), as (property, value) pairs in the order written.

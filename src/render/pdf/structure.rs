@@ -174,10 +174,17 @@ impl Structure {
             }
         }
 
+        // The root is written even when the document has no text.
+        if let Some(root) = live.first_mut() {
+            *root = true;
+        }
+
         let root_id = doc.new_object_id();
-        let ids: Vec<ObjectId> = self.elements.iter().map(|_| doc.new_object_id()).collect();
+        // Object numbers for the elements written only (a left-out element
+        // is never referred to: its parent and the parent tree skip it).
+        let ids: Vec<ObjectId> = live.iter().map(|&l| if l { doc.new_object_id() } else { (0, 0) }).collect();
         for (i, element) in self.elements.iter().enumerate() {
-            if !live[i] && i != 0 {
+            if !live[i] {
                 continue;
             }
             let mut kids: Vec<Object> =
@@ -419,6 +426,7 @@ mod tests {
         let mut doc = document(3);
         assert!(s.write(&mut doc, &[page1.clone(), page2.clone()]).is_err(), "three pages, two marks");
         s.write(&mut doc, &[page1, page2, page3]).unwrap();
+        assert!((1..=doc.max_id).all(|n| doc.objects.contains_key(&(n, 0))), "an object number left unused");
 
         let catalog = doc.catalog().unwrap();
         let marked = catalog.get(b"MarkInfo").unwrap().as_dict().unwrap().get(b"Marked").unwrap();
