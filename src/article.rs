@@ -185,11 +185,13 @@ pub struct Metadata {
     pub source: SourceInfo,
 }
 
-/// Bibliographic facts about the source a caller may know (all optional).
+/// Bibliographic facts about the source (all optional).
 ///
-/// The crate never invents these; they are copied from
-/// [`crate::Options::source`] into [`Metadata::source`] and used by the
-/// writers (TEI `sourceDesc`, EPUB `dc:source`, PDF info).
+/// The crate never invents these: they are what the caller gave in
+/// [`crate::Options::source`], and, for each field the caller left empty,
+/// what the page's own head lines say ([`BlockKind::Meta`]), converted to
+/// the article's script. The writers use them (TEI `sourceDesc`, EPUB
+/// `dc:source`, PDF info).
 ///
 /// ```
 /// use zharchive::{Options, SourceInfo};
@@ -206,12 +208,22 @@ pub struct SourceInfo {
     pub url: Option<String>,
     /// Name of the site or publication.
     pub site: Option<String>,
-    /// Author(s) of the article.
+    /// Author(s) of the article, as one line (`张三、李四`).
     pub author: Option<String>,
     /// Publication date (ISO 8601, as given).
     pub date: Option<String>,
     /// Keywords.
     pub keywords: Vec<String>,
+    /// Authors one by one, where the page's head lists them
+    /// ([`MetaField::Authors`]) and no [`SourceInfo::author`] was given.
+    pub authors: Vec<String>,
+    /// The authors' institutions, as the page's head gives them.
+    pub affiliations: Vec<String>,
+    /// The journal and issue (`高等理科教育 2023年6期`).
+    pub publication: Option<String>,
+    /// `(label, value)` pairs such as `("中图分类号", "R473.5")` or
+    /// `("DOI", "10.…")`, as the page's head gives them.
+    pub identifiers: Vec<(String, String)>,
 }
 
 /// How the source bytes were decoded.
@@ -353,6 +365,84 @@ pub enum BlockKind {
     Heading,
     /// A paragraph of the body.
     Paragraph,
+    /// A line of metadata at the head of the page (authors, date, journal,
+    /// keywords …), kept as the page printed it; its values are also in
+    /// [`SourceInfo`].
+    Meta(MetaField),
+}
+
+/// What a line of head metadata ([`BlockKind::Meta`]) says.
+///
+/// ```
+/// use zharchive::{BlockKind, MetaField};
+/// let page = "標題\n\n2017-08-03 14:49:52\n體育時空 2017年7期\n關鍵詞:比賽\n\n正文第一段。";
+/// let a = zharchive::normalize(page.as_bytes(), &Default::default())?;
+/// let kinds: Vec<BlockKind> = a.blocks.iter().map(|b| b.kind).collect();
+/// assert_eq!(kinds, [
+///     BlockKind::Heading,
+///     BlockKind::Meta(MetaField::Date),
+///     BlockKind::Meta(MetaField::Publication),
+///     BlockKind::Meta(MetaField::Keywords),
+///     BlockKind::Paragraph,
+/// ]);
+/// assert_eq!(a.metadata.source.date.as_deref(), Some("2017-08-03"));
+/// assert_eq!(a.metadata.source.keywords, ["比赛"]);
+/// assert_eq!(serde_json::to_string(&kinds[2]).unwrap(), r#"{"meta":"publication"}"#);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetaField {
+    /// Who wrote it (`陈岩，付存军`, `作者：张三`, `文/李四`).
+    Authors,
+    /// Where the authors work (`（1.宁波大学 教师教育学院，浙江 宁波 315211）`).
+    Affiliation,
+    /// When it was published (`2017-08-03 14:49:52`, `时间：2022-05-21`).
+    Date,
+    /// The journal and issue (`高等理科教育 2023年6期`).
+    Publication,
+    /// Keywords (`关键词：比赛；体育`).
+    Keywords,
+    /// Classification and article numbers, DOI (`中图分类号：R473.5`).
+    Identifiers,
+}
+
+impl MetaField {
+    /// The kebab-case name used in JSON and TEI (`authors`, `keywords` …).
+    ///
+    /// ```
+    /// assert_eq!(zharchive::MetaField::Identifiers.name(), "identifiers");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            MetaField::Authors => "authors",
+            MetaField::Affiliation => "affiliation",
+            MetaField::Date => "date",
+            MetaField::Publication => "publication",
+            MetaField::Keywords => "keywords",
+            MetaField::Identifiers => "identifiers",
+        }
+    }
+
+    /// The field a name stands for ([`MetaField::name`] back).
+    ///
+    /// ```
+    /// use zharchive::MetaField;
+    /// assert_eq!(MetaField::from_name("date"), Some(MetaField::Date));
+    /// assert_eq!(MetaField::from_name("weather"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<MetaField> {
+        [
+            MetaField::Authors,
+            MetaField::Affiliation,
+            MetaField::Date,
+            MetaField::Publication,
+            MetaField::Keywords,
+            MetaField::Identifiers,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
+    }
 }
 
 /// A stretch of a block's text that differs from the source: the composed
@@ -657,11 +747,73 @@ pub struct Warning {
     pub message: String,
     /// Where in the decoded source, when it is one place.
     pub source: Option<Range<usize>>,
+    /// When the warning is about a stretch of the article's text that a
+    /// reader should doubt: why, and where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<Doubt>,
 }
 
 impl Warning {
     pub(crate) fn new(code: &str, message: impl Into<String>, source: Option<Range<usize>>) -> Self {
-        Warning { code: code.to_owned(), message: message.into(), source }
+        Warning { code: code.to_owned(), message: message.into(), source, doubt: None }
+    }
+}
+
+/// A stretch of the article's text that may not be what the source said:
+/// damage left as it was, or bytes the repair had to guess. Archival
+/// writers mark it (TEI `damage` and `unclear`).
+///
+/// ```
+/// use zharchive::DoubtKind;
+/// // `?cè)` is damage the repair rebuilds; the `?` before `7.9%` swallowed a
+/// // digit that no arithmetic brings back.
+/// let a = zharchive::normalize("標題\n\n佔總?cè)丝诘谋戎貫?7.9%。".as_bytes(), &Default::default())?;
+/// let doubt = a.warnings.iter().find_map(|w| w.doubt.as_ref()).expect("a guessed digit");
+/// assert_eq!(doubt.kind, DoubtKind::Guessed);
+/// let at = doubt.output.as_ref().expect("in the text");
+/// // The whole rebuilt stretch is doubtful: `人口的比重为` and the digit.
+/// assert!(a.blocks[at.block].text[at.range.clone()].starts_with("人口的比重为"));
+/// assert_eq!(a.body_text().chars().count(), "占总人口的比重为17.9%。".chars().count());
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Doubt {
+    /// What kind of doubt.
+    pub kind: DoubtKind,
+    /// Where the doubtful text is in the article: the whole stretch that
+    /// the edits covering it made (or the text as it was, for damage left
+    /// alone). `None` if none of it survived (removed with boilerplate).
+    pub output: Option<Location>,
+}
+
+/// Why a stretch of text is doubtful.
+///
+/// ```
+/// use zharchive::DoubtKind;
+/// assert_eq!(serde_json::to_string(&DoubtKind::Unrepaired).unwrap(), r#""unrepaired""#);
+/// assert_eq!(DoubtKind::Guessed.name(), "guessed");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DoubtKind {
+    /// Damage that could not be undone, left as it was.
+    Unrepaired,
+    /// Rebuilt, but some bytes were chosen among several that read about as
+    /// well (a digit swallowed by the damage can be any digit).
+    Guessed,
+}
+
+impl DoubtKind {
+    /// The kebab-case name used in JSON and TEI.
+    ///
+    /// ```
+    /// assert_eq!(zharchive::DoubtKind::Unrepaired.name(), "unrepaired");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            DoubtKind::Unrepaired => "unrepaired",
+            DoubtKind::Guessed => "guessed",
+        }
     }
 }
 

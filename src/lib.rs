@@ -98,8 +98,8 @@ pub mod options;
 pub mod render;
 
 pub use article::{
-    Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EditKinds, EncodingReport, Location, Metadata,
-    Script, SourceInfo, Summary, Warning,
+    Article, Block, BlockKind, Change, DetectionMethod, Doubt, DoubtKind, Edit, EditKind, EditKinds, EncodingReport,
+    Location, MetaField, Metadata, Script, SourceInfo, Summary, Warning,
 };
 /// The string type of edit texts ([`Edit::before`], [`Edit::after`],
 /// [`Change::original`], `normalize::Replacement::text`): short strings are

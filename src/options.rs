@@ -50,6 +50,11 @@ pub struct Options {
     /// Remove boilerplate (disclaimers, editor and source lines, repost
     /// notices).
     pub boilerplate: bool,
+    /// Recognise the head metadata lines of a page (authors, affiliations,
+    /// date, journal and issue, keywords, classification numbers): each
+    /// stays a block of its own ([`crate::BlockKind::Meta`]) and fills the
+    /// empty fields of [`crate::SourceInfo`].
+    pub head_metadata: bool,
     /// Extra boilerplate rules, tried after the built-in ones.
     pub boilerplate_rules: Vec<Rule>,
     /// Replace the built-in boilerplate rules by `boilerplate_rules` alone.
@@ -73,6 +78,7 @@ impl Default for Options {
             annotations: true,
             punctuation: true,
             boilerplate: true,
+            head_metadata: true,
             boilerplate_rules: Vec::new(),
             replace_builtin_rules: false,
             line_breaks: LineBreaks::Auto,

@@ -271,6 +271,7 @@ fn metadata_comes_from_the_article_and_the_options() {
         author: Some("记者甲".into()),
         date: Some("2024-06-14".into()),
         keywords: Vec::new(),
+        ..SourceInfo::default()
     };
     let article = zharchive::normalize("标题\n\n正文。".as_bytes(), &Options { source, ..Default::default() }).unwrap();
     let options = EpubOptions {

@@ -301,6 +301,7 @@ fn source_facts_and_options_are_written_and_read_back() {
             author: Some("记者 王\t小明".into()),
             date: Some("2024-06-15".into()),
             keywords: vec!["AGI".into(), "".into(), "<b>大模型</b>".into()],
+            ..SourceInfo::default()
         },
         ..Options::default()
     };
@@ -389,6 +390,7 @@ fn hand_built(blocks: Vec<Block>, language: &str) -> Article {
             code: "odd <code> & \"quotes\"".into(),
             message: "a\tb\r\nc".into(),
             source: Some(1..2),
+            doubt: None,
         }],
     }
 }
@@ -593,6 +595,7 @@ fn odd_source(seed: u64) -> (Vec<u8>, Options) {
                 rng.pick(&["2024-06-15", "2024-02-30", "yesterday", "0000-01-01", "2024-06-15T10:00:00Z"]).into(),
             ),
             keywords: (0..rng.below(4)).map(|_| rng.pick(FRAGMENTS).to_owned()).collect(),
+            ..SourceInfo::default()
         };
     }
     let bytes = if rng.chance(15) {

@@ -77,6 +77,19 @@ pub enum Shape {
     LabelLine,
     /// A line starting with the keyword.
     LineStart,
+    /// A line that is a list of short items (separated by `,` `，` `_` `|`
+    /// `、` `;`), no sentence, half of them holding keywords and three
+    /// different keywords in all: the keyword-spam lines an SEO farm puts
+    /// above a page.
+    List,
+    /// A line made of keywords alone (each any number of times) and
+    /// whitespace: a line of `?` where an image or characters GBK lacks
+    /// stood.
+    Only,
+    /// A short line starting with the keyword (after a bracketed label such
+    /// as `【标题】`), and every line after it to the end of the text, each a
+    /// title (short, no sentence): a list of related articles.
+    Trailer,
 }
 
 fn words(list: &[&str]) -> Vec<String> {
@@ -202,6 +215,128 @@ pub fn builtin_rules() -> Vec<Rule> {
             max_chars: 300,
             line_end_only: false,
         },
+        Rule {
+            name: "keyword-spam".into(),
+            shape: Shape::List,
+            keywords: words(&[
+                "一区二区",
+                "一區二區",
+                "精品",
+                "视频",
+                "視頻",
+                "在线",
+                "在線",
+                "观看",
+                "觀看",
+                "国产",
+                "國產",
+                "无码",
+                "無碼",
+                "免费",
+                "免費",
+                "av",
+                "成人",
+                "亚洲",
+                "亞洲",
+                "日韩",
+                "日韓",
+                "欧美",
+                "歐美",
+                "午夜",
+                "三级",
+                "三級",
+                "中文字幕",
+                "影院",
+                "福利",
+                "少妇",
+                "少婦",
+                "熟女",
+                "偷拍",
+                "自拍",
+                "黄色",
+                "黃色",
+                "人妻",
+                "久久",
+                "爱爱",
+                "愛愛",
+                "高清",
+            ]),
+            max_chars: 2000,
+            line_end_only: false,
+        },
+        Rule {
+            name: "lost-characters-line".into(),
+            shape: Shape::Only,
+            keywords: words(&["?", "？"]),
+            max_chars: 200,
+            line_end_only: false,
+        },
+        Rule {
+            name: "page-navigation".into(),
+            shape: Shape::LineStart,
+            keywords: words(&[
+                "您当前的位置",
+                "您當前的位置",
+                "当前位置",
+                "當前位置",
+                "您的位置",
+                "下载APP",
+                "下載APP",
+                "APP下载",
+                "APP下載",
+                "打开APP",
+                "打開APP",
+                "查看原文",
+                "阅读原文",
+                "閱讀原文",
+                "点击查看原文",
+                "點擊查看原文",
+                "继续阅读",
+                "繼續閱讀",
+                "继续免费阅读",
+                "繼續免費閱讀",
+                "下载本文档",
+                "下載本文檔",
+                "已阅读",
+                "已閱讀",
+                "文档简介",
+                "文檔簡介",
+                "版权说明",
+                "版權說明",
+                "本文地址",
+                "分享到",
+                "扫一扫",
+                "掃一掃",
+                "上一篇",
+                "下一篇",
+                "- 相关推荐",
+                "- 相關推薦",
+                "相关推荐",
+                "相關推薦",
+            ]),
+            max_chars: 120,
+            line_end_only: false,
+        },
+        Rule {
+            name: "related-articles".into(),
+            shape: Shape::Trailer,
+            keywords: words(&[
+                "相关文章",
+                "相關文章",
+                "相关阅读",
+                "相關閱讀",
+                "推荐阅读",
+                "推薦閱讀",
+                "猜你喜欢",
+                "猜你喜歡",
+                "延伸阅读",
+                "延伸閱讀",
+                "热门文章",
+                "熱門文章",
+            ]),
+            max_chars: 1200,
+            line_end_only: false,
+        },
     ]
 }
 
@@ -244,8 +379,16 @@ pub fn boilerplate(text: &str, rules: &[Rule]) -> Vec<Replacement> {
         for line in text.split_inclusive('\n') {
             let range = start..start + line.len();
             start += line.len();
-            if line_rules.iter().any(|rule| line_matches(line, rule)) {
-                found.push(range);
+            for rule in &line_rules {
+                if rule.shape == Shape::Trailer {
+                    if let Some(end) = trailer_at(text, range.clone(), rule) {
+                        found.push(range.start..end);
+                        break;
+                    }
+                } else if line_matches(line, rule) {
+                    found.push(range.clone());
+                    break;
+                }
             }
         }
     }
@@ -306,15 +449,89 @@ fn bracketed_at(text: &str, i: usize, open: char, rule: &Rule) -> Option<std::op
     Some(i..end)
 }
 
-/// Whether a [`Shape::LabelLine`] or [`Shape::LineStart`] `rule` removes
-/// `line` (with its line break).
+/// Whether `s` holds `keyword` (ASCII keywords case-insensitively).
+fn holds(s: &str, keyword: &str) -> bool {
+    if keyword.is_ascii() {
+        s.to_ascii_lowercase().contains(&keyword.to_ascii_lowercase())
+    } else {
+        s.contains(keyword)
+    }
+}
+
+/// Whether `line` is a [`Shape::List`] of `rule`'s keywords.
+fn is_keyword_list(line: &str, rule: &Rule) -> bool {
+    // A sentence is no such list (a `?` left at its end by the damage
+    // aside).
+    let line = line.trim_end_matches(|c: char| c.is_whitespace() || c == '?' || c == '？');
+    if line.contains(['。', '！', '？', '!', '?']) {
+        return false;
+    }
+    let items: Vec<&str> =
+        line.split([',', '，', '_', '|', '、', ';', '；']).map(str::trim).filter(|i| !i.is_empty()).collect();
+    if items.len() < 2 || items.iter().any(|i| i.chars().count() > 30) {
+        return false;
+    }
+    // Half the items hold keywords, and the line at least three different
+    // ones: a list of one site's page titles repeats one word (`视频`), and
+    // must read the same whether its lines are joined or not.
+    let holding = items.iter().filter(|i| rule.keywords.iter().any(|k| !k.is_empty() && holds(i, k))).count();
+    let distinct = rule.keywords.iter().filter(|k| !k.is_empty() && holds(line, k)).count();
+    distinct >= 3 && holding * 2 >= items.len()
+}
+
+/// Whether `line` is made of `rule`'s keywords and whitespace only
+/// ([`Shape::Only`]), with at least one keyword.
+fn is_only(line: &str, rule: &Rule) -> bool {
+    let mut rest = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        match rule.keywords.iter().filter(|k| !k.is_empty()).find(|k| rest.starts_with(k.as_str())) {
+            Some(k) => rest = &rest[k.len()..],
+            None if rest.is_empty() => break,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Where a [`Shape::Trailer`] starting with the line at `line` ends (the
+/// end of the text), if `rule` matches there.
+fn trailer_at(text: &str, line: std::ops::Range<usize>, rule: &Rule) -> Option<usize> {
+    let first = text[line.clone()].trim_start_matches([' ', '\t', '\u{3000}', '\u{A0}']);
+    // After a bracketed label (`【家乡的春天】相关文章：`).
+    let body = match first.strip_prefix('【').and_then(|r| r.split_once('】')) {
+        Some((label, rest)) if label.chars().count() <= 40 => rest,
+        _ => first.strip_prefix(OPEN).unwrap_or(first),
+    };
+    starts_with_keyword(body, rule)?;
+    // The heading is a heading, not a sentence that starts with the words.
+    if first.chars().filter(|c| !c.is_whitespace()).count() > 40 {
+        return None;
+    }
+    let rest = &text[line.start..];
+    let chars = rest.chars().filter(|c| !c.is_whitespace()).count();
+    // Each line after it a title: short, and no sentence.
+    let short = text[line.end..].lines().all(|l| l.trim().chars().count() <= 40 && !l.contains(['。', '！', '？']));
+    (chars <= rule.max_chars && short).then_some(text.len())
+}
+
+/// Whether a [`Shape::LabelLine`], [`Shape::LineStart`], [`Shape::List`]
+/// or [`Shape::Only`] `rule` removes `line` (with its line break).
 fn line_matches(line: &str, rule: &Rule) -> bool {
-    let body = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{A0}']);
-    let body = body.strip_prefix(OPEN).unwrap_or(body);
-    let Some(keyword) = starts_with_keyword(body, rule) else { return false };
     if line.chars().filter(|c| !c.is_whitespace()).count() > rule.max_chars {
         return false;
     }
+    match rule.shape {
+        Shape::List => return is_keyword_list(line, rule),
+        Shape::Only => return is_only(line, rule),
+        _ => {}
+    }
+    let body = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{A0}']);
+    let body = body.strip_prefix(OPEN).unwrap_or(body);
+    let Some(keyword) = starts_with_keyword(body, rule) else { return false };
     if rule.shape == Shape::LabelLine {
         let after = body[keyword.len()..].trim_start_matches([' ', '\u{3000}']);
         if !after.starts_with([':', '：']) {
@@ -360,6 +577,32 @@ mod tests {
         assert_eq!(apply("正文。\n责任编辑：张三\n來源:新華社\n"), "正文。\n");
         assert_eq!(apply("正文。\n转载请注明出处。\n"), "正文。\n");
         assert_eq!(apply("正文。\n（本文来源：新华社）\n文章來源: 中央社\n"), "正文。\n");
+    }
+
+    #[test]
+    fn page_furniture() {
+        // Keyword spam above the title, a line of lost characters, a
+        // navigation line, a list of related articles at the end.
+        let page = "亚洲精品视频,日韩在线观看,国产免费av,高清影院\n?\n標題\n您當前的位置:首頁 新聞\n正文第一段。\n\
+                    正文第二段。\n【春天】相關文章:\n春天的作文\n春天來了\n";
+        assert_eq!(apply(page), "標題\n正文第一段。\n正文第二段。\n");
+    }
+
+    #[test]
+    fn lists_and_question_marks_in_articles_are_kept() {
+        for t in [
+            "北京，上海，广州，深圳都在名单上。\n",
+            "这是真的吗？\n",
+            "他问：？？\n",
+            "视频、图片和文字，都是在线传播的内容形式，值得研究。\n",
+            "相关文章还没有写完，我们继续讨论这个很长的话题，直到把所有的问题都说清楚为止，大家都同意。\n下一段。\n",
+        ] {
+            assert_eq!(apply(t), t, "{t}");
+        }
+        // A related-articles heading before long paragraphs is no list.
+        let t =
+            "相关文章\n这是一篇很长的正文，讲述了许多事情，内容丰富，远远超过一个标题的长度，读者可以慢慢读完它。\n";
+        assert_eq!(apply(t), t);
     }
 
     #[test]

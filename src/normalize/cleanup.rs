@@ -58,6 +58,7 @@ pub fn cleanup(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
             range: first_control.unwrap_or(0..0),
             code: "control-characters",
             message: format!("{dropped_controls} control or noncharacter code point(s) were removed"),
+            doubt: None,
         });
     }
     (reps, notes)

@@ -59,7 +59,7 @@ pub enum GbkBytes {
 /// assert_eq!(decode_pair(0xAA, 0xA1), None); // user-defined (private use)
 /// ```
 pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
-    decode_pair_raw(lead, trail).filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c))
+    decode_pair_raw(lead, trail).filter(|c| !is_private_use(*c))
 }
 
 /// The character a lead/trail pair decodes to, user-defined (PUA)
@@ -74,19 +74,54 @@ pub fn decode_pair_raw(lead: u8, trail: u8) -> Option<char> {
     if !(0x81..=0xFE).contains(&lead) || !is_trail(trail) {
         return None;
     }
-    let mut decoder = GBK.new_decoder_without_bom_handling();
-    let mut out = [0u8; 8];
-    let (result, _read, written) = decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
-    if result != DecoderResult::InputEmpty {
-        return None;
-    }
-    let s = std::str::from_utf8(&out[..written]).ok()?;
-    let mut chars = s.chars();
-    let c = chars.next()?;
-    if chars.next().is_some() || c.is_ascii() {
-        return None;
-    }
-    Some(c)
+    char::from_u32(pairs()[usize::from(lead) << 8 | usize::from(trail)]).filter(|&c| c != '\0')
+}
+
+/// Whether a pair is one of GBK's user-defined codes, which decode to the
+/// Private Use Area: a lossy decoder on a real site may drop them without a
+/// trace.
+///
+/// ```
+/// use zharchive::normalize::gbk::is_user_defined;
+/// assert!(is_user_defined(0xAE, 0xC8) && is_user_defined(0xFD, 0xCE));
+/// assert!(!is_user_defined(0xCA, 0xAE)); // 十
+/// ```
+pub fn is_user_defined(lead: u8, trail: u8) -> bool {
+    decode_pair_raw(lead, trail).is_some_and(is_private_use)
+}
+
+fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+/// Every pair's character (0: not a character), decoded once by encoding_rs:
+/// the repair looks pairs up in its innermost loops, and a decoder per
+/// look-up was most of its time. 256 KB, built on first use.
+fn pairs() -> &'static [u32] {
+    static PAIRS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let mut table = vec![0u32; 1 << 16];
+        for lead in 0x81u8..=0xFE {
+            for trail in (0x40u8..=0xFE).filter(|&t| is_trail(t)) {
+                // A decoder cannot be reused once told the input ended.
+                let mut decoder = GBK.new_decoder_without_bom_handling();
+                let mut out = [0u8; 8];
+                let (result, _read, written) =
+                    decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
+                if result != DecoderResult::InputEmpty {
+                    continue;
+                }
+                let Ok(s) = std::str::from_utf8(&out[..written]) else { continue };
+                let mut chars = s.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    if !c.is_ascii() {
+                        table[usize::from(lead) << 8 | usize::from(trail)] = c as u32;
+                    }
+                }
+            }
+        }
+        table
+    })
 }
 
 /// Whether `b` can be a GBK trail byte.
@@ -114,5 +149,18 @@ mod tests {
         assert_eq!(decode_pair(0xA3, 0xD0), Some('Ｐ'));
         assert_eq!(decode_pair(0x9E, b'('), None);
         assert_eq!(decode_pair(0xAA, 0xA1), None, "user-defined area");
+    }
+
+    #[test]
+    fn the_table_agrees_with_a_fresh_decoder() {
+        for (lead, trail) in [(0x81, 0x40), (0xA1, 0xA3), (0xA3, 0xBF), (0xAE, 0xC8), (0xD7, 0xFA), (0xFE, 0xFE)] {
+            let mut decoder = GBK.new_decoder_without_bom_handling();
+            let mut out = [0u8; 8];
+            let (result, _, written) = decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
+            let fresh = (result == DecoderResult::InputEmpty)
+                .then(|| std::str::from_utf8(&out[..written]).ok()?.chars().next())
+                .flatten();
+            assert_eq!(decode_pair_raw(lead, trail), fresh, "{lead:02X} {trail:02X}");
+        }
     }
 }

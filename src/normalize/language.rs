@@ -125,6 +125,8 @@ impl WordFrequency {
             // The token that is always possible at i.
             let end = if c.is_ascii_alphanumeric() {
                 i + chars[i..].iter().take_while(|(_, c)| c.is_ascii_alphanumeric()).count()
+            } else if let Some(len) = markup_len(&chars[i..]) {
+                i + len
             } else if c == ' ' {
                 i + chars[i..].iter().take_while(|(_, c)| *c == ' ').count()
             } else {
@@ -151,8 +153,74 @@ impl WordFrequency {
 impl Plausibility for WordFrequency {
     fn score(&self, text: &str) -> f64 {
         let simplified = OpenCc::shared().convert(text, Conversion::T2s);
-        self.best_segmentation(&simplified)
+        self.best_segmentation(&simplified) - UNPAIRED * unpaired_brackets(&simplified) as f64
     }
+}
+
+/// What a bracket without its partner costs (in the model's log units):
+/// quotes and book-title marks come in pairs, which a model of single words
+/// cannot see (`所以《春秋》` reads better than `所以於春秋》`).
+const UNPAIRED: f64 = 6.0;
+
+/// Closing brackets with no opening one of their kind before them, and
+/// opening ones still open at a line break (one that nothing closes before
+/// the text's end is not counted: the text may go on). Kinds: `“”`, `‘’`,
+/// `《》`, `「」`, `『』`, `（）`, `【】`.
+fn unpaired_brackets(text: &str) -> usize {
+    const PAIRS: [(char, char); 7] =
+        [('“', '”'), ('‘', '’'), ('《', '》'), ('「', '」'), ('『', '』'), ('（', '）'), ('【', '】')];
+    let mut open = [0usize; PAIRS.len()];
+    let mut unpaired = 0;
+    for c in text.chars() {
+        // At a line's end, what is still open stays unpaired.
+        if c == '\n' {
+            unpaired += open.iter().sum::<usize>();
+            open = [0; PAIRS.len()];
+            continue;
+        }
+        for (k, &(o, close)) in PAIRS.iter().enumerate() {
+            if c == o {
+                open[k] += 1;
+            } else if c == close {
+                if open[k] > 0 {
+                    open[k] -= 1;
+                } else {
+                    unpaired += 1;
+                }
+            }
+        }
+    }
+    unpaired
+}
+
+/// The length in characters of an HTML tag (`</p>`, `<br/>`) or character
+/// reference (`&rdquo;`, `&#8220;`) at the start of `chars`: scraped text
+/// keeps them, and each is one token, as common as a Latin word. (A damaged
+/// stretch that ends in markup swallows its first character: `?/p>` is
+/// `</p>` far more often than ` /p>`.)
+fn markup_len(chars: &[(usize, char)]) -> Option<usize> {
+    let (open, close, inner): (char, char, fn(char) -> bool) = match chars.first()?.1 {
+        '<' => ('<', '>', |c| c.is_ascii_graphic() && c != '<' || c == ' '),
+        '&' => ('&', ';', |c| c.is_ascii_alphanumeric() || c == '#'),
+        _ => return None,
+    };
+    let body = chars[1..].iter().take(40).take_while(|(_, c)| *c != close && inner(*c)).count();
+    let first = chars.get(1)?.1;
+    let starts_well = match open {
+        '<' => first.is_ascii_alphabetic() || first == '/' || first == '!',
+        _ => first.is_ascii_alphabetic() || first == '#',
+    };
+    (body > 0 && starts_well && chars.get(1 + body).is_some_and(|(_, c)| *c == close)).then_some(body + 2)
+}
+
+/// Whether a run of ASCII letters and digits mixes them as words and numbers
+/// rarely do: digits then three or more letters (`0FreeBSD`), or letters
+/// and digits alternating more than once (`a1b2`). `5G`, `3D`, `MP3`, `No7`
+/// and `G22` are ordinary.
+fn odd_mix(token: &[u8]) -> bool {
+    let changes = token.windows(2).filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit()).count();
+    let leading_digits = token.iter().take_while(|b| b.is_ascii_digit()).count();
+    changes > 1 || (leading_digits > 0 && token.len() - leading_digits >= 3)
 }
 
 /// A pseudo-frequency for what jieba's dictionary does not hold: punctuation
@@ -164,21 +232,54 @@ impl Plausibility for WordFrequency {
 fn unknown_token_freq(token: &str) -> f64 {
     let mut chars = token.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else {
-        // jieba keeps a run of ASCII letters and digits together.
-        return if token.chars().all(|c| c.is_ascii_alphanumeric()) { 1e4 } else { 1.0 };
+        // jieba keeps a run of ASCII letters and digits together; markup is
+        // one token too.
+        let markup =
+            (token.starts_with('<') && token.ends_with('>')) || (token.starts_with('&') && token.ends_with(';'));
+        // A number written with a leading zero (`07`) is rare outside dates
+        // and codes.
+        let bytes = token.as_bytes();
+        let leading_zero = bytes.len() > 1 && bytes[0] == b'0' && bytes[1].is_ascii_digit();
+        // Two letters not both capitals (`Pl`, `kx`): the trail of a
+        // shifted pair and a stray letter far more often than a word.
+        let odd_pair =
+            bytes.len() == 2 && bytes.iter().all(u8::is_ascii_alphabetic) && !bytes.iter().all(u8::is_ascii_uppercase);
+        return match (
+            markup || token.chars().all(|c| c.is_ascii_alphanumeric()),
+            leading_zero || odd_mix(bytes) || odd_pair,
+        ) {
+            (true, false) => 1e4,
+            (true, true) => 1e2,
+            (false, _) => 1.0,
+        };
     };
     match c {
+        // A capital letter before Chinese is common in modern text (A股,
+        // X光, B超); a lone small letter is noise.
+        c if c.is_ascii_uppercase() => 1e3,
         c if c.is_ascii_alphabetic() => 1e2,
         // Rough shares in news text: ， and 。 lead, the rest follow.
         '，' => 2e6,
         '。' => 1e6,
         '、' | '“' | '”' => 3e5,
-        '：' | '；' | '？' | '！' | '「' | '」' | '（' | '）' | '《' | '》' | '‘' | '’' | '『' | '』' => {
-            5e4
-        }
-        '…' | '—' | '·' => 1e4,
+        '：' => 2e5,
+        '；' | '？' | '（' | '）' | '《' | '》' => 5e4,
+        '！' | '「' | '」' => 3e4,
+        '‘' | '’' | '…' | '—' | '·' => 1e4,
+        '『' | '』' | '【' | '】' => 5e3,
+        // Scraped Chinese text has its full-width marks folded to ASCII:
+        // `,` and `?` there are `，` and `？` (and `2,000` is rarer).
+        ',' => 1e6,
+        ':' => 1e5,
+        '?' | ';' | '(' | ')' => 5e4,
+        '!' => 3e4,
+        // Marks that Chinese prose hardly uses.
+        '_' | '^' | '[' | ']' | '{' | '}' | '|' | '~' | '`' | '@' | '\\' => 1e2,
         c if c.is_ascii_alphanumeric() || c.is_ascii_punctuation() || c == ' ' => 1e4,
         c if crate::normalize::readings::is_han(c) => 1.0,
+        // A character the repair has not chosen yet: scored as an ordinary
+        // one, so that the readings it belongs to are judged on the rest.
+        '\u{FFFC}' => 1e3,
         _ => 0.01,
     }
 }

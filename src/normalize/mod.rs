@@ -27,6 +27,7 @@ pub mod boilerplate;
 pub mod cleanup;
 pub mod decode;
 pub mod gbk;
+pub mod head;
 pub mod language;
 pub mod punctuation;
 pub mod readings;
@@ -41,7 +42,8 @@ use compact_str::CompactString;
 use sha2::{Digest, Sha256};
 
 use crate::article::{
-    Article, Block, BlockKind, Change, Edit, EditKind, EditKinds, Location, Metadata, Script, Warning,
+    Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKind, EditKinds, Location, MetaField, Metadata,
+    Script, SourceInfo, Warning,
 };
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -64,6 +66,9 @@ pub struct PassNote {
     pub code: &'static str,
     /// What happened.
     pub message: String,
+    /// Whether the text at `range` (as the pass left it) is doubtful, and
+    /// why.
+    pub doubt: Option<DoubtKind>,
 }
 
 /// Run the whole pipeline with `converter` for the script pass.
@@ -130,7 +135,16 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
             break;
         }
     }
-    let reps = structure::structure(text.text(), options.line_breaks);
+    // Head metadata lines stand alone; where they are in the source is kept
+    // to mark their blocks once the text is final.
+    let (head_lines, head_values) =
+        if options.head_metadata { head::head(text.text(), converter) } else { Default::default() };
+    let head_sources: Vec<(Range<usize>, MetaField)> = head_lines
+        .iter()
+        .map(|l| (tracked::map_range(text.segments(), l.range.clone(), text.source().len()), l.field))
+        .collect();
+    let standalone: Vec<Range<usize>> = head_lines.iter().map(|l| l.range.clone()).collect();
+    let reps = structure::structure_with(text.text(), options.line_breaks, &standalone);
     apply(&mut text, EditKind::Structure, reps, Vec::new(), &mut warnings);
     if options.punctuation {
         let reps = punctuation::punctuation(text.text());
@@ -139,7 +153,8 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     // Script conversion makes by far the most edits (one per converted run);
     // as the last pass, no later pass has to carry its segments along.
     let source_script = converter.detect(sample(text.text(), 16 * 1024));
-    if let Some(conversion) = Conversion::for_target(source_script, options.script) {
+    let conversion = Conversion::for_target(source_script, options.script);
+    if let Some(conversion) = conversion {
         let reps = script::convert_from(text.text(), source_script, conversion, converter, &options.user_dictionary);
         apply(&mut text, EditKind::Script, reps, Vec::new(), &mut warnings);
     }
@@ -155,7 +170,9 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     }
     let target_script = options.script.script().unwrap_or(source_script);
     let (source_text, final_text, segments, mut edits) = text.into_parts();
-    let blocks = build_blocks(&final_text, &source_text, &segments, &mut edits);
+    let mut blocks = build_blocks(&final_text, &source_text, &segments, &mut edits);
+    mark_head_blocks(&final_text, &segments, &head_sources, &mut blocks);
+    place_doubts(&final_text, &segments, &mut warnings);
     if blocks.len() == 1 {
         warnings.push(Warning::new("no-paragraphs", "the article has a title but no paragraphs", None));
     }
@@ -168,12 +185,88 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
             encoding: decoded.report,
             source_sha256: sha256_hex(bytes),
             source_bytes: size,
-            source: options.source.clone(),
+            source: with_head_values(&options.source, head_values, |v| match conversion {
+                Some(c) => converter.convert(v, c),
+                None => v.to_owned(),
+            }),
         },
         blocks,
         provenance: edits,
         warnings,
     })
+}
+
+/// Mark the blocks that hold head metadata lines (their source ranges in
+/// `heads`): each such block is a [`BlockKind::Meta`], and the title is the
+/// first block that is not one (the first block if all are).
+fn mark_head_blocks(text: &str, segments: &[Segment], heads: &[(Range<usize>, MetaField)], blocks: &mut [Block]) {
+    let mut starts = Vec::with_capacity(blocks.len());
+    let mut at = 0;
+    for block in blocks.iter() {
+        starts.push(at);
+        at += block.text.len() + 2;
+    }
+    for (source, field) in heads {
+        // Where the line's first source byte is in the final text.
+        let k = segments.partition_point(|s| s.source.end <= source.start);
+        let Some(seg) = segments.get(k) else { continue };
+        let pos = if seg.identity { seg.current.start + (source.start - seg.source.start) } else { seg.current.start };
+        if pos > text.len() {
+            continue;
+        }
+        let b = starts.partition_point(|&s| s <= pos).saturating_sub(1);
+        if let Some(block) = blocks.get_mut(b) {
+            block.kind = BlockKind::Meta(*field);
+        }
+    }
+    let title = blocks.iter().position(|b| !matches!(b.kind, BlockKind::Meta(_))).unwrap_or(0);
+    if let Some(block) = blocks.get_mut(title) {
+        block.kind = BlockKind::Heading;
+    }
+    for block in blocks.iter_mut().skip(title + 1) {
+        if block.kind == BlockKind::Heading {
+            block.kind = BlockKind::Paragraph;
+        }
+    }
+}
+
+/// The caller's source facts, each empty one filled from the page's head
+/// lines (in the article's script, `convert`), repeated values once.
+fn with_head_values(given: &SourceInfo, found: head::HeadValues, convert: impl Fn(&str) -> String) -> SourceInfo {
+    let unique = |values: Vec<String>| {
+        let mut out: Vec<String> = Vec::new();
+        for v in values.iter().map(|v| convert(v)) {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    };
+    let mut source = given.clone();
+    if source.author.is_none() && source.authors.is_empty() {
+        source.authors = unique(found.authors);
+    }
+    if source.affiliations.is_empty() {
+        source.affiliations = unique(found.affiliations);
+    }
+    if source.date.is_none() {
+        source.date = found.date;
+    }
+    if source.publication.is_none() {
+        source.publication = found.publication.map(|p| convert(&p));
+    }
+    if source.keywords.is_empty() {
+        source.keywords = unique(found.keywords);
+    }
+    if source.identifiers.is_empty() {
+        for (label, value) in found.identifiers {
+            let pair = (convert(&label), value);
+            if !source.identifiers.contains(&pair) {
+                source.identifiers.push(pair);
+            }
+        }
+    }
+    source
 }
 
 /// Apply one pass's output, turning its notes into warnings placed in the
@@ -187,7 +280,9 @@ fn apply(
 ) {
     for note in notes {
         let source = tracked::map_range(text.segments(), note.range, text.source().len());
-        warnings.push(Warning::new(note.code, note.message, Some(source)));
+        let mut warning = Warning::new(note.code, note.message, Some(source));
+        warning.doubt = note.doubt.map(|kind| Doubt { kind, output: None });
+        warnings.push(warning);
     }
     text.apply(kind, reps);
 }
@@ -302,6 +397,74 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
     blocks
 }
 
+/// Place every doubtful stretch ([`Doubt`]) in the final blocks: the source
+/// text a warning is about, as far as it survived — exactly, where no pass
+/// touched it, and as the whole change, where passes did (a change is only
+/// known as a whole). Doubts that overlap in the output are widened to their
+/// union, so that each is one element in a record.
+fn place_doubts(text: &str, segments: &[Segment], warnings: &mut [Warning]) {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for piece in text.split("\n\n") {
+        ranges.push(start..start + piece.len());
+        start += piece.len() + 2;
+    }
+    let mut placed: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, w) in warnings.iter().enumerate() {
+        let (Some(source), Some(_)) = (&w.source, &w.doubt) else { continue };
+        let first = segments.partition_point(|s| s.source.end < source.start);
+        let mut span: Option<Range<usize>> = None;
+        for seg in &segments[first..] {
+            if seg.source.start > source.end || (seg.source.start == source.end && !source.is_empty()) {
+                break;
+            }
+            if !touches(&seg.source, source) {
+                continue;
+            }
+            let part = if seg.identity {
+                let from = source.start.max(seg.source.start) - seg.source.start;
+                let to = source.end.min(seg.source.end) - seg.source.start;
+                seg.current.start + from..seg.current.start + to
+            } else {
+                seg.current.clone()
+            };
+            if part.is_empty() {
+                continue;
+            }
+            span = Some(match span {
+                None => part,
+                Some(s) => s.start.min(part.start)..s.end.max(part.end),
+            });
+        }
+        if let Some(span) = span {
+            placed.push((i, span));
+        }
+    }
+    // Widen overlapping stretches to the union of their group.
+    placed.sort_by_key(|(i, span)| (span.start, *i));
+    let mut group = 0;
+    while group < placed.len() {
+        let mut union = placed[group].1.clone();
+        let mut end = group + 1;
+        while end < placed.len() && placed[end].1.start < union.end {
+            union.end = union.end.max(placed[end].1.end);
+            end += 1;
+        }
+        for p in &mut placed[group..end] {
+            p.1 = union.clone();
+        }
+        group = end;
+    }
+    for (i, span) in placed {
+        let block = ranges.partition_point(|r| r.end < span.start);
+        let Some(r) = ranges.get(block) else { continue };
+        let (from, to) = (span.start.max(r.start), span.end.min(r.end));
+        if let Some(doubt) = warnings[i].doubt.as_mut() {
+            doubt.output = (from < to).then(|| Location { block, range: from - r.start..to - r.start });
+        }
+    }
+}
+
 fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
     if a.is_empty() || b.is_empty() {
         (a.start >= b.start && a.start <= b.end) || (b.start >= a.start && b.start <= a.end)
@@ -334,6 +497,18 @@ mod tests {
         assert_eq!(once, "标题\n\n正文。\n");
         let twice = crate::normalize(once.as_bytes(), &options).unwrap().plain_text();
         assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn simplified_text_is_left_as_written() {
+        // `著` is a Simplified character too (显著, 著作): t2s writes it
+        // itself in those phrases, and a Simplified text (a first run's
+        // output) keeps it rather than turning it into `着`.
+        let text = "标题\n\n这个效果非常显著，专著很多。\n";
+        let once = crate::normalize(text.as_bytes(), &Options::default()).unwrap().plain_text();
+        assert_eq!(once, "标题\n\n这个效果非常显著，专著很多。\n");
+        let traditional = crate::normalize("標題\n\n這個效果非常顯著，專著很多。".as_bytes(), &Options::default());
+        assert_eq!(traditional.unwrap().plain_text(), once);
     }
 
     #[test]

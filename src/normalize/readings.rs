@@ -18,7 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 /// assert_eq!(Some(numbered.clone()), parse_syllable("lü4"));
 /// assert!(is_reading('绿', &numbered) && is_reading('绿', &parse_syllable("lǜ").unwrap()));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Syllable {
     /// Lower case, `ü` for `v`, tone marks kept (`huì`, `lǜ`); or without
     /// tone when the annotation had none.
@@ -71,6 +71,33 @@ pub(crate) fn parse_joined_syllable(body: &str) -> Option<Syllable> {
         return None;
     }
     parse_syllable(&body.split_whitespace().collect::<String>())
+}
+
+/// Every GBK character that `syllable` is a reading of, in GBK order:
+/// what a `?syllable)` stands for when the damage took the whole annotated
+/// character. Looked up once per syllable (the table scan reads every GBK
+/// pair) and kept.
+pub(crate) fn gbk_chars_reading(syllable: &Syllable) -> std::sync::Arc<[char]> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<Syllable, Arc<[char]>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(syllable).cloned()) {
+        return found;
+    }
+    let chars: Arc<[char]> = (0x81u8..=0xFE)
+        .flat_map(|l| (0x40u8..=0xFE).filter_map(move |t| super::gbk::decode_pair(l, t)))
+        .filter(|&c| is_han(c) && is_reading(c, syllable))
+        .collect();
+    if let Ok(mut c) = cache.lock() {
+        // A hostile text can name any number of different syllables: the
+        // cache stays small.
+        if c.len() > 4096 {
+            c.clear();
+        }
+        c.insert(syllable.clone(), chars.clone());
+    }
+    chars
 }
 
 /// Letters that can appear in a pinyin syllable.

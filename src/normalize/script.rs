@@ -320,6 +320,20 @@ pub fn convert_from(
     converter: &dyn Converter,
     user_dictionary: &[(String, String)],
 ) -> Vec<Replacement> {
+    // The variants OpenCC's tables miss come before the user's dictionary,
+    // which wins over them (the last longest match is taken).
+    let extras = missing_variants(conversion);
+    let with_extras: Vec<(String, String)>;
+    let user_dictionary = if extras.iter().any(|(from, _)| text.contains(from)) {
+        with_extras = extras
+            .iter()
+            .map(|&(from, to)| (from.to_owned(), to.to_owned()))
+            .chain(user_dictionary.iter().cloned())
+            .collect();
+        &with_extras[..]
+    } else {
+        user_dictionary
+    };
     let mut replacements = Vec::new();
     let mut from = 0;
     let piece = |range: std::ops::Range<usize>, out: &mut Vec<Replacement>| {
@@ -401,6 +415,24 @@ pub fn keep_stray_forms(
 }
 
 /// Leftmost-longest matches of the user dictionary's phrases.
+/// Variant characters that OpenCC's tables leave as they are when they
+/// convert to Simplified (`陜`, a variant of 陝; `瞇`, the Traditional form
+/// of 眯), seen on real pages: layered over the converter like a user
+/// dictionary, for conversions to Simplified only.
+///
+/// ```
+/// let article = zharchive::normalize("標題\n\n陜西的瞇眼。".as_bytes(), &Default::default())?;
+/// assert_eq!(article.body_text(), "陕西的眯眼。");
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+pub fn missing_variants(conversion: Conversion) -> &'static [(&'static str, &'static str)] {
+    const TO_SIMPLIFIED: &[(&str, &str)] = &[("陜", "陕"), ("瞇", "眯")];
+    match conversion {
+        Conversion::T2s | Conversion::Tw2s | Conversion::Tw2sp | Conversion::Hk2s => TO_SIMPLIFIED,
+        _ => &[],
+    }
+}
+
 fn user_matches<'d>(text: &str, dict: &'d [(String, String)]) -> Vec<(std::ops::Range<usize>, &'d str)> {
     let mut matches = Vec::new();
     if dict.iter().all(|(from, _)| from.is_empty()) {

@@ -35,6 +35,22 @@ pub const MAX_TITLE_CHARS: usize = 200;
 /// assert_eq!(out, "标题\n\n第一段接着写。\n\n第二段 AGI model");
 /// ```
 pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
+    structure_with(text, mode, &[])
+}
+
+/// [`structure`], with lines that stand alone whatever the mode: the head
+/// metadata lines ([`super::head`]), each its own block, never joined to a
+/// neighbour, and not counted when telling how the body is laid out.
+///
+/// ```
+/// use zharchive::{normalize::structure::structure_with, LineBreaks};
+/// let text = "标题\n2017-08-03\n体育时空 2017年7期\n\n第一行\n第二行\n\n二段";
+/// let reps = structure_with(text, LineBreaks::Auto, &[7..17, 18..31]);
+/// let mut out = text.to_owned();
+/// for r in reps.iter().rev() { out.replace_range(r.range.clone(), &r.text); }
+/// assert_eq!(out, "标题\n\n2017-08-03\n\n体育时空 2017年7期\n\n第一行第二行\n\n二段");
+/// ```
+pub fn structure_with(text: &str, mode: LineBreaks, standalone: &[std::ops::Range<usize>]) -> Vec<Replacement> {
     // Lines with their byte ranges (without the '\n').
     let mut lines = Vec::new();
     let mut start = 0;
@@ -43,16 +59,16 @@ pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
         start += line.len() + 1;
     }
     let blank = |r: &std::ops::Range<usize>| text[r.clone()].chars().all(is_space);
+    let alone = |k: usize| standalone.iter().any(|s| s.start < lines[k].end && lines[k].start < s.end);
     let Some(title) = lines.iter().position(|r| !blank(r)) else {
         return if text.is_empty() { Vec::new() } else { vec![Replacement::delete(0..text.len())] };
     };
-    // Blank lines between body lines; one after the title says nothing
-    // about how the body is laid out.
-    let body_has_blank_lines = {
-        let first_body = lines.iter().skip(title + 1).position(|r| !blank(r)).map(|p| title + 1 + p);
-        let last_solid = lines.iter().rposition(|r| !blank(r)).unwrap_or(title);
-        first_body.is_some_and(|first| last_solid > first + 1 && lines[first + 1..last_solid].iter().any(blank))
-    };
+    // The body's own lines: neither blank nor standing alone; the first is
+    // the title. Blank lines between them (one after the title says
+    // nothing) tell how the body is laid out.
+    let solid: Vec<usize> = (0..lines.len()).filter(|&k| !blank(&lines[k]) && !alone(k)).collect();
+    let body_title = solid.first().copied();
+    let body_has_blank_lines = solid.len() > 2 && lines[solid[1] + 1..solid[solid.len() - 1]].iter().any(blank);
     let wrapped = match mode {
         LineBreaks::Wrapped => true,
         LineBreaks::Paragraphs => false,
@@ -77,18 +93,20 @@ pub fn structure(text: &str, mode: LineBreaks) -> Vec<Replacement> {
         if let Some((p, prev_trimmed)) = &prev {
             let gap = prev_trimmed.end..trimmed.start;
             let blank_between = lines[p + 1..k].iter().any(blank);
-            let separator = if *p == title || blank_between || !wrapped {
-                "\n\n"
-            } else {
-                let before = text[..prev_trimmed.end].chars().next_back();
-                let after = text[trimmed.start..].chars().next();
-                if before.is_some_and(|c| c.is_ascii_alphanumeric()) && after.is_some_and(|c| c.is_ascii_alphanumeric())
-                {
-                    " "
+            let separator =
+                if *p == title || Some(*p) == body_title || blank_between || !wrapped || alone(*p) || alone(k) {
+                    "\n\n"
                 } else {
-                    ""
-                }
-            };
+                    let before = text[..prev_trimmed.end].chars().next_back();
+                    let after = text[trimmed.start..].chars().next();
+                    if before.is_some_and(|c| c.is_ascii_alphanumeric())
+                        && after.is_some_and(|c| c.is_ascii_alphanumeric())
+                    {
+                        " "
+                    } else {
+                        ""
+                    }
+                };
             reps.push(Replacement::new(gap, separator));
         }
         prev = Some((k, trimmed));
@@ -138,6 +156,7 @@ pub fn split_long_title(text: &str) -> (Vec<Replacement>, Vec<PassNote>) {
                 text[trimmed.clone()].chars().count(),
                 text[trimmed.start..cut.start].chars().count()
             ),
+            doubt: None,
         };
         return (vec![Replacement::new(cut, "\n\n")], vec![note]);
     }

@@ -276,18 +276,43 @@ enum Dict {
     HkVariantsRevPhrases,
 }
 
-/// Whether `t2s` can write `c` for another character: `c` is the
-/// conversion of some key of OpenCC's `TSCharacters` (苧, for 薴).
+/// Whether `t2s` can write `c`: `c` is the conversion of some key of
+/// OpenCC's `TSCharacters` (苧, for 薴), or part of what `TSPhrases` writes
+/// for a phrase (著, in 顯著 → 显著 and 著作 → 著作: in Simplified text `著`
+/// is written, not a stray Traditional `着`).
 pub(super) fn is_t2s_output(c: char) -> bool {
     static OUTPUTS: OnceLock<HashSet<char>> = OnceLock::new();
-    OUTPUTS.get_or_init(|| character_outputs(Dict::TsCharacters)).contains(&c)
+    OUTPUTS
+        .get_or_init(|| {
+            let mut outputs = character_outputs(Dict::TsCharacters);
+            outputs.extend(phrase_outputs(Dict::TsPhrases));
+            outputs
+        })
+        .contains(&c)
 }
 
-/// Whether `s2t` can write `c` for another character: `c` is the
-/// conversion of some key of OpenCC's `STCharacters` (苧, for 苎).
+/// Whether `s2t` can write `c`: `c` is the conversion of some key of
+/// OpenCC's `STCharacters` (苧, for 苎), or part of what `STPhrases` writes
+/// for a phrase.
 pub(super) fn is_s2t_output(c: char) -> bool {
     static OUTPUTS: OnceLock<HashSet<char>> = OnceLock::new();
-    OUTPUTS.get_or_init(|| character_outputs(Dict::StCharacters)).contains(&c)
+    OUTPUTS
+        .get_or_init(|| {
+            let mut outputs = character_outputs(Dict::StCharacters);
+            outputs.extend(phrase_outputs(Dict::StPhrases));
+            outputs
+        })
+        .contains(&c)
+}
+
+/// Every character of the phrases a phrase table writes (the first of each
+/// line's values).
+fn phrase_outputs(dict: Dict) -> HashSet<char> {
+    dict.text()
+        .lines()
+        .filter_map(|line| line.split_once('\t').and_then(|(_, values)| values.split(' ').next()))
+        .flat_map(str::chars)
+        .collect()
 }
 
 /// The characters a character table converts its keys to (the first of

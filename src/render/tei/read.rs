@@ -15,7 +15,8 @@ use quick_xml::Reader;
 
 use super::xml;
 use crate::article::{
-    Article, Block, BlockKind, Change, Edit, EditKinds, EncodingReport, Location, Metadata, SourceInfo, Warning,
+    Article, Block, BlockKind, Change, Edit, EditKinds, EncodingReport, Location, MetaField, Metadata, SourceInfo,
+    Warning,
 };
 use crate::error::{Error, Result};
 
@@ -104,6 +105,7 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
             author: bibl.child("author").map(Element::text),
             date: bibl.child("date").map(Element::text),
             keywords,
+            ..SourceInfo::default()
         },
     };
 
@@ -119,6 +121,11 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
             let kind = match el.name.as_str() {
                 "head" => BlockKind::Heading,
                 "p" => BlockKind::Paragraph,
+                "ab" if el.attr("type") == Some("head-metadata") => el
+                    .attr("subtype")
+                    .and_then(MetaField::from_name)
+                    .map(BlockKind::Meta)
+                    .ok_or_else(|| bad("ab[@type='head-metadata'] has no @subtype naming a field"))?,
                 other => return Err(bad(format!("unexpected <{other}> in body/div"))),
             };
             blocks.push(block(el, kind)?);
@@ -157,6 +164,7 @@ fn warning(note: &Element) -> Result<Warning> {
         code: note.need("label")?.text(),
         message: note.child("p").map(Element::text).unwrap_or_default(),
         source,
+        doubt: None,
     })
 }
 

@@ -21,11 +21,13 @@ pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions) -> R
             out.open("div", &[("type", "article")])?;
         }
         div_has_content = true;
-        let name = match block.kind {
-            BlockKind::Heading => "head",
-            BlockKind::Paragraph => "p",
+        let (name, attrs) = match block.kind {
+            BlockKind::Heading => ("head", vec![]),
+            BlockKind::Paragraph => ("p", vec![]),
+            // A line of the page's head metadata, as the page printed it.
+            BlockKind::Meta(field) => ("ab", vec![("type", "head-metadata"), ("subtype", field.name())]),
         };
-        out.begin(name, &[])?;
+        out.begin(name, &attrs)?;
         content(out, index, block, options)?;
         out.end(name)?;
     }
