@@ -144,7 +144,8 @@ impl Structure {
             .iter()
             .map(|block| match block.kind {
                 BlockKind::Heading => structure.add(root, Role::H(1)),
-                BlockKind::Paragraph => structure.add(root, Role::P),
+                // Head metadata lines are paragraphs to a reader.
+                BlockKind::Paragraph | BlockKind::Meta(_) => structure.add(root, Role::P),
             })
             .collect();
         (structure, blocks)
