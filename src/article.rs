@@ -226,6 +226,26 @@ pub struct SourceInfo {
     pub identifiers: Vec<(String, String)>,
 }
 
+impl SourceInfo {
+    /// Who wrote the article, one name per item: the caller's
+    /// [`SourceInfo::author`] line when given, else the authors the page's
+    /// head lists. Writers give each its own creator entry.
+    ///
+    /// ```
+    /// use zharchive::SourceInfo;
+    /// let page = SourceInfo { authors: vec!["陈岩".into(), "付存军".into()], ..Default::default() };
+    /// assert_eq!(page.creators(), ["陈岩", "付存军"]);
+    /// let given = SourceInfo { author: Some("本报记者".into()), ..page };
+    /// assert_eq!(given.creators(), ["本报记者"]);
+    /// ```
+    pub fn creators(&self) -> Vec<&str> {
+        match self.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(author) => vec![author],
+            None => self.authors.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect(),
+        }
+    }
+}
+
 /// How the source bytes were decoded.
 ///
 /// ```
@@ -814,6 +834,17 @@ impl DoubtKind {
             DoubtKind::Unrepaired => "unrepaired",
             DoubtKind::Guessed => "guessed",
         }
+    }
+
+    /// The kind a [`DoubtKind::name`] names.
+    ///
+    /// ```
+    /// use zharchive::DoubtKind;
+    /// assert_eq!(DoubtKind::from_name("guessed"), Some(DoubtKind::Guessed));
+    /// assert_eq!(DoubtKind::from_name("smudged"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<DoubtKind> {
+        [DoubtKind::Unrepaired, DoubtKind::Guessed].into_iter().find(|k| k.name() == name)
     }
 }
 

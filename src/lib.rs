@@ -92,6 +92,7 @@
 
 pub mod article;
 pub mod damage;
+mod digest;
 pub mod error;
 pub mod normalize;
 pub mod options;

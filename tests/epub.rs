@@ -581,3 +581,26 @@ fn every_kind_of_book_is_accessible_and_says_so() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A page's head metadata: each listed author a `dc:creator`, each keyword a
+/// `dc:subject`, and the head lines shown in the text (set apart as `meta`),
+/// not dropped.
+#[test]
+fn head_metadata_is_shown_and_described() {
+    let page =
+        "高等教育改革研究\n\n陈岩，付存军\n高等理科教育 2023年6期\n关键词：改革；教育\n\n正文第一段，讲的是改革。";
+    let article = zharchive::normalize(page.as_bytes(), &Options::default()).unwrap();
+    let book = Unzipped::new(&write_epub(&article, &EpubOptions::default()).unwrap().bytes);
+    let opf = book.text("OEBPS/content.opf");
+    assert!(opf.contains(r#"<dc:creator id="creator">陈岩</dc:creator>"#), "{opf}");
+    assert!(opf.contains(r#"<dc:creator id="creator-2">付存军</dc:creator>"#));
+    assert!(opf.contains(r##"<meta refines="#creator-2" property="role" scheme="marc:relators">aut</meta>"##));
+    assert!(opf.contains("<dc:subject>改革</dc:subject>") && opf.contains("<dc:subject>教育</dc:subject>"));
+    let spine_text: String = book.spine().iter().map(|d| body_text(book.text(d))).collect();
+    for line in ["陈岩，付存军", "高等理科教育 2023年6期", "关键词：改革；教育", "正文第一段"]
+    {
+        assert!(without_whitespace(&spine_text).contains(&without_whitespace(line)), "{line} is not in the book");
+    }
+    let chapter = book.spine().into_iter().find(|d| book.text(d).contains("正文第一段")).unwrap();
+    assert_eq!(book.text(&chapter).matches(r#"<p class="meta">"#).count(), 3);
+}

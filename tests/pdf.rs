@@ -365,3 +365,25 @@ fn the_pdf_is_tagged_title_then_paragraphs_and_furniture_is_artifact() {
         .collect();
     assert_eq!(elements, blocks);
 }
+
+/// The page's head metadata lines are in the PDF (text layer and structure,
+/// as paragraphs), and its authors and keywords in the document's metadata.
+#[test]
+fn head_metadata_is_printed_and_described() {
+    let page =
+        "高等教育改革研究\n\n陈岩，付存军\n高等理科教育 2023年6期\n关键词：改革；教育\n\n正文第一段，讲的是改革。";
+    let article = zharchive::normalize(page.as_bytes(), &Options::default()).unwrap();
+    let pdf = write_pdf(&article, &PdfOptions::default()).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|id| doc.get_dictionary(id)).unwrap();
+    let text = |key: &[u8]| lopdf::decode_text_string(info.get(key).unwrap()).unwrap();
+    assert_eq!(text(b"Author"), "陈岩、付存军");
+    assert_eq!(text(b"Keywords"), "改革, 教育");
+    if let Some(extracted) = extract_text(&pdf.bytes, "head-metadata") {
+        assert_eq!(comparable(&extracted), comparable(&article.plain_text()));
+    }
+    if let Some(elements) = struct_text(&pdf.bytes, "head-metadata") {
+        let kinds: Vec<&str> = elements.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kinds, ["H1", "P", "P", "P", "P"]);
+    }
+}

@@ -30,9 +30,9 @@ use zharchive::{
 /// What a plain XML parser sees in a record's body.
 #[derive(Debug, Default)]
 struct Readings {
-    /// Each `head`/`p`, taking `corr`/`reg`.
+    /// Each `head`/`p`/`ab`, taking `corr`/`reg`.
     reading: Vec<String>,
-    /// Each `head`/`p`, taking `sic`/`orig`.
+    /// Each `head`/`p`/`ab`, taking `sic`/`orig`.
     original: Vec<String>,
     /// Each inline edit: `@n`, old side, element names of the two sides.
     choices: Vec<(String, String, String, String)>,
@@ -53,7 +53,7 @@ fn readings(xml: &[u8]) -> Readings {
                 let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
                 r.elements.push(name.clone());
                 let in_body = stack.iter().any(|s| s == "body");
-                if in_body && (name == "head" || name == "p") {
+                if in_body && (name == "head" || name == "p" || name == "ab") {
                     r.reading.push(String::new());
                     r.original.push(String::new());
                 }
@@ -102,7 +102,7 @@ fn readings(xml: &[u8]) -> Readings {
             _ => None,
         };
         let Some(text) = text else { continue };
-        if !stack.iter().any(|s| s == "body") || !stack.iter().any(|s| s == "head" || s == "p") {
+        if !stack.iter().any(|s| s == "body") || !stack.iter().any(|s| s == "head" || s == "p" || s == "ab") {
             continue;
         }
         let new_side = stack.iter().any(|s| s == "corr" || s == "reg");
@@ -729,4 +729,59 @@ fn dump_records_for_validation() {
         written += 1;
     }
     eprintln!("wrote {written} records to {}", dir.display());
+}
+
+/// Doubtful text is marked where it stands (`damage` for damage left as it
+/// was, `unclear` for guessed bytes), the warnings point at the marks, and
+/// a reader gets the same doubts back.
+#[test]
+fn doubts_are_marked_and_read_back() {
+    let cases = [
+        // `?ài)` is no reading of any bytes: left as it was.
+        ("标题\n\n我们今天?ài)去了学校。", zharchive::DoubtKind::Unrepaired, "damage"),
+        // The digit the `?` swallowed is one of ten.
+        ("標題\n\n佔總?cè)丝诘谋戎貫?7.9%。", zharchive::DoubtKind::Guessed, "unclear"),
+    ];
+    for (text, kind, element) in cases {
+        let article = normalize(text.as_bytes(), &Options::default()).expect("normalises");
+        let doubt = article.warnings.iter().find_map(|w| w.doubt.clone()).expect("a doubt");
+        assert_eq!(doubt.kind, kind, "{text}");
+        let at = doubt.output.clone().expect("placed in the text");
+        let xml = String::from_utf8(check(&article, &TeiOptions::default(), Some(&decoded(text.as_bytes())))).unwrap();
+        let open = format!("<{element} xml:id=\"doubt-1\"");
+        let start = xml.find(&open).unwrap_or_else(|| panic!("no {open} in\n{xml}"));
+        assert!(xml[start..].contains(&format!("</{element}>")), "{element} is not closed");
+        assert!(
+            xml.contains(&format!("subtype=\"{}\" target=\"#doubt-1\"", kind.name())),
+            "no note points at the mark"
+        );
+        let back = read_tei(xml.as_bytes()).expect("reads back");
+        let doubts: Vec<_> = back.warnings.iter().filter_map(|w| w.doubt.clone()).collect();
+        assert_eq!(doubts, [zharchive::Doubt { kind, output: Some(at) }]);
+        assert_eq!(back.warnings, article.warnings);
+    }
+}
+
+/// The page's head metadata reaches the header: each author the page lists
+/// as a person, the journal, affiliations and identifiers, and back.
+#[test]
+fn head_metadata_reaches_the_header_and_comes_back() {
+    let page = "高等教育改革研究\n\n陈岩，付存军\n（宁波大学 教师教育学院，浙江 宁波 315211）\n\
+                高等理科教育 2023年6期\n关键词：改革；教育\n中图分类号：G642\n\n正文第一段，讲的是改革。";
+    let article = normalize(page.as_bytes(), &Options::default()).expect("normalises");
+    let source = &article.metadata.source;
+    assert_eq!(source.authors, ["陈岩", "付存军"]);
+    let xml = String::from_utf8(check(&article, &TeiOptions::default(), Some(page))).unwrap();
+    for want in [
+        "<persName>陈岩</persName>",
+        "<persName>付存军</persName>",
+        "<title level=\"j\">高等理科教育 2023年6期</title>",
+        "<note type=\"affiliation\">",
+        "<label>中图分类号</label>",
+        "<idno>G642</idno>",
+        "<term>改革</term>",
+    ] {
+        assert!(xml.contains(want), "no {want} in the header");
+    }
+    assert_eq!(&read_tei(xml.as_bytes()).unwrap().metadata.source, source);
 }

@@ -17,80 +17,9 @@
 //! Each rule has a length limit (in characters other than whitespace): a
 //! "line" longer than that is article text.
 
-use serde::{Deserialize, Serialize};
-
 use super::tracked::Replacement;
-
-/// One boilerplate rule.
-///
-/// ```
-/// use zharchive::normalize::boilerplate::{boilerplate, Rule, Shape};
-/// let rule = Rule {
-///     name: "photo-credit".into(),
-///     shape: Shape::LabelLine,
-///     keywords: vec!["图片来源".into()],
-///     max_chars: 80,
-///     line_end_only: false,
-/// };
-/// let reps = boilerplate("正文。\n图片来源：网络\n", &[rule]);
-/// assert_eq!(reps.len(), 1);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rule {
-    /// A short name, recorded nowhere but useful in options files.
-    pub name: String,
-    /// What the removed text looks like.
-    pub shape: Shape,
-    /// Keywords that start it (matched exactly; ASCII case-insensitively).
-    pub keywords: Vec<String>,
-    /// The longest text the rule may remove, in characters other than
-    /// whitespace: the structure pass, after this one, collapses and
-    /// removes whitespace, and a limit that counted it would let a second
-    /// run remove what the first kept.
-    pub max_chars: usize,
-    /// For [`Shape::Bracketed`]: only when the closing bracket ends its line
-    /// (a trailing `（责任编辑：张三）`, not a citation in mid-sentence).
-    #[serde(default)]
-    pub line_end_only: bool,
-}
-
-/// The shape of the text a [`Rule`] removes.
-///
-/// ```
-/// use zharchive::normalize::boilerplate::{boilerplate, Rule, Shape};
-/// let rule = |shape: Shape| Rule {
-///     name: "source".into(), shape, keywords: vec!["来源".into()], max_chars: 40, line_end_only: false,
-/// };
-/// let lines = "来源不明的消息。\n来源：新华社\n";
-/// assert_eq!(boilerplate(lines, &[rule(Shape::LabelLine)]).len(), 1); // only `来源：…`
-/// assert_eq!(boilerplate(lines, &[rule(Shape::LineStart)]).len(), 2); // both lines
-/// let text = "据说（来源：网络）如此。";
-/// let reps = boilerplate(text, &[rule(Shape::Bracketed)]);
-/// assert_eq!(&text[reps[0].range.clone()], "（来源：网络）");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Shape {
-    /// `(keyword…)`, through the matching bracket, across lines.
-    Bracketed,
-    /// A line starting with `keyword:` or `keyword：`.
-    LabelLine,
-    /// A line starting with the keyword.
-    LineStart,
-    /// A line that is a list of short items (separated by `,` `，` `_` `|`
-    /// `、` `;`), no sentence, half of them holding keywords and three
-    /// different keywords in all: the keyword-spam lines an SEO farm puts
-    /// above a page.
-    List,
-    /// A line made of keywords alone (each any number of times) and
-    /// whitespace: a line of `?` where an image or characters GBK lacks
-    /// stood.
-    Only,
-    /// A short line starting with the keyword (after a bracketed label such
-    /// as `【标题】`), and every line after it to the end of the text, each a
-    /// title (short, no sentence): a list of related articles.
-    Trailer,
-}
+/// The rules are options (data a caller writes), defined with them.
+pub use crate::options::{Rule, Shape};
 
 fn words(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()

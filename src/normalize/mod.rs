@@ -39,12 +39,12 @@ pub mod tracked;
 use std::ops::Range;
 
 use compact_str::CompactString;
-use sha2::{Digest, Sha256};
 
 use crate::article::{
     Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKind, EditKinds, Location, MetaField, Metadata,
     Script, SourceInfo, Warning,
 };
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::options::Options;
 use script::{Conversion, Converter};
@@ -172,7 +172,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     let (source_text, final_text, segments, mut edits) = text.into_parts();
     let mut blocks = build_blocks(&final_text, &source_text, &segments, &mut edits);
     mark_head_blocks(&final_text, &segments, &head_sources, &mut blocks);
-    place_doubts(&final_text, &segments, &mut warnings);
+    place_doubts(&final_text, &segments, &blocks, &mut warnings);
     if blocks.len() == 1 {
         warnings.push(Warning::new("no-paragraphs", "the article has a title but no paragraphs", None));
     }
@@ -299,16 +299,6 @@ fn sample(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// Lower-case hex SHA-256.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
-}
-
 /// Cut the final text (`title\n\nparagraph…`) into blocks, attach the
 /// changed segments to them, and place every edit in the output.
 ///
@@ -402,13 +392,31 @@ fn build_blocks(text: &str, source: &str, segments: &[Segment], edits: &mut [Edi
 /// touched it, and as the whole change, where passes did (a change is only
 /// known as a whole). Doubts that overlap in the output are widened to their
 /// union, so that each is one element in a record.
-fn place_doubts(text: &str, segments: &[Segment], warnings: &mut [Warning]) {
+fn place_doubts(text: &str, segments: &[Segment], blocks: &[Block], warnings: &mut [Warning]) {
     let mut ranges = Vec::new();
     let mut start = 0;
     for piece in text.split("\n\n") {
         ranges.push(start..start + piece.len());
         start += piece.len() + 2;
     }
+    // The blocks' changes in the whole text: a doubtful stretch never ends
+    // inside one, so that a record can mark it around the change's markup.
+    let changes: Vec<Range<usize>> = blocks
+        .iter()
+        .zip(&ranges)
+        .flat_map(|(b, r)| b.changes.iter().map(move |c| r.start + c.range.start..r.start + c.range.end))
+        .collect();
+    let widen = |mut span: Range<usize>| {
+        for c in &changes {
+            if c.start < span.start && span.start < c.end {
+                span.start = c.start;
+            }
+            if c.start < span.end && span.end < c.end {
+                span.end = c.end;
+            }
+        }
+        span
+    };
     let mut placed: Vec<(usize, Range<usize>)> = Vec::new();
     for (i, w) in warnings.iter().enumerate() {
         let (Some(source), Some(_)) = (&w.source, &w.doubt) else { continue };
@@ -437,7 +445,7 @@ fn place_doubts(text: &str, segments: &[Segment], warnings: &mut [Warning]) {
             });
         }
         if let Some(span) = span {
-            placed.push((i, span));
+            placed.push((i, widen(span)));
         }
     }
     // Widen overlapping stretches to the union of their group.

@@ -238,7 +238,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 /// # Ok::<(), zharchive::Error>(())
 /// ```
 pub fn article_uuid(article: &Article) -> String {
-    let hex = crate::normalize::sha256_hex(article.plain_text().as_bytes());
+    let hex = crate::digest::sha256_hex(article.plain_text().as_bytes());
     let mut b: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or_default()).collect();
     b[6] = (b[6] & 0x0F) | 0x80;
     b[8] = (b[8] & 0x3F) | 0x80;

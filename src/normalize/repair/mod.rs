@@ -356,9 +356,6 @@ impl Gate {
             _ => (&text[m..run.end], FREE_MARGIN),
         };
         let gain = score(&run.text) - run.cost - score(damaged);
-        if std::env::var_os("ZZ_GAIN").is_some() && run.text != text[m..run.end] {
-            eprintln!("GAIN {:?} {gain:.1} {:?} -> {:?}", matches!(self, Gate::Free), &text[m..run.end], run.text);
-        }
         // A rebuild that shows bytes it could not read (U+FFFD) or a
         // user-defined character is no reading of the source: a second run,
         // with its neighbours converted or repaired, would read it again

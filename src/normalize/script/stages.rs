@@ -291,18 +291,15 @@ pub(super) fn is_t2s_output(c: char) -> bool {
         .contains(&c)
 }
 
-/// Whether `s2t` can write `c`: `c` is the conversion of some key of
-/// OpenCC's `STCharacters` (苧, for 苎), or part of what `STPhrases` writes
-/// for a phrase.
+/// Whether `s2t` can write `c` for another character: `c` is the
+/// conversion of some key of OpenCC's `STCharacters` (苧, for 苎). Unlike
+/// [`is_t2s_output`], not what `STPhrases` writes: its phrases keep many
+/// Simplified-looking characters that are also Traditional (范 in a name,
+/// 于, 里), and a Traditional text's stray 范式 or 什么 must still become
+/// 範式 and 什麼.
 pub(super) fn is_s2t_output(c: char) -> bool {
     static OUTPUTS: OnceLock<HashSet<char>> = OnceLock::new();
-    OUTPUTS
-        .get_or_init(|| {
-            let mut outputs = character_outputs(Dict::StCharacters);
-            outputs.extend(phrase_outputs(Dict::StPhrases));
-            outputs
-        })
-        .contains(&c)
+    OUTPUTS.get_or_init(|| character_outputs(Dict::StCharacters)).contains(&c)
 }
 
 /// Every character of the phrases a phrase table writes (the first of each

@@ -2,7 +2,7 @@
 //! cleaned of characters XML cannot hold (and counted), so that every
 //! document renders from the same, already-safe strings.
 
-use crate::article::Article;
+use crate::article::{Article, BlockKind};
 use crate::error::Result;
 use crate::render::{article_uuid, xml_safe, Timestamp};
 
@@ -105,7 +105,9 @@ pub(super) struct Book {
     /// The heading, or the opening of the text when there is none (a book
     /// needs a `dc:title`; the body does not get one it never had).
     pub display_title: String,
-    pub paragraphs: Vec<String>,
+    /// The blocks after the title: paragraphs, and the page's head
+    /// metadata lines, in order.
+    pub paragraphs: Vec<Paragraph>,
     pub identifier: String,
     pub modified: Timestamp,
     pub published: Timestamp,
@@ -113,7 +115,10 @@ pub(super) struct Book {
     pub source_date: Option<String>,
     pub url: Option<String>,
     pub site: Option<String>,
-    pub creator: Option<String>,
+    /// Who wrote it, one `dc:creator` each.
+    pub creators: Vec<String>,
+    /// The source's keywords, one `dc:subject` each.
+    pub keywords: Vec<String>,
     pub publisher: Option<String>,
     /// `UTF-8 · SHA-256 …` of the source bytes.
     pub original: String,
@@ -121,6 +126,15 @@ pub(super) struct Book {
     pub cover: bool,
     /// Characters dropped because XML cannot hold them.
     pub dropped: usize,
+}
+
+/// A block after the title, as the book shows it.
+#[derive(Debug, Clone)]
+pub(super) struct Paragraph {
+    pub text: String,
+    /// A line of the page's head metadata (authors, date, journal …), set
+    /// apart from the body's paragraphs.
+    pub meta: bool,
 }
 
 impl Book {
@@ -135,13 +149,24 @@ impl Book {
 
         let source = &article.metadata.source;
         let title = clean.field(article.title());
-        let paragraphs: Vec<String> = article.paragraphs().map(|b| clean.text(&b.text)).collect();
+        let paragraphs: Vec<Paragraph> = article
+            .blocks
+            .iter()
+            .filter_map(|b| match b.kind {
+                BlockKind::Heading => None,
+                BlockKind::Paragraph => Some(Paragraph { text: clean.text(&b.text), meta: false }),
+                BlockKind::Meta(_) => Some(Paragraph { text: clean.text(&b.text), meta: true }),
+            })
+            .collect();
         let url = clean.field(source.url.as_deref());
         let site = clean.field(source.site.as_deref());
-        let creator = clean.field(options.creator.as_deref().or(source.author.as_deref()));
+        let creators: Vec<String> = match clean.field(options.creator.as_deref()) {
+            Some(c) => vec![c],
+            None => source.creators().into_iter().filter_map(|c| clean.field(Some(c))).collect(),
+        };
         let publisher = clean.field(options.publisher.as_deref()).or_else(|| site.clone());
         let source_date = clean.field(source.date.as_deref());
-        if title.is_none() && paragraphs.iter().all(|p| p.trim().is_empty()) {
+        if title.is_none() && paragraphs.iter().all(|p| p.text.trim().is_empty()) {
             return Err(render_error("the article has no text to put in a book"));
         }
         let display_title = title.clone().unwrap_or_else(|| opening(&paragraphs, labels.untitled));
@@ -162,7 +187,8 @@ impl Book {
             source_date,
             url,
             site,
-            creator,
+            creators,
+            keywords: source.keywords.iter().filter_map(|k| clean.field(Some(k))).collect(),
             publisher,
             original,
             vertical: options.vertical,
@@ -193,8 +219,8 @@ impl Cleaner {
 
 /// The first 20 characters of the first non-empty paragraph, with an
 /// ellipsis if cut.
-fn opening(paragraphs: &[String], untitled: &str) -> String {
-    let Some(first) = paragraphs.iter().map(|p| p.trim()).find(|p| !p.is_empty()) else {
+fn opening(paragraphs: &[Paragraph], untitled: &str) -> String {
+    let Some(first) = paragraphs.iter().map(|p| p.text.trim()).find(|p| !p.is_empty()) else {
         return untitled.to_owned();
     };
     let mut title: String = first.chars().take(20).collect();
@@ -221,7 +247,8 @@ mod tests {
     #[test]
     fn untitled_articles_borrow_their_opening() {
         let long = "一二三四五六七八九十一二三四五六七八九十一二".to_owned();
-        assert_eq!(opening(&[String::new(), long], "无题"), "一二三四五六七八九十一二三四五六七八九十…");
+        let p = |text: String| Paragraph { text, meta: false };
+        assert_eq!(opening(&[p(String::new()), p(long)], "无题"), "一二三四五六七八九十一二三四五六七八九十…");
         assert_eq!(opening(&[], "无题"), "无题");
     }
 }

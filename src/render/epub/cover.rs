@@ -70,7 +70,8 @@ pub(super) fn draw(book: &Book, x: &mut Xml, usage: Use) -> io::Result<()> {
         }
     };
     let (size, lines) = fit(&book.display_title);
-    let byline = book.site.as_deref().or(book.creator.as_deref());
+    let creators = book.creators.join("、");
+    let byline = book.site.as_deref().or((!creators.is_empty()).then_some(creators.as_str()));
     // Only the article's own date: the book's default date says nothing.
     let date = book.source_date.as_deref();
     let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());

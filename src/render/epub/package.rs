@@ -103,9 +103,14 @@ pub(super) fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
 pub(super) fn extra_metadata(book: &Book) -> Result<String> {
     let write = || -> io::Result<Vec<u8>> {
         let mut x = Xml::fragment();
-        if let Some(creator) = &book.creator {
-            x.element("dc:creator", &[("id", "creator")], creator)?;
-            x.element("meta", &[("refines", "#creator"), ("property", "role"), ("scheme", "marc:relators")], "aut")?;
+        for (i, creator) in book.creators.iter().enumerate() {
+            let id = if i == 0 { "creator".to_owned() } else { format!("creator-{}", i + 1) };
+            x.element("dc:creator", &[("id", &id)], creator)?;
+            let refines = format!("#{id}");
+            x.element("meta", &[("refines", &refines), ("property", "role"), ("scheme", "marc:relators")], "aut")?;
+        }
+        for keyword in &book.keywords {
+            x.element("dc:subject", &[], keyword)?;
         }
         if let Some(publisher) = &book.publisher {
             x.element("dc:publisher", &[], publisher)?;

@@ -141,6 +141,15 @@ p {{
   text-align: justify;
 }}
 
+/* The page's head metadata (authors, date, journal, keywords): lines of
+   their own in the sans face, not indented like the body's paragraphs. */
+p.meta {{
+  font-family: {first}{sans}, sans-serif;
+  font-size: 0.9em;
+  text-indent: 0;
+  text-align: start;
+}}
+
 .titlepage {{
   margin-top: 2em;
   font-family: {first}{sans}, sans-serif;

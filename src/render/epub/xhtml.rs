@@ -75,8 +75,11 @@ impl Xml {
 
     /// `<name>markup</name>`, the markup already escaped (see
     /// [`upright_numbers`]).
-    pub fn element_escaped(&mut self, name: &str, markup: &str) -> io::Result<()> {
-        self.writer.create_element(name).write_text_content(BytesText::from_escaped(markup))?;
+    pub fn element_escaped(&mut self, name: &str, attributes: &[(&str, &str)], markup: &str) -> io::Result<()> {
+        self.writer
+            .create_element(name)
+            .with_attributes(attributes.iter().copied())
+            .write_text_content(BytesText::from_escaped(markup))?;
         Ok(())
     }
 
@@ -182,10 +185,11 @@ pub(super) fn article(book: &Book) -> Result<Vec<u8>> {
             x.element("h1", &[("id", "title")], title)?;
         }
         for paragraph in &book.paragraphs {
+            let attrs: &[(&str, &str)] = if paragraph.meta { &[("class", "meta")] } else { &[] };
             if book.vertical {
-                x.element_escaped("p", &upright_numbers(paragraph))?;
+                x.element_escaped("p", attrs, &upright_numbers(&paragraph.text))?;
             } else {
-                x.element("p", &[], paragraph)?;
+                x.element("p", attrs, &paragraph.text)?;
             }
         }
         x.end("section")
@@ -223,9 +227,10 @@ fn upright_numbers(text: &str) -> String {
 /// the article's heading, so that it appears once.
 pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
     let l = &book.labels;
+    let creators = (!book.creators.is_empty()).then(|| book.creators.join("、"));
     let rows: Vec<(&str, &str)> = [
         (l.site, book.site.as_deref()),
-        (l.author, book.creator.as_deref()),
+        (l.author, creators.as_deref()),
         // The article's date only: the book's own (default) date would
         // read as the article's.
         (l.date, book.source_date.as_deref()),

@@ -263,9 +263,12 @@ pub fn write_pdf(article: &Article, options: &PdfOptions) -> Result<Rendered> {
 
     let source = &article.metadata.source;
     let uuid = article_uuid(article);
+    // Several authors in one Author entry, as Chinese lists them.
+    let creators = source.creators();
+    let author = (!creators.is_empty()).then(|| creators.join("、"));
     let info = metadata::DocInfo {
         title: &document_title,
-        author: source.author.as_deref().filter(|a| !a.trim().is_empty()),
+        author: author.as_deref(),
         subject: options.subject.as_deref().filter(|s| !s.trim().is_empty()),
         keywords: &source.keywords,
         source_url: source.url.as_deref(),

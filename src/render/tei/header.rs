@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::xml::{self, Out};
 use super::TeiOptions;
-use crate::article::{Article, BlockKind, EditKind};
+use crate::article::{Article, BlockKind, DetectionMethod, EditKind};
 use crate::error::Result;
 use crate::render::Timestamp;
 
@@ -43,8 +43,14 @@ fn file_desc(out: &mut Out, article: &Article, options: &TeiOptions, date: Times
 
     out.open("titleStmt", &[])?;
     out.leaf("title", &[("type", "main")], article.title().unwrap_or("Untitled article"))?;
-    if let Some(author) = &meta.source.author {
-        out.leaf("author", &[], author)?;
+    // The caller's author line as given, else each author the page lists.
+    match &meta.source.author {
+        Some(author) => out.leaf("author", &[], author)?,
+        None => {
+            for author in &meta.source.authors {
+                out.leaf("author", &[], author)?;
+            }
+        }
     }
     if let Some(editor) = &options.editor {
         out.leaf("editor", &[], editor)?;
@@ -84,12 +90,23 @@ fn file_desc(out: &mut Out, article: &Article, options: &TeiOptions, date: Times
     out.close("publicationStmt")?;
 
     if !article.warnings.is_empty() {
+        let marks = super::text::doubt_marks(article);
         out.open("notesStmt", &[])?;
         for w in &article.warnings {
             let n = w.source.as_ref().map(xml::range);
             let mut attrs = vec![("type", "warning")];
             if let Some(n) = &n {
                 attrs.push(("n", n));
+            }
+            // A doubt: its kind, and the mark in the text it is about.
+            let target = w.doubt.as_ref().and_then(|d| d.output.as_ref()).and_then(|loc| {
+                marks.iter().find(|m| m.block == loc.block && m.range == loc.range).map(|m| format!("#{}", m.id))
+            });
+            if let Some(d) = &w.doubt {
+                attrs.push(("subtype", d.kind.name()));
+            }
+            if let Some(t) = &target {
+                attrs.push(("target", t));
             }
             out.open("note", &attrs)?;
             out.leaf("label", &[], &w.code)?;
@@ -122,8 +139,26 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
     if let Some(author) = &meta.source.author {
         out.leaf("author", &[], author)?;
     }
+    // Authors the page's head lists, one person each.
+    for author in &meta.source.authors {
+        out.open("author", &[])?;
+        out.leaf("persName", &[], author)?;
+        out.close("author")?;
+    }
+    if let Some(journal) = &meta.source.publication {
+        out.leaf("title", &[("level", "j")], journal)?;
+    }
     if let Some(site) = &meta.source.site {
         out.leaf("publisher", &[], site)?;
+    }
+    for affiliation in &meta.source.affiliations {
+        out.leaf("note", &[("type", "affiliation")], affiliation)?;
+    }
+    for (label, value) in &meta.source.identifiers {
+        out.open("note", &[("type", "identifier")])?;
+        out.leaf("label", &[], label)?;
+        out.leaf("idno", &[], value)?;
+        out.close("note")?;
     }
     if let Some(url) = &meta.source.url {
         out.leaf("idno", &[("type", "URI")], url)?;
@@ -147,10 +182,10 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
     out.close("extent")?;
     let method = meta.encoding.method;
     let how = match method {
-        crate::DetectionMethod::Declared => "as the caller declared",
-        crate::DetectionMethod::ByteOrderMark => "as its byte order mark states",
-        crate::DetectionMethod::ValidUtf8 => "because the bytes are valid UTF-8",
-        crate::DetectionMethod::Guessed => "as guessed from the bytes",
+        DetectionMethod::Declared => "as the caller declared",
+        DetectionMethod::ByteOrderMark => "as its byte order mark states",
+        DetectionMethod::ValidUtf8 => "because the bytes are valid UTF-8",
+        DetectionMethod::Guessed => "as guessed from the bytes",
     };
     out.leaf(
         "note",
@@ -220,6 +255,20 @@ fn encoding_desc(
             n(EditKind::Decode),
             meta.encoding.malformed_bytes,
             meta.encoding.name
+        ),
+    )?;
+    let marks = super::text::doubt_marks(article);
+    let damaged = marks.iter().filter(|m| m.damaged).count();
+    out.leaf(
+        "p",
+        &[],
+        &format!(
+            "Doubtful text is marked where it stands: damage that could not be undone is left as it was inside \
+             damage[@agent='byte-shift'] ({damaged}); a rebuilt stretch with bytes the repair had to choose among \
+             several that read about as well (a digit or mark swallowed by the damage) is inside \
+             unclear[@reason='guessed-bytes'] ({}). Each has an xml:id that the warning notes about it point to \
+             with @target; their @subtype is unrepaired or guessed.",
+            marks.len() - damaged
         ),
     )?;
     out.close("correction")?;

@@ -8,6 +8,7 @@
 //! changes, `standOff` gives the provenance log, and the header gives the
 //! metadata and the warnings. Prose is never parsed.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use quick_xml::events::Event;
@@ -15,8 +16,8 @@ use quick_xml::Reader;
 
 use super::xml;
 use crate::article::{
-    Article, Block, BlockKind, Change, Edit, EditKinds, EncodingReport, Location, MetaField, Metadata, SourceInfo,
-    Warning,
+    Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKinds, EncodingReport, Location, MetaField,
+    Metadata, SourceInfo, Warning,
 };
 use crate::error::{Error, Result};
 
@@ -102,20 +103,33 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
         source: SourceInfo {
             url: idno("URI"),
             site: bibl.child("publisher").map(Element::text),
-            author: bibl.child("author").map(Element::text),
+            author: bibl.elements("author").find(|a| a.child("persName").is_none()).map(Element::text),
             date: bibl.child("date").map(Element::text),
             keywords,
-            ..SourceInfo::default()
+            authors: bibl.elements("author").filter_map(|a| a.child("persName")).map(Element::text).collect(),
+            affiliations: bibl
+                .elements("note")
+                .filter(|n| n.attr("type") == Some("affiliation"))
+                .map(Element::text)
+                .collect(),
+            publication: bibl.elements("title").find(|t| t.attr("level") == Some("j")).map(Element::text),
+            identifiers: bibl
+                .elements("note")
+                .filter(|n| n.attr("type") == Some("identifier"))
+                .map(|n| Ok((n.need("label")?.text(), n.need("idno")?.text())))
+                .collect::<Result<_>>()?,
         },
     };
 
-    let warnings = match file_desc.child("notesStmt") {
-        Some(notes) => notes.elements("note").filter(|n| n.attr("type") == Some("warning")).map(warning).collect(),
-        None => Ok(Vec::new()),
-    }?;
+    let notes: Vec<&Element> = match file_desc.child("notesStmt") {
+        Some(notes) => notes.elements("note").filter(|n| n.attr("type") == Some("warning")).collect(),
+        None => Vec::new(),
+    };
 
     let body = root.need("text")?.need("body")?;
     let mut blocks = Vec::new();
+    // Where each doubt mark (`damage`, `unclear`) is, by its xml:id.
+    let mut marks = HashMap::new();
     for div in body.elements("div") {
         for el in div.all_elements() {
             let kind = match el.name.as_str() {
@@ -128,9 +142,15 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
                     .ok_or_else(|| bad("ab[@type='head-metadata'] has no @subtype naming a field"))?,
                 other => return Err(bad(format!("unexpected <{other}> in body/div"))),
             };
-            blocks.push(block(el, kind)?);
+            let index = blocks.len();
+            let mut b = Block { kind, text: String::new(), changes: Vec::new() };
+            block_content(el, &mut b, &mut |id, range| {
+                marks.insert(id.to_owned(), Location { block: index, range });
+            })?;
+            blocks.push(b);
         }
     }
+    let warnings = notes.into_iter().map(|n| warning(n, &marks)).collect::<Result<Vec<_>>>()?;
 
     let provenance = match root.child("standOff") {
         Some(stand_off) => stand_off
@@ -155,7 +175,9 @@ fn range_attr(el: &Element, what: &str) -> Result<Range<usize>> {
         .ok_or_else(|| bad(format!("<{}> in {what} has no @n with a byte range start-end", el.name)))
 }
 
-fn warning(note: &Element) -> Result<Warning> {
+/// A warning note; a doubt's note has the kind as `@subtype` and points at
+/// its mark in the text with `@target`.
+fn warning(note: &Element, marks: &HashMap<String, Location>) -> Result<Warning> {
     let source = match note.attr("n") {
         Some(n) => Some(xml::parse_range(n).ok_or_else(|| bad(format!("warning note has a bad @n {n:?}")))?),
         None => None,
@@ -164,18 +186,33 @@ fn warning(note: &Element) -> Result<Warning> {
         code: note.need("label")?.text(),
         message: note.child("p").map(Element::text).unwrap_or_default(),
         source,
-        doubt: None,
+        doubt: match note.attr("subtype") {
+            None => None,
+            Some(kind) => Some(Doubt {
+                kind: DoubtKind::from_name(kind)
+                    .ok_or_else(|| bad(format!("warning note has a @subtype {kind:?} that is no kind of doubt")))?,
+                output: match note.attr("target") {
+                    None => None,
+                    Some(t) => Some(
+                        t.strip_prefix('#')
+                            .and_then(|id| marks.get(id))
+                            .cloned()
+                            .ok_or_else(|| bad(format!("warning note points at {t:?}, no mark in the text")))?,
+                    ),
+                },
+            }),
+        },
     })
 }
 
-/// A `head` or `p`: its reading text (taking `corr`/`reg`) and one
-/// [`Change`] per `choice`.
-fn block(el: &Element, kind: BlockKind) -> Result<Block> {
-    let mut text = String::new();
-    let mut changes = Vec::new();
+/// The content of a `head`, `p` or `ab` (or of a doubt mark inside one),
+/// appended to `block`: its reading text (taking `corr`/`reg`), one
+/// [`Change`] per `choice`, and each `damage`/`unclear` mark's range given
+/// to `mark`.
+fn block_content(el: &Element, block: &mut Block, mark: &mut dyn FnMut(&str, Range<usize>)) -> Result<()> {
     for node in &el.children {
         match node {
-            Node::Text(t) => text.push_str(t),
+            Node::Text(t) => block.text.push_str(t),
             Node::Element(choice) if choice.name == "choice" => {
                 let source = range_attr(choice, "the body")?;
                 let kinds = choice
@@ -193,14 +230,25 @@ fn block(el: &Element, kind: BlockKind) -> Result<Block> {
                 let (Some(old), Some(new)) = (old, new) else {
                     return Err(bad("a choice in the body lacks its sic/orig or corr/reg"));
                 };
-                let start = text.len();
-                text.push_str(&new.text());
-                changes.push(Change { range: start..text.len(), source, original: old.text().into(), kinds });
+                let start = block.text.len();
+                block.text.push_str(&new.text());
+                block.changes.push(Change {
+                    range: start..block.text.len(),
+                    source,
+                    original: old.text().into(),
+                    kinds,
+                });
+            }
+            Node::Element(m) if (m.name == "damage" || m.name == "unclear") && el.name != m.name => {
+                let id = m.attr("xml:id").ok_or_else(|| bad(format!("<{}> in the body has no xml:id", m.name)))?;
+                let start = block.text.len();
+                block_content(m, block, mark)?;
+                mark(id, start..block.text.len());
             }
             Node::Element(other) => return Err(bad(format!("unexpected <{}> in <{}>", other.name, el.name))),
         }
     }
-    Ok(Block { kind, text, changes })
+    Ok(())
 }
 
 /// One `standOff` change: `@type` the pass, `@n` "source [block:range]".

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::xml::{self, Out};
 use super::TeiOptions;
-use crate::article::{Article, Block, BlockKind, Change, EditKind};
+use crate::article::{Article, Block, BlockKind, Change, DoubtKind, EditKind};
 use crate::error::{Error, Result};
 
 /// Write `<text>`: one `div` per heading and the paragraphs that follow it.
@@ -15,6 +15,7 @@ pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions) -> R
     out.open("body", &[])?;
     out.open("div", &[("type", "article")])?;
     let mut div_has_content = false;
+    let marks = doubt_marks(article);
     for (index, block) in article.blocks.iter().enumerate() {
         if block.kind == BlockKind::Heading && div_has_content {
             out.close("div")?;
@@ -28,7 +29,9 @@ pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions) -> R
             BlockKind::Meta(field) => ("ab", vec![("type", "head-metadata"), ("subtype", field.name())]),
         };
         out.begin(name, &attrs)?;
-        content(out, index, block, options)?;
+        let first = marks.partition_point(|m| m.block < index);
+        let block_marks = &marks[first..first + marks[first..].partition_point(|m| m.block == index)];
+        content(out, index, block, block_marks, options)?;
         out.end(name)?;
     }
     out.close("div")?;
@@ -37,10 +40,106 @@ pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions) -> R
     out.close("text")
 }
 
+/// A stretch of the text a reader should doubt ([`crate::Doubt`]), as the
+/// record marks it: `damage` around damage left as it was, `unclear` around
+/// bytes the repair guessed. Warnings about the same stretch share one mark.
+pub(super) struct DoubtMark {
+    /// The block it is in.
+    pub block: usize,
+    /// Its byte range in the block's text (never inside a change: the
+    /// normalizer widens doubts to whole changes).
+    pub range: std::ops::Range<usize>,
+    /// Its `xml:id`, which the warnings' notes point to.
+    pub id: String,
+    /// Whether any warning about it is unrepaired damage.
+    pub damaged: bool,
+}
+
+impl DoubtMark {
+    /// The element that marks it.
+    pub fn element(&self) -> &'static str {
+        if self.damaged {
+            "damage"
+        } else {
+            "unclear"
+        }
+    }
+}
+
+/// Every placed doubt of `article`, one mark per distinct stretch, in text
+/// order, numbered `doubt-1`, `doubt-2` …
+pub(super) fn doubt_marks(article: &Article) -> Vec<DoubtMark> {
+    let mut placed: Vec<(usize, usize, usize, bool)> = article
+        .warnings
+        .iter()
+        .filter_map(|w| w.doubt.as_ref())
+        .filter_map(|d| {
+            let loc = d.output.as_ref()?;
+            Some((loc.block, loc.range.start, loc.range.end, d.kind == DoubtKind::Unrepaired))
+        })
+        .collect();
+    placed.sort();
+    let mut marks: Vec<DoubtMark> = Vec::new();
+    for (block, start, end, damaged) in placed {
+        match marks.last_mut() {
+            Some(m) if m.block == block && m.range == (start..end) => m.damaged |= damaged,
+            _ => marks.push(DoubtMark { block, range: start..end, id: format!("doubt-{}", marks.len() + 1), damaged }),
+        }
+    }
+    marks
+}
+
 /// The text of a block, each change encoded as a `choice` (or written
-/// plainly when inline edits are off).
-fn content(out: &mut Out, index: usize, block: &Block, options: &TeiOptions) -> Result<()> {
+/// plainly when inline edits are off), and each doubtful stretch inside a
+/// `damage` or `unclear`.
+fn content(out: &mut Out, index: usize, block: &Block, marks: &[DoubtMark], options: &TeiOptions) -> Result<()> {
+    // Where marks open and close, checked against the changes: a mark
+    // must hold whole changes, or the markup would not nest.
+    let mut bounds: Vec<(usize, bool, &DoubtMark)> = Vec::with_capacity(marks.len() * 2);
+    let mut last_end = 0;
+    for m in marks {
+        let inside_change = |p: usize| block.changes.iter().any(|c| c.range.start < p && p < c.range.end);
+        if m.range.start < last_end
+            || m.range.start >= m.range.end
+            || block.text.get(m.range.clone()).is_none()
+            || inside_change(m.range.start)
+            || inside_change(m.range.end)
+        {
+            return Err(Error::Render {
+                format: "tei",
+                message: format!(
+                    "block {index} has a doubtful stretch at bytes {}..{} that overlaps another or cuts a change",
+                    m.range.start, m.range.end
+                ),
+            });
+        }
+        last_end = m.range.end;
+        bounds.push((m.range.start, true, m));
+        bounds.push((m.range.end, false, m));
+    }
+    let mut bounds = bounds.into_iter().peekable();
     let mut pos = 0;
+    // Write the text up to `to`, opening and closing marks on the way.
+    // Marks that start where a change starts hold it, marks that end there
+    // are closed before it (their bounds come in that order).
+    let mut text_to = |out: &mut Out, to: usize, pos: &mut usize| -> Result<()> {
+        while let Some(&(at, open, m)) = bounds.peek() {
+            if at > to {
+                break;
+            }
+            out.text(&block.text[*pos..at])?;
+            *pos = at;
+            if open {
+                out.start(m.element(), &mark_attrs(m))?;
+            } else {
+                out.end(m.element())?;
+            }
+            bounds.next();
+        }
+        out.text(&block.text[*pos..to])?;
+        *pos = to;
+        Ok(())
+    };
     for change in &block.changes {
         let valid = change.range.start >= pos
             && change.range.start <= change.range.end
@@ -54,7 +153,7 @@ fn content(out: &mut Out, index: usize, block: &Block, options: &TeiOptions) -> 
                 ),
             });
         }
-        out.text(&block.text[pos..change.range.start])?;
+        text_to(out, change.range.start, &mut pos)?;
         let new = &block.text[change.range.clone()];
         if options.inline_edits {
             choice(out, change, new, options)?;
@@ -63,7 +162,16 @@ fn content(out: &mut Out, index: usize, block: &Block, options: &TeiOptions) -> 
         }
         pos = change.range.end;
     }
-    out.text(&block.text[pos..])
+    text_to(out, block.text.len(), &mut pos)
+}
+
+/// `xml:id` and why: `damage agent="byte-shift"`, `unclear reason="guessed-bytes"`.
+fn mark_attrs(m: &DoubtMark) -> Vec<(&str, &str)> {
+    if m.damaged {
+        vec![("xml:id", m.id.as_str()), ("agent", "byte-shift")]
+    } else {
+        vec![("xml:id", m.id.as_str()), ("reason", "guessed-bytes")]
+    }
 }
 
 /// `<choice n="source range" change="#rev-…"><sic|orig>…</…><corr|reg>…</…></choice>`.
