@@ -305,10 +305,17 @@ pub fn boilerplate(text: &str, rules: &[Rule]) -> Vec<Replacement> {
     }
     if !line_rules.is_empty() {
         let mut start = 0;
+        // The longest text any line rule removes: a longer line is
+        // article text, told after counting it once (not once per rule).
+        let longest = line_rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
         for line in text.split_inclusive('\n') {
             let range = start..start + line.len();
             start += line.len();
+            let chars = line.chars().filter(|c| !c.is_whitespace()).take(longest + 1).count();
             for rule in &line_rules {
+                if rule.shape != Shape::Trailer && chars > rule.max_chars {
+                    continue;
+                }
                 if rule.shape == Shape::Trailer {
                     if let Some(end) = trailer_at(text, range.clone(), rule) {
                         found.push(range.start..end);
@@ -449,10 +456,9 @@ fn trailer_at(text: &str, line: std::ops::Range<usize>, rule: &Rule) -> Option<u
 
 /// Whether a [`Shape::LabelLine`], [`Shape::LineStart`], [`Shape::List`]
 /// or [`Shape::Only`] `rule` removes `line` (with its line break).
+/// The caller has checked that the line is no longer than the rule's
+/// `max_chars`.
 fn line_matches(line: &str, rule: &Rule) -> bool {
-    if line.chars().filter(|c| !c.is_whitespace()).count() > rule.max_chars {
-        return false;
-    }
     match rule.shape {
         Shape::List => return is_keyword_list(line, rule),
         Shape::Only => return is_only(line, rule),
