@@ -23,17 +23,25 @@
 //! * `teiHeader`: `fileDesc` (title, author, editor and `respStmt`s;
 //!   `publicationStmt` from [`TeiOptions`] with an `idno` of the source's
 //!   SHA-256 and the article's [`crate::render::article_uuid`]; warnings as
-//!   `notesStmt/note[@type="warning"]`; `sourceDesc/bibl` with the source's
-//!   own title, author, site, URL, date, SHA-256, length in bytes, malformed
-//!   bytes, encoding and script), `encodingDesc` (`appInfo`; an
+//!   `notesStmt/note[@type="warning"]`, a doubt's note with its kind in
+//!   `@subtype` and `@target` pointing at its mark in the text;
+//!   `sourceDesc/bibl` with the source's own title, author, the authors the
+//!   page's head lists (`author/persName`), journal (`title[@level="j"]`),
+//!   site, affiliations and identifiers (`note[@type="affiliation"]`,
+//!   `note[@type="identifier"]/label+idno`), URL, date, SHA-256, length in
+//!   bytes, malformed bytes, encoding and script), `encodingDesc` (`appInfo`; an
 //!   `editorialDecl` whose `correction`, `normalization`, `punctuation`,
 //!   `segmentation` and `interpretation` say what each pass did, with
 //!   counts), `profileDesc` (target and source language tags, keywords) and
 //!   `revisionDesc` (one `change` per pass that altered the text, with its
 //!   count in `@n`).
-//! * `text`: `body/div[@type="article"]` with the title as `head` and the
-//!   paragraphs as `p` (a later heading starts a new `div`); `back` keeps
-//!   removed boilerplate when [`TeiOptions::keep_boilerplate`] is on.
+//! * `text`: `body/div[@type="article"]` with the title as `head`, the
+//!   page's head metadata lines as `ab[@type="head-metadata"]` (the field in
+//!   `@subtype`) and the paragraphs as `p` (a later heading starts a new
+//!   `div`); doubtful text inside `damage[@agent="byte-shift"]` (damage left
+//!   as it was) or `unclear[@reason="guessed-bytes"]` (bytes the repair had
+//!   to guess), each with an `xml:id`; `back` keeps removed boilerplate when
+//!   [`TeiOptions::keep_boilerplate`] is on.
 //! * `standOff/listChange[@type="edits"]`: every [`crate::Edit`] of the
 //!   provenance log, in order, as
 //!   `<change type="repair" n="1261-1271 4:388-394"><choice><orig>…</orig><reg>…</reg></choice></change>`:
