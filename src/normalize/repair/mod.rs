@@ -36,7 +36,7 @@
 //! # The repair
 //!
 //! One mechanism for all of it: *re-decode the byte stream* from a lost byte
-//! on, exploring the few ways the stream can be read ([`reading`]). Every
+//! on, exploring the few ways the stream can be read (the `reading` module). Every
 //! `?` the site's decoder wrote is a place where bytes may have been lost; the readings
 //! that go on one byte over are weighed against the text as it stands.
 //!
@@ -45,7 +45,7 @@
 //!   `x = 9E`, 驗). Bytes nothing pins down — a lost lead with no
 //!   annotation, a trail swallowed with an ASCII byte, a vanished pair — are
 //!   *holes*, filled once the stretch is read by what reads best on both
-//!   sides ([`holes`]).
+//!   sides (the `holes` module).
 //! * An ASCII character met out of step is a real one-byte trail (which
 //!   brings the stream back in step) or a folded full-width form (`A3 xx`).
 //! * Annotations are not original bytes: the byte before a lost one is the
