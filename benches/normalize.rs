@@ -78,6 +78,20 @@ fn bench(c: &mut Criterion) {
         );
     }
     group.finish();
+
+    // A hostile flood of byte-shift markers: the repair's run and step
+    // budgets keep it linear in the text (the unit test only checks that the
+    // budget stops it; how long it takes is measured here).
+    let mut group = c.benchmark_group("repair-hostile");
+    group.sample_size(10);
+    for markers in [1_000usize, 10_000] {
+        let input = "因?a)".repeat(markers).into_bytes();
+        group.throughput(Throughput::Bytes(input.len() as u64));
+        group.bench_with_input(criterion::BenchmarkId::new("marker-flood", markers), &input, |b, input| {
+            b.iter(|| normalize(input, &options).expect("normalises"))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -44,6 +44,11 @@ pub struct WordFrequency {
     /// Fx-hashed: every segmentation looks up most substrings of a few
     /// characters, and the keys are the crate's own list, so SipHash's
     /// protection against chosen keys buys nothing here.
+    ///
+    /// Every beginning of a word that is not a word itself is here too,
+    /// with `-∞`: the segmentation stops lengthening a piece as soon as no
+    /// word begins with it, instead of looking up every length up to the
+    /// longest word (most pieces of three characters or more begin none).
     words: FxHashMap<&'static str, f64>,
     /// The longest word, in characters.
     max_chars: usize,
@@ -80,6 +85,9 @@ impl WordFrequency {
             let Some((word, freq)) = line.split_once(' ') else { continue };
             let Ok(freq) = freq.trim().parse::<u64>() else { continue };
             words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL);
+            for (end, _) in word.char_indices().skip(1) {
+                words.entry(&word[..end]).or_insert(f64::NEG_INFINITY);
+            }
             let chars = word.chars().count();
             max_chars = max_chars.max(chars);
             if let Some(slot) = word.chars().next().and_then(|c| longest_from.get_mut(c as usize)) {
@@ -104,19 +112,25 @@ impl WordFrequency {
     /// whole); every other character is a token of its own, and a run of
     /// spaces one token.
     fn best_segmentation(&self, text: &str) -> f64 {
-        self.segmentation_looking_ahead(text, |c| self.longest_word_from(c))
+        self.segmentation_looking_ahead(text, |c| self.longest_word_from(c), true)
     }
 
     /// [`best_segmentation`](Self::best_segmentation), trying words of up
     /// to `ahead(c)` characters from a character `c`. Any bound at least as
-    /// long as the longest word starting with `c` gives the same score.
-    fn segmentation_looking_ahead(&self, text: &str, ahead: impl Fn(char) -> usize) -> f64 {
+    /// long as the longest word starting with `c` gives the same score, and
+    /// so does stopping at the first piece no word begins with
+    /// (`stop_early`).
+    fn segmentation_looking_ahead(&self, text: &str, ahead: impl Fn(char) -> usize, stop_early: bool) -> f64 {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
         let is_word_char = |c: char| is_han(c) || c.is_ascii_alphanumeric();
         let token = |from: usize, to: usize| {
             let piece = &text[byte_at(from)..byte_at(to)];
-            self.words.get(piece).copied().unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
+            self.words
+                .get(piece)
+                .copied()
+                .filter(|p| p.is_finite())
+                .unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
         };
         // best[i]: the best score of chars[i..], filled right to left.
         let mut best = vec![0.0f64; chars.len() + 1];
@@ -139,8 +153,11 @@ impl WordFrequency {
                     if !is_word_char(chars[j - 1].1) {
                         break;
                     }
-                    if let Some(&p) = self.words.get(&text[byte_at(i)..byte_at(j)]) {
-                        score = score.max(p + best[j]);
+                    match self.words.get(&text[byte_at(i)..byte_at(j)]) {
+                        // `-∞` for a beginning that is no word: no change.
+                        Some(&p) => score = score.max(p + best[j]),
+                        None if stop_early => break,
+                        None => {}
                     }
                 }
             }
@@ -286,7 +303,11 @@ fn unknown_token_freq(token: &str) -> f64 {
 
 impl std::fmt::Debug for WordFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "WordFrequency({} words of jieba's dictionary)", self.words.len())
+        write!(
+            f,
+            "WordFrequency({} words of jieba's dictionary)",
+            self.words.values().filter(|p| p.is_finite()).count()
+        )
     }
 }
 
@@ -301,17 +322,18 @@ mod tests {
             assert!(!word.is_empty() && freq.parse::<u64>().is_ok(), "{line}");
         }
         let m = WordFrequency::shared();
-        assert_eq!(m.words.len(), 50_000);
+        assert_eq!(m.words.values().filter(|p| p.is_finite()).count(), 50_000);
         assert!(m.words.contains_key("医生") && m.words.contains_key("边际"));
     }
 
     proptest::proptest! {
-        /// Looking only as far as the longest word from each character
-        /// gives the same best score as looking as far as the longest word.
+        /// Looking only as far as the longest word from each character,
+        /// and no further than a piece some word begins with, gives the same
+        /// best score as looking as far as the longest word.
         #[test]
         fn bounded_look_ups_change_no_score(text in "[中华人民共和国大会模型智能研究院的是在了AGI 1，。]{0,40}") {
             let m = WordFrequency::shared();
-            let unbounded = m.segmentation_looking_ahead(&text, |_| m.max_chars);
+            let unbounded = m.segmentation_looking_ahead(&text, |_| m.max_chars, false);
             proptest::prop_assert_eq!(m.best_segmentation(&text), unbounded);
         }
     }

@@ -615,6 +615,10 @@ fn prune(hyps: &mut Vec<Reading>, left: &str, model: &dyn Plausibility) {
 /// reading keeps the annotations of the characters it rebuilds (`醫(yī)`), and
 /// they must not count against it.
 fn readable(text: &str) -> String {
+    // Most windows hold no bracket at all: nothing to take out.
+    if !text.contains(['(', '（']) {
+        return text.to_owned();
+    }
     // An annotation after a hole goes too: the hole will be filled with a
     // character that reads it.
     let mut unholed = String::with_capacity(text.len());

@@ -77,12 +77,13 @@ fn markers_are_read_as_the_structure_pass_will_join_them() {
 
 #[test]
 fn hostile_marker_floods_stop_at_the_budget() {
+    // That it ends in linear time is for the benchmarks (benches/normalize.rs)
+    // to show, not a timed test: here, that the budget stops it and says so.
     let text = "因?a)".repeat(MAX_RUNS + 10);
-    let started = std::time::Instant::now();
     let (_, notes) = repair(&text, &no_model);
-    assert!(notes.iter().any(|n| n.code == "repair-budget"));
-    // Generous bound (debug build, loaded machine): the point is that it ends.
-    assert!(started.elapsed().as_secs() < 60);
+    let budget: Vec<_> = notes.iter().filter(|n| n.code == "repair-budget").collect();
+    assert_eq!(budget.len(), 1);
+    assert!(budget[0].range.start < text.len() && budget[0].range.end == text.len());
 }
 
 #[test]
