@@ -85,7 +85,7 @@ pub(crate) fn gbk_chars_reading(syllable: &Syllable) -> std::sync::Arc<[char]> {
         return found;
     }
     let chars: Arc<[char]> = gbk_chars_by_letters()
-        .get(&letters_without_tone(&syllable.text))
+        .get(letters_without_tone(&syllable.text).as_str())
         .map_or(&[][..], Vec::as_slice)
         .iter()
         .copied()
@@ -102,22 +102,23 @@ pub(crate) fn gbk_chars_reading(syllable: &Syllable) -> std::sync::Arc<[char]> {
     chars
 }
 
-/// The Han characters of GBK grouped by the letters of their readings
-/// (toneless, `ü` for `v`), each group in GBK order: the candidates
-/// [`gbk_chars_reading`] checks. Asking the `pinyin` crate about all 21,000
-/// pairs once costs less than asking it about all of them for every new
-/// syllable, which was a tenth of normalising a batch of damaged articles.
-fn gbk_chars_by_letters() -> &'static std::collections::HashMap<String, Vec<char>> {
-    use std::collections::HashMap;
+/// The Han characters of GBK grouped by the letters of their readings,
+/// toneless as the `pinyin` crate spells them, each group in
+/// GBK order: the candidates [`gbk_chars_reading`] checks. Asking the
+/// crate about all 21,000 characters once costs less than asking it about
+/// all of them for every new syllable (a tenth of normalising a batch of
+/// damaged articles); the keys are the crate's own strings, so building the
+/// index allocates only the groups.
+fn gbk_chars_by_letters() -> &'static rustc_hash::FxHashMap<&'static str, Vec<char>> {
     use std::sync::OnceLock;
-    static INDEX: OnceLock<HashMap<String, Vec<char>>> = OnceLock::new();
+    static INDEX: OnceLock<rustc_hash::FxHashMap<&'static str, Vec<char>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: HashMap<String, Vec<char>> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<&'static str, Vec<char>> = Default::default();
         let pairs = (0x81u8..=0xFE).flat_map(|l| (0x40u8..=0xFE).filter_map(move |t| super::gbk::decode_pair(l, t)));
         for c in pairs.filter(|&c| is_han(c)) {
             let Some(multi) = c.to_pinyin_multi() else { continue };
             for p in multi {
-                let group = index.entry(p.plain().replace('v', "ü")).or_default();
+                let group = index.entry(p.plain()).or_default();
                 // Two readings of one character may share their letters.
                 if group.last() != Some(&c) {
                     group.push(c);
@@ -128,7 +129,8 @@ fn gbk_chars_by_letters() -> &'static std::collections::HashMap<String, Vec<char
     })
 }
 
-/// `text` with its tone marks taken off (`lǜ` → `lü`, `huì` → `hui`).
+/// `text` as the `pinyin` crate spells it without tone: tone marks taken
+/// off (`lǜ` → `lü`, `huì` → `hui`).
 fn letters_without_tone(text: &str) -> String {
     text.nfd().filter(|c| !matches!(c, '\u{300}' | '\u{301}' | '\u{304}' | '\u{30C}')).nfc().collect()
 }
