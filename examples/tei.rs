@@ -3,10 +3,14 @@
 //! ```text
 //! cargo run --release --example tei -- INPUT -o OUTPUT.xml [--script NAME] [--encoding LABEL]
 //!     [--date YYYY-MM-DD] [--no-inline-edits] [--drop-boilerplate] [--report]
+//!
+//! cargo run --release --example tei -- --rebuild RECORD.tei.xml -o SOURCE
 //! ```
 //!
 //! Without `-o` the record goes to stdout. `--report` prints the summary
-//! (encoding, edits by kind, warnings) as JSON to stderr.
+//! (encoding, edits by kind, warnings) as JSON to stderr. `--rebuild` reads
+//! a record and writes the source bytes it keeps, exactly as received; it
+//! fails with one line when they do not have the record's SHA-256.
 
 #[path = "common/cli.rs"]
 mod cli;
@@ -14,19 +18,27 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
-use zharchive::render::tei::{write_tei, TeiOptions};
+use zharchive::render::tei::{rebuild_source, write_tei, TeiOptions};
 
 fn main() -> ExitCode {
     cli::run_with(
         "tei",
         "INPUT [-o OUTPUT.xml] [--script NAME] [--encoding LABEL] [--date YYYY-MM-DD] [--no-inline-edits] \
-         [--drop-boilerplate] [--report]",
+         [--drop-boilerplate] [--report] | --rebuild RECORD.tei.xml [-o SOURCE]",
         &["--date"],
         |args| {
             for (flag, _) in &args.extra {
-                if !["--date", "--no-inline-edits", "--drop-boilerplate"].contains(&flag.as_str()) {
+                if !["--date", "--no-inline-edits", "--drop-boilerplate", "--rebuild"].contains(&flag.as_str()) {
                     return Err(format!("unknown flag {flag} (try --help)"));
                 }
+            }
+            if args.has("--rebuild") {
+                let record = std::fs::read(&args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+                let bytes = rebuild_source(&record).map_err(|e| format!("{}: {e}", args.input.display()))?;
+                return match &args.output {
+                    Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("{}: {e}", path.display())),
+                    None => std::io::stdout().lock().write_all(&bytes).map_err(|e| format!("stdout: {e}")),
+                };
             }
             let article = cli::load(args)?;
             let options = TeiOptions {

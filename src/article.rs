@@ -181,6 +181,24 @@ pub struct Metadata {
     pub source_sha256: String,
     /// Length of the source in bytes.
     pub source_bytes: u64,
+    /// The source as decoded, every character of it (the BOM removed, each
+    /// malformed sequence one U+FFFD): the text [`Edit::source`] offsets
+    /// index. With [`EncodingReport::raw`] it gives back the source bytes
+    /// exactly ([`crate::normalize::decode::encode_source`]), which is what
+    /// makes a TEI record a lossless copy of what was received. Empty in an
+    /// article that does not keep its source (built by hand, or read from a
+    /// record written without it).
+    ///
+    /// ```
+    /// let bytes = "標題\r\n\r\n正文。".as_bytes();
+    /// let a = zharchive::normalize(bytes, &Default::default())?;
+    /// assert_eq!(a.metadata.source_text, "標題\r\n\r\n正文。");
+    /// let again = zharchive::normalize::decode::encode_source(&a.metadata.source_text, &a.metadata.encoding)?;
+    /// assert_eq!(again, bytes);
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
+    #[serde(default)]
+    pub source_text: String,
     /// Where the article came from, as given in [`crate::Options::source`].
     pub source: SourceInfo,
 }
@@ -268,6 +286,54 @@ pub struct EncodingReport {
     /// Number of source bytes that were malformed in that encoding (each run
     /// became one U+FFFD).
     pub malformed_bytes: u64,
+    /// The source bytes that encoding the decoded text again would not give
+    /// back, in text order: the byte order mark (at offset 0, standing for
+    /// no text), each malformed sequence (standing for its U+FFFD), and any
+    /// character the encoding does not map back to the bytes it was read
+    /// from (Big5 codes outside the encoder's table, GB18030's 0x80). Empty
+    /// for most sources.
+    ///
+    /// ```
+    /// let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    /// bytes.extend_from_slice("标题\n\n正文很好，大家都很好。".as_bytes());
+    /// bytes.insert(11, 0xFF); // one byte of damage after the BOM and 标题\n\n
+    /// let a = zharchive::normalize(&bytes, &Default::default())?;
+    /// let raw = &a.metadata.encoding.raw;
+    /// assert_eq!((raw[0].at, raw[0].len, raw[0].bytes.as_slice()), (0, 0, &[0xEF, 0xBB, 0xBF][..]));
+    /// assert_eq!((raw[1].at, raw[1].len, raw[1].bytes.as_slice()), (8, 3, &[0xFF][..]));
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raw: Vec<RawBytes>,
+}
+
+/// Source bytes kept as they were, standing for a stretch of the decoded
+/// text ([`EncodingReport::raw`]).
+///
+/// ```
+/// let span = zharchive::RawBytes { at: 6, len: 3, bytes: vec![0xFF] };
+/// assert_eq!(span.text_range(), 6..9);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawBytes {
+    /// Byte offset in the decoded text ([`Metadata::source_text`]).
+    pub at: usize,
+    /// Length in bytes of the decoded text these bytes stand for (0 for a
+    /// BOM, 3 for the U+FFFD of a malformed sequence).
+    pub len: usize,
+    /// The source bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl RawBytes {
+    /// The stretch of the decoded text these bytes stand for.
+    ///
+    /// ```
+    /// assert_eq!(zharchive::RawBytes { at: 0, len: 0, bytes: vec![0xFE, 0xFF] }.text_range(), 0..0);
+    /// ```
+    pub fn text_range(&self) -> Range<usize> {
+        self.at..self.at + self.len
+    }
 }
 
 /// How an encoding was chosen.

@@ -65,6 +65,12 @@ pub enum Error {
     #[error("could not read the TEI record: {0}")]
     TeiRead(String),
 
+    /// The source bytes could not be rebuilt from an article or a record
+    /// (an encoding this crate cannot write, kept bytes that do not fit the
+    /// text, or bytes whose SHA-256 is not the one recorded).
+    #[error("could not rebuild the source: {0}")]
+    Rebuild(String),
+
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

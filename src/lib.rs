@@ -100,7 +100,7 @@ pub mod render;
 
 pub use article::{
     Article, Block, BlockKind, Change, DetectionMethod, Doubt, DoubtKind, Edit, EditKind, EditKinds, EncodingReport,
-    Location, MetaField, Metadata, Script, SourceInfo, Summary, Warning,
+    Location, MetaField, Metadata, RawBytes, Script, SourceInfo, Summary, Warning,
 };
 /// The string type of edit texts ([`Edit::before`], [`Edit::after`],
 /// [`Change::original`], `normalize::Replacement::text`): short strings are

@@ -185,6 +185,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
             encoding: decoded.report,
             source_sha256: sha256_hex(bytes),
             source_bytes: size,
+            source_text,
             source: with_head_values(&options.source, head_values, |v| match conversion {
                 Some(c) => converter.convert(v, c),
                 None => v.to_owned(),

@@ -247,7 +247,7 @@ pub fn article_uuid(article: &Article) -> String {
 }
 
 /// Whether XML 1.0 allows `c` (its production `Char`).
-fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 

@@ -369,7 +369,39 @@ fn encoding_desc(
              survived (block:start-end); its orig and reg hold the pass's input and output text."
         ),
     )?;
+    if super::text::keeps_source(article, options) {
+        out.leaf(
+            "p",
+            &[],
+            &format!(
+                "standOff/seg[@type='source'] holds the source exactly as decoded from {}, every character and \
+                 all whitespace, so that the record alone rebuilds the source bytes: encode its text in {} \
+                 again, except that each seg[@type='bytes'] inside it stands for the source bytes written in \
+                 its @n in hex (a byte order mark, a malformed byte sequence whose text is U+FFFD, or characters \
+                 the encoding would write differently); a g element stands for the character its @ref names in \
+                 charDecl. The SHA-256 of the result is sourceDesc/bibl/idno[@type='sha256'].",
+                meta.encoding.name, meta.encoding.name
+            ),
+        )?;
+    }
     out.close("editorialDecl")?;
+    let forbidden = super::text::forbidden_characters(article, options);
+    if !forbidden.is_empty() {
+        out.open("charDecl", &[])?;
+        out.leaf(
+            "desc",
+            &[],
+            "Characters of the source that XML 1.0 cannot hold; in standOff/seg[@type='source'] each is a g \
+             pointing here. The xml:id is U followed by the code point in hex.",
+        )?;
+        for c in forbidden {
+            let id = xml::char_id(c);
+            out.open("char", &[("xml:id", &id)])?;
+            out.leaf("desc", &[], &format!("U+{:04X}, a character XML 1.0 cannot hold", u32::from(c)))?;
+            out.close("char")?;
+        }
+        out.close("charDecl")?;
+    }
     out.close("encodingDesc")
 }
 

@@ -42,6 +42,16 @@
 //!   as it was) or `unclear[@reason="guessed-bytes"]` (bytes the repair had
 //!   to guess), each with an `xml:id`; `back` keeps removed boilerplate when
 //!   [`TeiOptions::keep_boilerplate`] is on.
+//! * `standOff/seg[@type="source"]`: the source exactly as decoded
+//!   ([`crate::Metadata::source_text`]), every character and all
+//!   whitespace, with the source bytes that encoding it again would not give
+//!   back ([`crate::EncodingReport::raw`]: the BOM, malformed sequences,
+//!   characters that do not round-trip) inside `seg[@type="bytes"]`, the
+//!   bytes in hex in `@n`. With the encoding named in `sourceDesc`, this
+//!   makes the record lossless: [`rebuild_source`] gives back the bytes that
+//!   were received and checks their SHA-256 against `idno[@type="sha256"]`.
+//!   Left out with [`TeiOptions::keep_source`] or
+//!   [`TeiOptions::keep_boilerplate`] off.
 //! * `standOff/listChange[@type="edits"]`: every [`crate::Edit`] of the
 //!   provenance log, in order, as
 //!   `<change type="repair" n="1261-1271 4:388-394"><choice><orig>…</orig><reg>…</reg></choice></change>`:
@@ -84,9 +94,13 @@
 //!
 //! # What XML cannot hold
 //!
-//! Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) are dropped
-//! with a warning in [`Rendered::warnings`]; a carriage return is written as
-//! `&#13;` so that parsers keep it. A language tag TEI would reject is
+//! In the kept source, each character XML 1.0 forbids (most C0 controls,
+//! U+FFFE, U+FFFF) is a `<g ref="#U0001"/>` pointing at its
+//! `encodingDesc/charDecl/char` (the `xml:id` is `U` and the code point in
+//! hex), so nothing of the source is lost. Elsewhere (the body, the edit
+//! log) such characters are dropped with a warning in
+//! [`Rendered::warnings`]; a carriage return is written as `&#13;`
+//! everywhere so that parsers keep it. A language tag TEI would reject is
 //! written `und`, with a warning.
 //!
 //! # Determinism
@@ -109,7 +123,7 @@ use crate::article::{Article, Warning};
 use crate::error::Result;
 use crate::render::{Rendered, Timestamp};
 
-pub use read::read_tei;
+pub use read::{read_tei, rebuild_source};
 
 /// The TEI namespace, declared on the record's root element.
 ///
@@ -162,6 +176,11 @@ pub struct TeiOptions {
     /// How the script was converted, for `normalization` (default: the
     /// crate's OpenCC converter).
     pub converter: Option<String>,
+    /// Keep the source exactly as decoded in `standOff/seg[@type='source']`
+    /// (default on), so that the record alone gives back the source bytes
+    /// ([`rebuild_source`]). Not written when [`TeiOptions::keep_boilerplate`]
+    /// is off, since the source holds the boilerplate.
+    pub keep_source: bool,
 }
 
 impl Default for TeiOptions {
@@ -181,6 +200,7 @@ impl Default for TeiOptions {
             editor: None,
             resp: Vec::new(),
             converter: None,
+            keep_source: true,
         }
     }
 }
@@ -339,7 +359,13 @@ mod tests {
         a.warnings.clear();
         let x = xml(&a, &TeiOptions::default());
         assert!(x.contains("<title type=\"main\">Untitled article</title>"));
-        assert!(!x.contains("<revisionDesc>") && !x.contains("<standOff"));
+        assert!(!x.contains("<revisionDesc>") && !x.contains("<listChange"));
+        // The source is still kept, and rebuilds.
+        assert!(x.contains("<seg type=\"source\">"));
+        assert_eq!(
+            rebuild_source(x.as_bytes()).unwrap(),
+            "標題\n\n會(huì)議開始了,好。\n\n(免責聲明:本網站內容僅供參考。)".as_bytes()
+        );
         assert_eq!(read_tei(x.as_bytes()).unwrap(), a);
     }
 

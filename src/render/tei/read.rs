@@ -17,7 +17,7 @@ use quick_xml::Reader;
 use super::xml;
 use crate::article::{
     Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKinds, EncodingReport, Location, MetaField,
-    Metadata, SourceInfo, Warning,
+    Metadata, RawBytes, SourceInfo, Warning,
 };
 use crate::error::{Error, Result};
 
@@ -75,6 +75,11 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
         .find_map(|l| l.attr("n").and_then(|n| n.strip_prefix("target ")))
         .and_then(xml::parse_script)
         .ok_or_else(|| bad("langUsage has no language[@n='target …'] naming a known script"))?;
+    let (source_text, raw) =
+        match root.child("standOff").and_then(|s| s.elements("seg").find(|seg| seg.attr("type") == Some("source"))) {
+            Some(seg) => kept_source(seg)?,
+            None => (String::new(), Vec::new()),
+        };
     let keywords = header
         .child("profileDesc")
         .and_then(|p| p.child("textClass"))
@@ -97,9 +102,11 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
                 .and_then(xml::parse_method)
                 .ok_or_else(|| bad("note[@type='encoding']/@subtype does not name a detection method"))?,
             malformed_bytes: measure(Some("malformed"))?,
+            raw,
         },
         source_sha256: idno("sha256").ok_or_else(|| bad("sourceDesc/bibl has no idno[@type='sha256']"))?,
         source_bytes: measure(None)?,
+        source_text,
         source: SourceInfo {
             url: idno("URI"),
             site: bibl.child("publisher").map(Element::text),
@@ -163,6 +170,99 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
     };
 
     Ok(Article { metadata, blocks, provenance, warnings })
+}
+
+/// The source bytes a record keeps, rebuilt from the record alone: the
+/// text of `standOff/seg[@type='source']` encoded again in the source's
+/// encoding, with the bytes the record kept as they were (the BOM,
+/// malformed sequences, characters that do not round-trip).
+///
+/// ```
+/// use zharchive::render::tei::{rebuild_source, write_tei};
+/// let mut source = encoding_rs::BIG5.encode("會議紀要\r\n\r\n  會議開始了,大家好。\u{1}\n").0.into_owned();
+/// source.push(0xFF); // a malformed byte at the end
+/// let options = zharchive::Options { encoding: Some("big5".into()), ..Default::default() };
+/// let article = zharchive::normalize(&source, &options)?;
+/// let record = write_tei(&article, &Default::default())?;
+/// assert_eq!(rebuild_source(&record.bytes)?, source);
+/// // A record whose source was changed no longer matches its checksum.
+/// let xml = String::from_utf8(record.bytes).unwrap();
+/// let at = xml.find("<seg type=\"source\">").unwrap();
+/// let edited = format!("{}{}", &xml[..at], xml[at..].replacen("大家好", "大家早", 1));
+/// assert!(rebuild_source(edited.as_bytes()).unwrap_err().to_string().contains("SHA-256"));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::TeiRead`] if the record cannot be read ([`read_tei`]);
+/// [`Error::Rebuild`] if it does not keep its source (written with
+/// [`super::TeiOptions::keep_source`] or `keep_boilerplate` off), if the
+/// source cannot be encoded again
+/// ([`crate::normalize::decode::encode_source`]), or if the bytes rebuilt do
+/// not have the SHA-256 the record gives in `idno[@type='sha256']`.
+pub fn rebuild_source(record: &[u8]) -> Result<Vec<u8>> {
+    let article = read_tei(record)?;
+    let meta = &article.metadata;
+    if meta.source_text.is_empty() && meta.source_bytes > 0 {
+        return Err(Error::Rebuild(
+            "the record does not keep its source (it was written with keep_source or keep_boilerplate off)".into(),
+        ));
+    }
+    let bytes = crate::normalize::decode::encode_source(&meta.source_text, &meta.encoding)?;
+    let sha = crate::digest::sha256_hex(&bytes);
+    if sha != meta.source_sha256 {
+        return Err(Error::Rebuild(format!(
+            "the rebuilt {} bytes have SHA-256 {sha}, but the record's idno[@type='sha256'] is {}",
+            bytes.len(),
+            meta.source_sha256
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The kept source: the text of `seg[@type='source']` (each `g` read as
+/// the character its `@ref` names) and the spans of source bytes kept as
+/// they were (`seg[@type='bytes']`, the bytes in hex in `@n`).
+fn kept_source(seg: &Element) -> Result<(String, Vec<RawBytes>)> {
+    let mut text = String::new();
+    let mut raw = Vec::new();
+    for node in &seg.children {
+        match node {
+            Node::Element(bytes) if bytes.name == "seg" && bytes.attr("type") == Some("bytes") => {
+                let kept = bytes
+                    .attr("n")
+                    .and_then(xml::parse_hex)
+                    .ok_or_else(|| bad("seg[@type='bytes'] has no @n holding its bytes in hex"))?;
+                let at = text.len();
+                verbatim(bytes, &mut text)?;
+                raw.push(RawBytes { at, len: text.len() - at, bytes: kept });
+            }
+            _ => verbatim_node(node, seg, &mut text)?,
+        }
+    }
+    Ok((text, raw))
+}
+
+/// Text and `g` inside the kept source.
+fn verbatim(el: &Element, text: &mut String) -> Result<()> {
+    el.children.iter().try_for_each(|node| verbatim_node(node, el, text))
+}
+
+fn verbatim_node(node: &Node, parent: &Element, text: &mut String) -> Result<()> {
+    match node {
+        Node::Text(t) => text.push_str(t),
+        Node::Element(g) if g.name == "g" => {
+            let c = g
+                .attr("ref")
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(xml::parse_char_id)
+                .ok_or_else(|| bad("a g in the kept source has no @ref naming a character (#U0001)"))?;
+            text.push(c);
+        }
+        Node::Element(other) => return Err(bad(format!("unexpected <{}> in <{}>", other.name, parent.name))),
+    }
+    Ok(())
 }
 
 fn bad(message: impl Into<String>) -> Error {

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 
 use super::xml::{self, Out};
 use super::TeiOptions;
-use crate::article::{Article, Block, BlockKind, Change, DoubtKind, EditKind};
+use crate::article::{Article, Block, BlockKind, Change, DoubtKind, EditKind, RawBytes};
 use crate::error::{Error, Result};
+use crate::render::is_xml_char;
 
 /// Write `<text>`: one `div` per heading and the paragraphs that follow it.
 pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions) -> Result<()> {
@@ -225,6 +226,59 @@ pub(super) fn source_side(block: &Block, keep_boilerplate: bool) -> String {
     text
 }
 
+/// The decoded source, every character of it: each stretch whose source
+/// bytes are kept ([`RawBytes`]) inside `<seg type="bytes" n="HEX">`, each
+/// character XML 1.0 cannot hold as `<g ref="#U0001"/>` (see
+/// [`forbidden_characters`]); everything else as text.
+fn source(out: &mut Out, text: &str, raw: &[RawBytes]) -> Result<()> {
+    let mut pos = 0;
+    for span in raw {
+        let range = span.text_range();
+        let (Some(before), Some(inside)) = (text.get(pos..range.start), text.get(range.clone())) else {
+            return Err(Error::Render {
+                format: "tei",
+                message: format!(
+                    "the source keeps bytes for text at {}..{}, out of order or outside its {}-byte text",
+                    range.start,
+                    range.end,
+                    text.len()
+                ),
+            });
+        };
+        verbatim(out, before)?;
+        out.start("seg", &[("type", "bytes"), ("n", &xml::hex(&span.bytes))])?;
+        verbatim(out, inside)?;
+        out.end("seg")?;
+        pos = range.end;
+    }
+    verbatim(out, &text[pos..])
+}
+
+/// `text` with nothing dropped: characters XML cannot hold as `g`.
+fn verbatim(out: &mut Out, text: &str) -> Result<()> {
+    let mut rest = text;
+    while let Some(i) = rest.find(|c| !is_xml_char(c)) {
+        out.text(&rest[..i])?;
+        let c = rest[i..].chars().next().unwrap_or_default();
+        out.inline("g", &[("ref", &format!("#{}", xml::char_id(c)))], "")?;
+        rest = &rest[i + c.len_utf8()..];
+    }
+    out.text(rest)
+}
+
+/// The characters XML 1.0 cannot hold that the kept source has, in code
+/// point order: the header declares each (`charDecl/char`) for the `g`s
+/// that stand for them.
+pub(super) fn forbidden_characters(article: &Article, options: &TeiOptions) -> Vec<char> {
+    if !keeps_source(article, options) {
+        return Vec::new();
+    }
+    let mut found: Vec<char> = article.metadata.source_text.chars().filter(|&c| !is_xml_char(c)).collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// `<back><div type="boilerplate">`: each removed passage as it stood when
 /// the boilerplate pass removed it, one `p` per passage, its lines separated
 /// by `lb`, `@n` its source byte range.
@@ -249,13 +303,30 @@ fn back(out: &mut Out, article: &Article, options: &TeiOptions) -> Result<()> {
     out.close("back")
 }
 
-/// `<standOff><listChange type="edits">`: every edit of every pass, in the
-/// order they were made, so that the provenance log survives the record.
+/// Whether the record keeps the source text ([`TeiOptions::keep_source`];
+/// not when removed boilerplate is to be left out, since the source holds
+/// it; not for an article that has no source text).
+pub(super) fn keeps_source(article: &Article, options: &TeiOptions) -> bool {
+    options.keep_source && options.keep_boilerplate && !article.metadata.source_text.is_empty()
+}
+
+/// `<standOff>`: the source as decoded (when kept) and every edit of every
+/// pass, in the order they were made, so that the provenance log survives
+/// the record.
 pub(super) fn stand_off(out: &mut Out, article: &Article, options: &TeiOptions) -> Result<()> {
-    if article.provenance.is_empty() {
+    let keep_source = keeps_source(article, options);
+    if article.provenance.is_empty() && !keep_source {
         return Ok(());
     }
     out.open("standOff", &[("xml:space", "preserve")])?;
+    if keep_source {
+        out.begin("seg", &[("type", "source")])?;
+        source(out, &article.metadata.source_text, &article.metadata.encoding.raw)?;
+        out.end("seg")?;
+    }
+    if article.provenance.is_empty() {
+        return out.close("standOff");
+    }
     out.open("listChange", &[("type", "edits")])?;
     for edit in &article.provenance {
         let mut n = xml::range(&edit.source);

@@ -207,6 +207,38 @@ pub(crate) fn parse_range(s: &str) -> Option<Range<usize>> {
     (a <= b).then_some(a..b)
 }
 
+/// Lower-case hex of `bytes`, as kept source bytes are written
+/// (`seg[@type='bytes']/@n`).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Read [`hex`] (either case).
+pub(crate) fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    s.as_bytes().chunks_exact(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()).collect()
+}
+
+/// The `xml:id` of the `charDecl/char` that declares `c` (`U0001`,
+/// `UFFFE`): the code point in hex, so the id alone names the character.
+pub(crate) fn char_id(c: char) -> String {
+    format!("U{:04X}", u32::from(c))
+}
+
+/// The character a [`char_id`] names.
+pub(crate) fn parse_char_id(id: &str) -> Option<char> {
+    let hex = id.strip_prefix('U')?;
+    (hex.len() >= 4).then_some(())?;
+    char::from_u32(u32::from_str_radix(hex, 16).ok()?)
+}
+
 /// The names the record uses for scripts (the model's serde names).
 pub(crate) fn script_name(s: Script) -> &'static str {
     match s {
@@ -293,6 +325,20 @@ mod tests {
         for k in EditKind::ALL {
             assert_eq!(parse_kind(k.name()), Some(k));
         }
+    }
+
+    #[test]
+    fn hex_and_character_ids_round_trip() {
+        assert_eq!(hex(&[0x00, 0xEF, 0x9A]), "00ef9a");
+        assert_eq!(parse_hex("00EF9a"), Some(vec![0x00, 0xEF, 0x9A]));
+        assert_eq!(parse_hex("abc"), None);
+        assert_eq!(parse_hex("zz"), None);
+        for c in ['\u{1}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'] {
+            assert_eq!(parse_char_id(&char_id(c)), Some(c));
+        }
+        assert_eq!(char_id('\u{1}'), "U0001");
+        assert_eq!(parse_char_id("U12"), None);
+        assert_eq!(parse_char_id("UD800"), None);
     }
 
     #[test]
