@@ -7,6 +7,8 @@
 //! invalid: no real text contains them, so a hypothesis producing one is
 //! wrong.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use encoding_rs::{DecoderResult, EncoderResult, GBK};
 
 /// The GBK bytes of one character: one byte for ASCII (and `€`, 0x80), two
@@ -22,6 +24,34 @@ pub fn encode_char(c: char) -> Option<GbkBytes> {
     if c.is_ascii() {
         return Some(GbkBytes::One(c as u8));
     }
+    // The repair encodes every character of every reading it tries, and an
+    // encoder call costs a few hundred instructions: each character of the
+    // Basic Multilingual Plane is encoded once per process and remembered
+    // (0: not yet; 1: not in GBK; else 0x1_00bb or 0x2_bbbb). The table
+    // is static and zeroed, so only the pages touched take memory.
+    static ENCODED: [AtomicU32; 0x1_0000] = [const { AtomicU32::new(0) }; 0x1_0000];
+    let Some(slot) = ENCODED.get(c as usize) else { return encode_with_encoding_rs(c) };
+    let packed = match slot.load(Ordering::Relaxed) {
+        0 => {
+            let packed = match encode_with_encoding_rs(c) {
+                None => 1,
+                Some(GbkBytes::One(b)) => 0x1_0000 | u32::from(b),
+                Some(GbkBytes::Two(l, t)) => 0x2_0000 | u32::from(l) << 8 | u32::from(t),
+            };
+            slot.store(packed, Ordering::Relaxed);
+            packed
+        }
+        packed => packed,
+    };
+    match packed >> 16 {
+        1 => Some(GbkBytes::One(packed as u8)),
+        2 => Some(GbkBytes::Two((packed >> 8) as u8, packed as u8)),
+        _ => None,
+    }
+}
+
+/// [`encode_char`] with a fresh encoder.
+fn encode_with_encoding_rs(c: char) -> Option<GbkBytes> {
     let mut utf8 = [0u8; 4];
     let s = c.encode_utf8(&mut utf8);
     let mut encoder = GBK.new_encoder();

@@ -6,7 +6,10 @@
 //! unigram word model, which is what jieba itself maximises when it cuts a
 //! sentence (without its HMM): real words score far above the runs of rare
 //! characters that a wrongly aligned byte stream produces. The dictionary is
-//! Simplified, so candidates are converted with OpenCC `t2s` first.
+//! Simplified, so candidates are converted first, character by character
+//! with OpenCC's `TSCharacters` table (a phrase conversion per candidate
+//! cost more than the segmentation; the candidates of one stretch share
+//! their context, so what phrases would change cancels out).
 //!
 //! The model holds the 50,000 most frequent words of jieba's dictionary
 //! (`assets/wordfreq/jieba-top50k.txt`, 96.4 % of its frequency mass) in a
@@ -21,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use super::readings::is_han;
 use super::repair::Plausibility;
-use super::script::{Conversion, Converter, OpenCc};
+use super::script::simplified_char;
 
 /// `word frequency` lines, most frequent first.
 const WORDS: &str = include_str!("../../assets/wordfreq/jieba-top50k.txt");
@@ -130,35 +133,36 @@ impl WordFrequency {
     /// so does stopping at the first piece no word begins with
     /// (`stop_early`).
     fn segmentation_looking_ahead(&self, text: &str, ahead: impl Fn(char) -> usize, stop_early: bool) -> f64 {
+        self.suffix_scores(text, ahead, stop_early)[0]
+    }
+
+    /// The best score of each suffix of `text`: element `i` for the text
+    /// from its character `i` on (the last, for the empty suffix, is 0).
+    /// See [`segmentation_looking_ahead`](Self::segmentation_looking_ahead).
+    fn suffix_scores(&self, text: &str, ahead: impl Fn(char) -> usize, stop_early: bool) -> Vec<f64> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
-        let is_word_char = |c: char| is_han(c) || c.is_ascii_alphanumeric();
-        let token = |from: usize, to: usize| {
-            let piece = &text[byte_at(from)..byte_at(to)];
-            self.words
-                .get(piece)
-                .copied()
-                .filter(|p| p.is_finite())
-                .unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
-        };
         // best[i]: the best score of chars[i..], filled right to left.
         let mut best = vec![0.0f64; chars.len() + 1];
         for i in (0..chars.len()).rev() {
             let c = chars[i].1;
-            // The token that is always possible at i.
-            let end = if c.is_ascii_alphanumeric() {
-                i + chars[i..].iter().take_while(|(_, c)| c.is_ascii_alphanumeric()).count()
-            } else if let Some(len) = markup_len(&chars[i..]) {
-                i + len
-            } else if c == ' ' {
-                i + chars[i..].iter().take_while(|(_, c)| *c == ' ').count()
+            let end = always_token_end(&chars, i);
+            let mut from = i + 1;
+            let mut score = if is_han(c) {
+                // The token alone is also the first piece looked up below.
+                let word = self.words.get(&text[byte_at(i)..byte_at(end)]).copied();
+                if word.is_none() && stop_early {
+                    from = usize::MAX;
+                }
+                let single = word.filter(|p| p.is_finite()).unwrap_or(HAN_UNKNOWN);
+                from = from.saturating_add(1);
+                single + best[end]
             } else {
-                i + 1
+                self.token_score(&text[byte_at(i)..byte_at(end)]) + best[end]
             };
-            let mut score = token(i, end) + best[end];
             if is_word_char(c) {
                 let limit = (i + ahead(c)).min(chars.len());
-                for j in i + 1..=limit {
+                for j in from..=limit {
                     if !is_word_char(chars[j - 1].1) {
                         break;
                     }
@@ -172,14 +176,173 @@ impl WordFrequency {
             }
             best[i] = score;
         }
-        best[0]
+        best
+    }
+
+    /// The score of `piece` as one token: a word's, or an unknown token's.
+    fn token_score(&self, piece: &str) -> f64 {
+        self.words
+            .get(piece)
+            .copied()
+            .filter(|p| p.is_finite())
+            .unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
+    }
+}
+
+/// The score of a Han character no word is made of alone.
+const HAN_UNKNOWN: f64 = -LN_TOTAL; // ln(1.0) - LN_TOTAL, see `unknown_token_freq`
+
+/// Characters that words are made of: Han, ASCII letters and digits.
+fn is_word_char(c: char) -> bool {
+    is_han(c) || c.is_ascii_alphanumeric()
+}
+
+/// Where the token that is always possible at character `i` ends: a run
+/// of ASCII letters and digits, markup, a run of spaces, or the character
+/// alone.
+fn always_token_end(chars: &[(usize, char)], i: usize) -> usize {
+    let c = chars[i].1;
+    if c.is_ascii_alphanumeric() {
+        i + chars[i..].iter().take_while(|(_, c)| c.is_ascii_alphanumeric()).count()
+    } else if let Some(len) = markup_len(&chars[i..]) {
+        i + len
+    } else if c == ' ' {
+        i + chars[i..].iter().take_while(|(_, c)| *c == ' ').count()
+    } else {
+        i + 1
     }
 }
 
 impl Plausibility for WordFrequency {
     fn score(&self, text: &str) -> f64 {
-        let simplified = OpenCc::shared().convert(text, Conversion::T2s);
+        let mut simplified = String::with_capacity(text.len());
+        simplified.extend(text.chars().map(simplified_char));
         self.best_segmentation(&simplified) - UNPAIRED * unpaired_brackets(&simplified) as f64
+    }
+
+    /// Scores a single Han character between `before` and `after` from the
+    /// best segmentations of the two sides, computed once: a segmentation
+    /// of the whole is one of `before`'s prefix, one token over the
+    /// character, and one of `after`'s suffix, and only the token over the
+    /// character depends on it (a Han character ends every run of ASCII,
+    /// markup or spaces, and is no bracket). Each candidate then costs the
+    /// few look-ups of the words through it, not a segmentation.
+    fn score_each(&self, before: &str, candidates: &[&str], after: &str) -> Vec<f64> {
+        let before: String = before.chars().map(simplified_char).collect();
+        let after: String = after.chars().map(simplified_char).collect();
+        let around = Around::new(self, &before, &after);
+        let mut piece = String::new();
+        candidates
+            .iter()
+            .map(|candidate| {
+                let mut chars = candidate.chars().map(simplified_char);
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if is_han(c) => around.score(self, c, &mut piece),
+                    _ => self.score(&format!("{before}{candidate}{after}")),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The two sides of a one-character hole, segmented once (see
+/// [`WordFrequency::score_each`]); both already Simplified.
+struct Around<'t> {
+    before: &'t str,
+    /// Characters of `before`, with their byte offsets.
+    before_chars: Vec<(usize, char)>,
+    after_chars: Vec<(usize, char)>,
+    /// `prefix[i]`: the best score of `before`'s first `i` characters.
+    prefix: Vec<f64>,
+    /// `suffix[j]`: the best score of `after` from its character `j` on.
+    suffix: Vec<f64>,
+    /// The starts (in characters of `before`) of the pieces running to its
+    /// end that some word begins with: only they can go on through the
+    /// hole.
+    reaching: Vec<usize>,
+    unpaired: f64,
+}
+
+impl<'t> Around<'t> {
+    fn new(model: &WordFrequency, before: &'t str, after: &'t str) -> Around<'t> {
+        let before_chars: Vec<(usize, char)> = before.char_indices().collect();
+        let after_chars: Vec<(usize, char)> = after.char_indices().collect();
+        let n = before_chars.len();
+        let byte_at = |i: usize| before_chars.get(i).map_or(before.len(), |&(b, _)| b);
+        // Left to right over the same tokens as `segmentation_looking_ahead`.
+        let mut prefix = vec![f64::NEG_INFINITY; n + 1];
+        prefix[0] = 0.0;
+        for i in 0..n {
+            if prefix[i] == f64::NEG_INFINITY {
+                continue;
+            }
+            let end = always_token_end(&before_chars, i);
+            let token = model.token_score(&before[byte_at(i)..byte_at(end)]);
+            prefix[end] = prefix[end].max(prefix[i] + token);
+            let c = before_chars[i].1;
+            if is_word_char(c) {
+                for j in i + 1..=(i + model.longest_word_from(c)).min(n) {
+                    if !is_word_char(before_chars[j - 1].1) {
+                        break;
+                    }
+                    match model.words.get(&before[byte_at(i)..byte_at(j)]) {
+                        Some(&p) => prefix[j] = prefix[j].max(prefix[i] + p),
+                        None => break,
+                    }
+                }
+            }
+        }
+        let reaching = (n.saturating_sub(model.max_chars)..n)
+            .filter(|&i| {
+                prefix[i] > f64::NEG_INFINITY
+                    && i + model.longest_word_from(before_chars[i].1) > n
+                    && before_chars[i..].iter().all(|&(_, c)| is_word_char(c))
+                    && model.words.contains_key(&before[byte_at(i)..])
+            })
+            .collect();
+        let suffix = model.suffix_scores(after, |c| model.longest_word_from(c), true);
+        let mut both = String::with_capacity(before.len() + after.len());
+        both.push_str(before);
+        both.push_str(after);
+        let unpaired = UNPAIRED * unpaired_brackets(&both) as f64;
+        Around { before, before_chars, after_chars, prefix, suffix, reaching, unpaired }
+    }
+
+    /// The score of the whole with the Han character `c` in the hole.
+    fn score(&self, model: &WordFrequency, c: char, piece: &mut String) -> f64 {
+        let n = self.before_chars.len();
+        let mut best = f64::NEG_INFINITY;
+        // Words through `c`, from `start` (characters of `before`): the
+        // piece grows by `c`, then by the characters of `after`, while some
+        // word begins with it.
+        let mut through = |start: usize, piece: &mut String| {
+            let limit = start + model.longest_word_from(if start < n { self.before_chars[start].1 } else { c });
+            piece.clear();
+            if start < n {
+                piece.push_str(&self.before[self.before_chars[start].0..]);
+            }
+            piece.push(c);
+            let mut j = n + 1;
+            while let Some(&p) = model.words.get(piece.as_str()) {
+                best = best.max(self.prefix[start] + p + self.suffix[j - n - 1]);
+                if j >= limit {
+                    break;
+                }
+                match self.after_chars.get(j - n - 1) {
+                    Some(&(_, a)) if is_word_char(a) => piece.push(a),
+                    _ => break,
+                }
+                j += 1;
+            }
+        };
+        for &start in &self.reaching {
+            through(start, piece);
+        }
+        through(n, piece);
+        // `c` as a token of its own (a word, or an unknown character).
+        let single = model.token_score(c.encode_utf8(&mut [0; 4]));
+        best = best.max(self.prefix[n] + single + self.suffix[0]);
+        best - self.unpaired
     }
 }
 
@@ -345,6 +508,31 @@ mod tests {
             let unbounded = m.segmentation_looking_ahead(&text, |_| m.max_chars, false);
             proptest::prop_assert_eq!(m.best_segmentation(&text), unbounded);
         }
+    }
+
+    proptest::proptest! {
+        /// Scoring candidates around a shared context gives what scoring
+        /// each whole text gives (to rounding: the sums are taken in
+        /// another order).
+        #[test]
+        fn scores_in_a_shared_context_are_whole_scores(
+            before in "[中华人民共和國大會模型智能研究院的是在了為醫生《》“AGI 1，。<p>]{0,14}",
+            after in "[中华人民共和國大會模型智能研究院的是在了為醫生《》”AGI 1，。</p>\n]{0,14}",
+            candidates in proptest::collection::vec("[中国大会為醫獒鼷的t1，。\u{FFFC}]|[生模]{2}", 1..8),
+        ) {
+            let m = WordFrequency::shared();
+            let each: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            let scores = m.score_each(&before, &each, &after);
+            for (c, got) in candidates.iter().zip(scores) {
+                let want = m.score(&format!("{before}{c}{after}"));
+                proptest::prop_assert!((got - want).abs() < 1e-9, "{before}|{c}|{after}: {got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_han_character_scores_as_the_table_says() {
+        assert_eq!(HAN_UNKNOWN, unknown_token_freq("鼷").ln() - LN_TOTAL);
     }
 
     #[test]

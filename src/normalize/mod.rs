@@ -100,8 +100,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     apply(&mut text, EditKind::Cleanup, reps, Vec::new(), &mut warnings);
 
     if options.repair {
-        let model = |s: &str| repair::Plausibility::score(language::WordFrequency::shared(), s);
-        let (reps, notes) = repair::repair(text.text(), &model);
+        let (reps, notes) = repair::repair(text.text(), language::WordFrequency::shared());
         apply(&mut text, EditKind::Repair, reps, notes, &mut warnings);
     }
     if options.annotations {

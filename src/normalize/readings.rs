@@ -41,10 +41,19 @@ pub struct Syllable {
 /// assert!(parse_syllable("MTA1x").is_none());
 /// ```
 pub fn parse_syllable(raw: &str) -> Option<Syllable> {
-    let nfc: String = raw.nfc().collect::<String>().to_lowercase();
+    // The passes look into many brackets that hold no syllable, and most
+    // that do are composed and lower case already: neither needs the
+    // normalisation and its allocations. (ASCII other than letters and
+    // digits stays what it is under both, and no syllable holds it.)
+    if raw.bytes().any(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let ready = raw.chars().all(|c| c.is_ascii_digit() || is_pinyin_letter(c) && !c.is_uppercase());
+    let nfc: std::borrow::Cow<'_, str> =
+        if ready { raw.into() } else { raw.nfc().collect::<String>().to_lowercase().into() };
     let (letters, tone_number) = match nfc.char_indices().last() {
         Some((i, d @ '1'..='5')) => (&nfc[..i], Some(d as u8 - b'0')),
-        _ => (nfc.as_str(), None),
+        _ => (&nfc[..], None),
     };
     let count = letters.chars().count();
     if !(1..=7).contains(&count) || !letters.chars().all(is_pinyin_letter) {

@@ -414,6 +414,12 @@ pub fn keep_stray_forms(
     kept
 }
 
+/// The Simplified form of one character by OpenCC's character table alone
+/// (no phrases): what the repair's word model scores its candidates in.
+pub(crate) fn simplified_char(c: char) -> char {
+    stages::t2s_character(c)
+}
+
 /// Leftmost-longest matches of the user dictionary's phrases.
 /// Variant characters that OpenCC's tables leave as they are when they
 /// convert to Simplified (`陜`, a variant of 陝; `瞇`, the Traditional form

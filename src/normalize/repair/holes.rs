@@ -45,14 +45,8 @@ pub(super) fn fill(left: &str, out: &str, holes: &[Hole], right: &str, model: &d
         let width = HOLE.len_utf8();
         let before = tail(left, &text[..at]);
         let after = head(&text[at + width..], right);
-        let candidates = candidates(&hole.kind);
-        if candidates.is_empty() {
-            return None;
-        }
-        let score = |c: &str| model.score(&readable(&format!("{before}{c}{after}")));
-        let mut ranked: Vec<(f64, &String)> = candidates.iter().map(|c| (score(c), c)).collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let (best_score, best) = (ranked[0].0, ranked[0].1.clone());
+        let ranked = rank(&before, &hole.kind, &after, model);
+        let (best_score, best) = (*ranked.first()?).clone();
         let mass: f64 = ranked.iter().map(|(s, _)| (s - best_score).exp()).sum();
         text.replace_range(at..at + width, &best);
         if 1.0 / mass < CONFIDENT {
@@ -62,6 +56,25 @@ pub(super) fn fill(left: &str, out: &str, holes: &[Hole], right: &str, model: &d
         shift += best.len() as isize - width as isize;
     }
     Some(Filled { text, doubtful })
+}
+
+/// The candidates of a hole of `kind` between `before` and `after`, best
+/// first (ties in character order); empty when it has none.
+fn rank(before: &str, kind: &HoleKind, after: &str, model: &dyn Plausibility) -> Vec<(f64, String)> {
+    let candidates = candidates(kind);
+    // How the text will read once its annotations are gone: with no
+    // annotation after the hole (which a candidate may read, and so
+    // remove, or not), the context reads the same whatever fills it, and
+    // the model scores all the candidates in that one context.
+    let scores = if after.contains(['(', '（']) {
+        candidates.iter().map(|c| model.score(&readable(&format!("{before}{c}{after}")))).collect()
+    } else {
+        let each: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        model.score_each(&readable(before), &each, &readable(after))
+    };
+    let mut ranked: Vec<(f64, String)> = scores.into_iter().zip(candidates).collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked
 }
 
 /// Up to [`WINDOW`] characters before a hole (the end of `out_before`, then

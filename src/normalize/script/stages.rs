@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use opencc_fmmseg::{DictMaxLen, DictionaryMaxlength, OpenCC, OpenccConfig};
+use rustc_hash::FxHashMap;
 
 use super::Conversion;
 
@@ -291,6 +292,34 @@ pub(super) fn is_t2s_output(c: char) -> bool {
         .contains(&c)
 }
 
+/// The Simplified form of `c` by OpenCC's `TSCharacters` alone: the first
+/// value of its line when that is one character, else `c` itself.
+///
+/// For the repair's word model, which scores thousands of short candidate
+/// strings per article: a phrase conversion per candidate (opencc-fmmseg
+/// segments, allocates and looks up every piece) was over a third of the
+/// scoring. Phrases matter little there, since the candidates of a stretch
+/// are compared with each other and share their context.
+pub(super) fn t2s_character(c: char) -> char {
+    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
+    if c.is_ascii() {
+        return c;
+    }
+    let map = MAP.get_or_init(|| {
+        entries(Dict::TsCharacters.text())
+            .filter_map(|(key, value)| {
+                let mut keys = key.chars();
+                let mut values = value.chars();
+                match (keys.next(), keys.next(), values.next(), values.next()) {
+                    (Some(k), None, Some(v), None) if k != v => Some((k, v)),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    map.get(&c).copied().unwrap_or(c)
+}
+
 /// Whether `s2t` can write `c` for another character: `c` is the
 /// conversion of some key of OpenCC's `STCharacters` (苧, for 苎). Unlike
 /// [`is_t2s_output`], not what `STPhrases` writes: its phrases keep many
@@ -379,7 +408,6 @@ impl Dict {
 }
 
 /// Every entry of an OpenCC dictionary file (see [`entries_starting`]).
-#[cfg(test)]
 fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
     entries_starting(text, |_| true)
 }
