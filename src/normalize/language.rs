@@ -228,17 +228,24 @@ impl Plausibility for WordFrequency {
     /// markup or spaces, and is no bracket). Each candidate then costs the
     /// few look-ups of the words through it, not a segmentation.
     fn score_each(&self, before: &str, candidates: &[&str], after: &str) -> Vec<f64> {
-        let before: String = before.chars().map(simplified_char).collect();
-        let after: String = after.chars().map(simplified_char).collect();
-        let around = Around::new(self, &before, &after);
+        let simple_before: String = before.chars().map(simplified_char).collect();
+        let simple_after: String = after.chars().map(simplified_char).collect();
+        let around = Around::new(self, &simple_before, &simple_after);
         let mut piece = String::new();
+        let mut middle = String::new();
         candidates
             .iter()
             .map(|candidate| {
                 let mut chars = candidate.chars().map(simplified_char);
                 match (chars.next(), chars.next()) {
                     (Some(c), None) if is_han(c) => around.score(self, c, &mut piece),
-                    _ => self.score(&format!("{before}{candidate}{after}")),
+                    _ => {
+                        middle.clear();
+                        middle.extend(candidate.chars().map(simplified_char));
+                        around
+                            .score_middle(self, &middle, &mut piece)
+                            .unwrap_or_else(|| self.score(&format!("{before}{candidate}{after}")))
+                    }
                 }
             })
             .collect()
@@ -346,6 +353,112 @@ impl<'t> Around<'t> {
     }
 }
 
+impl Around<'_> {
+    /// The score of the whole with `middle` (Simplified) between the two
+    /// sides, if the sides' segmentations hold for it: no token but a word
+    /// may cross from one part into the next (a run of ASCII, markup or
+    /// spaces could). `None`: score the whole text instead.
+    ///
+    /// Left to right from the best scores of `before`'s prefixes, over the
+    /// tokens that start at the pieces of `before` reaching its end or in
+    /// `middle`; a token that ends in `after` closes with the best score of
+    /// `after` from there.
+    fn score_middle(&self, model: &WordFrequency, middle: &str, piece: &mut String) -> Option<f64> {
+        let (first, last) = (middle.chars().next()?, middle.chars().next_back()?);
+        let before_last = self.before_chars.last().map(|&(_, c)| c);
+        let after_first = self.after_chars.first().map(|&(_, c)| c);
+        let seals = |left: Option<char>, right: char| left.is_none_or(|l| !l.is_ascii()) || is_han(right);
+        if !seals(before_last, first) || after_first.is_some_and(|a| !seals(Some(last), a)) {
+            return None;
+        }
+        let n = self.before_chars.len();
+        let middle_chars: Vec<(usize, char)> = middle.char_indices().collect();
+        let m = middle_chars.len();
+        let mut walk = Walk {
+            before: n,
+            middle: m,
+            best: vec![f64::NEG_INFINITY; m + 1],
+            total: f64::NEG_INFINITY,
+            suffix: &self.suffix,
+        };
+        walk.best[0] = self.prefix[n];
+        // The characters of the whole by position.
+        let char_at = |p: usize| -> Option<char> {
+            if p < n {
+                Some(self.before_chars[p].1)
+            } else if p < n + m {
+                Some(middle_chars[p - n].1)
+            } else {
+                self.after_chars.get(p - n - m).map(|&(_, c)| c)
+            }
+        };
+        // The words from position `p`, reached with the score `at_p`.
+        let mut words_from = |walk: &mut Walk, p: usize, at_p: f64| {
+            let Some(c) = char_at(p).filter(|&c| is_word_char(c)) else { return };
+            let limit = p + model.longest_word_from(c);
+            piece.clear();
+            let mut q = p;
+            while q < limit {
+                let Some(next) = char_at(q).filter(|&x| is_word_char(x)) else { break };
+                piece.push(next);
+                q += 1;
+                match model.words.get(piece.as_str()) {
+                    // Pieces that end inside `before` are in its prefix
+                    // scores already.
+                    Some(&word) if q > n => walk.close(at_p, q, word),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        };
+        for &start in &self.reaching {
+            words_from(&mut walk, start, self.prefix[start]);
+        }
+        for p in n..n + m {
+            let at_p = walk.best[p - n];
+            if at_p == f64::NEG_INFINITY {
+                continue;
+            }
+            let end = n + always_token_end(&middle_chars, p - n);
+            let to = middle_chars.get(end - n).map_or(middle.len(), |&(b, _)| b);
+            walk.close(at_p, end, model.token_score(&middle[middle_chars[p - n].0..to]));
+            words_from(&mut walk, p, at_p);
+        }
+        let total = walk.total.max(walk.best[m] + self.suffix[0]);
+        let unpaired = unpaired_brackets_in(
+            self.before_chars
+                .iter()
+                .map(|&(_, c)| c)
+                .chain(middle.chars())
+                .chain(self.after_chars.iter().map(|&(_, c)| c)),
+        );
+        Some(total - UNPAIRED * unpaired as f64)
+    }
+}
+
+/// The left-to-right pass of [`Around::score_middle`]: tokens end in the
+/// middle (`best`, by position from its start) or in `after` (closed into
+/// `total` with `after`'s suffix scores).
+struct Walk<'s> {
+    before: usize,
+    middle: usize,
+    best: Vec<f64>,
+    total: f64,
+    suffix: &'s [f64],
+}
+
+impl Walk<'_> {
+    /// A token ending before position `q` of the whole, reached with `at`.
+    fn close(&mut self, at: f64, q: usize, token: f64) {
+        if q <= self.before + self.middle {
+            let slot = &mut self.best[q - self.before];
+            *slot = slot.max(at + token);
+        } else {
+            self.total = self.total.max(at + token + self.suffix[q - self.before - self.middle]);
+        }
+    }
+}
+
 /// What a bracket without its partner costs (in the model's log units):
 /// quotes and book-title marks come in pairs, which a model of single words
 /// cannot see (`所以《春秋》` reads better than `所以於春秋》`).
@@ -356,11 +469,16 @@ const UNPAIRED: f64 = 6.0;
 /// the text's end is not counted: the text may go on). Kinds: `“”`, `‘’`,
 /// `《》`, `「」`, `『』`, `（）`, `【】`.
 fn unpaired_brackets(text: &str) -> usize {
+    unpaired_brackets_in(text.chars())
+}
+
+/// [`unpaired_brackets`] of a text given as its characters.
+fn unpaired_brackets_in(chars: impl Iterator<Item = char>) -> usize {
     const PAIRS: [(char, char); 7] =
         [('“', '”'), ('‘', '’'), ('《', '》'), ('「', '」'), ('『', '』'), ('（', '）'), ('【', '】')];
     let mut open = [0usize; PAIRS.len()];
     let mut unpaired = 0;
-    for c in text.chars() {
+    for c in chars {
         // At a line's end, what is still open stays unpaired.
         if c == '\n' {
             unpaired += open.iter().sum::<usize>();
@@ -518,7 +636,10 @@ mod tests {
         fn scores_in_a_shared_context_are_whole_scores(
             before in "[中华人民共和國大會模型智能研究院的是在了為醫生《》“AGI 1，。<p>]{0,14}",
             after in "[中华人民共和國大會模型智能研究院的是在了為醫生《》”AGI 1，。</p>\n]{0,14}",
-            candidates in proptest::collection::vec("[中国大会為醫獒鼷的t1，。\u{FFFC}]|[生模]{2}", 1..8),
+            candidates in proptest::collection::vec(
+                "[中国大会為醫獒鼷的t1，。\u{FFFC}]|[生模]{2}|[中华人民共和國大會型智能AGI 1，。<p>（）“”\n]{0,8}",
+                1..8,
+            ),
         ) {
             let m = WordFrequency::shared();
             let each: Vec<&str> = candidates.iter().map(String::as_str).collect();
@@ -528,6 +649,21 @@ mod tests {
                 proptest::prop_assert!((got - want).abs() < 1e-9, "{before}|{c}|{after}: {got} vs {want}");
             }
         }
+    }
+
+    #[test]
+    fn a_middle_between_sealed_sides_is_scored_from_them() {
+        let m = WordFrequency::shared();
+        let around = Around::new(m, "因为医", "说的AGI");
+        let mut piece = String::new();
+        for middle in ["生", "生今天", "生A股", "獒t今天", "“模型”来"] {
+            let got = around.score_middle(m, middle, &mut piece).expect("sealed on both sides");
+            let want = m.score(&format!("因为医{middle}说的AGI"));
+            assert!((got - want).abs() < 1e-9, "{middle}: {got} vs {want}");
+        }
+        // ASCII on both sides of a boundary: a run may cross it.
+        let around = Around::new(m, "实现A", "");
+        assert!(around.score_middle(m, "GI", &mut piece).is_none());
     }
 
     #[test]

@@ -564,8 +564,9 @@ fn run_from(
     let right = context_after(text, pos);
     // The best few, judged with the text after the stretch, have their
     // holes filled and are judged whole.
-    let mut scored: Vec<(f64, Reading)> =
-        hyps.into_iter().map(|h| (model.score(&readable(&format!("{left}{}{right}", h.out))) - h.cost, h)).collect();
+    let outs: Vec<&str> = hyps.iter().map(|h| h.out.as_str()).collect();
+    let scores = scores_between(&left, &outs, &right, model);
+    let mut scored: Vec<(f64, Reading)> = scores.into_iter().zip(hyps).map(|(s, h)| (s - h.cost, h)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
     scored.truncate(FINALISTS);
     let mut best: Option<(f64, Run)> = None;
@@ -620,12 +621,44 @@ fn prune(hyps: &mut Vec<Reading>, left: &str, model: &dyn Plausibility) {
             None => format!("{left}{out}"),
         }
     };
+    // Readings still shorter than the window are judged with the same left
+    // context: scored together.
+    let short: Vec<&str> =
+        hyps.iter().map(|h| h.out.as_str()).filter(|out| out.chars().nth(PRUNE_WINDOW - 1).is_none()).collect();
+    let mut short_scores = scores_between(left, &short, "", model).into_iter();
+    let scores: Vec<f64> = hyps
+        .iter()
+        .map(|h| match h.out.chars().nth(PRUNE_WINDOW - 1) {
+            None => short_scores.next().unwrap_or_else(|| model.score(&readable(&window(&h.out)))),
+            Some(_) => model.score(&readable(&window(&h.out))),
+        })
+        .collect();
     let mut scored: Vec<(f64, Reading)> =
-        hyps.drain(..).map(|h| (model.score(&readable(&window(&h.out))) - h.cost, h)).collect();
+        scores.into_iter().zip(hyps.drain(..)).map(|(s, h)| (s - h.cost, h)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
     let best = scored.first().map_or(0.0, |s| s.0);
     scored.truncate(BEAM);
     hyps.extend(scored.into_iter().filter(|(s, _)| best - s <= PRUNE_GAP).map(|(_, h)| h));
+}
+
+/// The score of `left`, each of `middles`, then `right`, read as
+/// [`readable`] would leave them: with the model's
+/// [`score_each`](Plausibility::score_each) when no annotation can reach
+/// across a joint (so that each part reads the same alone), else whole.
+fn scores_between(left: &str, middles: &[&str], right: &str, model: &dyn Plausibility) -> Vec<f64> {
+    // An annotation attaches to the character before it, across whitespace;
+    // an unclosed bracket may be closed in the next part.
+    let sealed = |before: &str, after: &str| {
+        before.rfind(['(', '（']).is_none_or(|i| before[i..].contains([')', '）']))
+            && !after.starts_with(|c: char| c.is_whitespace() || c == '(' || c == '（')
+    };
+    let whole = |middle: &str| model.score(&readable(&format!("{left}{middle}{right}")));
+    if !middles.iter().all(|m| sealed(left, m) && (right.is_empty() || sealed(m, right))) {
+        return middles.iter().map(|m| whole(m)).collect();
+    }
+    let parts: Vec<std::borrow::Cow<'_, str>> = middles.iter().map(|m| readable(m)).collect();
+    let parts: Vec<&str> = parts.iter().map(|p| p.as_ref()).collect();
+    model.score_each(&readable(left), &parts, &readable(right))
 }
 
 /// The text as it will read once its annotations are removed: a correct
