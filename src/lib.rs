@@ -96,6 +96,7 @@ mod digest;
 pub mod error;
 pub mod normalize;
 pub mod options;
+pub mod package;
 pub mod render;
 
 pub use article::{
