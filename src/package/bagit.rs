@@ -34,7 +34,11 @@
 //!
 //! [`BagWriter::open`] on a folder that already holds a bag first checks the
 //! whole bag (every manifest line, every payload file listed, the
-//! `Payload-Oxum`) and refuses a bag that fails. It then builds the new bag
+//! `Payload-Oxum`) and refuses a bag that fails, or one holding tag files
+//! of kinds it does not write (they would be lost). Its own `bag-info.txt`
+//! fields are kept, except those the writer computes (`Bagging-Date`,
+//! `Payload-Oxum`, `Bag-Software-Agent`, and a `Bag-Size` that would be
+//! stale), which are written anew. It then builds the new bag
 //! in a *sibling* folder, `.<BAG>.zharchive-<pid>.tmp`, next to the bag and
 //! never inside it (a validator rejects payload files its manifests do not
 //! list, so nothing new may appear under the old `data/`):
@@ -274,6 +278,18 @@ impl BagWriter {
     /// Check the old bag, link its payload into the new one and keep its
     /// own `bag-info.txt` fields.
     fn take_over_old_bag(&mut self) -> Result<()> {
+        // Tag files this writer does not write would be lost: refuse.
+        for entry in fs::read_dir(&self.dir).map_err(io(&self.dir))? {
+            let name = entry.map_err(io(&self.dir))?.file_name().to_string_lossy().into_owned();
+            let ours = matches!(name.as_str(), "bagit.txt" | "bag-info.txt" | "data")
+                || ((name.starts_with("manifest-") || name.starts_with("tagmanifest-")) && name.ends_with(".txt"));
+            if !ours {
+                return Err(bag_error(
+                    &self.dir,
+                    format!("the bag holds {name}, which extending it would not carry over; it is left as it is"),
+                ));
+            }
+        }
         let old = read_bag(&self.dir)?;
         for (path, fixity) in old.payload {
             let from = self.dir.join("data").join(&path);
@@ -437,8 +453,9 @@ impl BagWriter {
             exchange(&self.stage, &self.dir)?;
             sync_parent(&self.dir)?;
             self.finished = true;
-            // The sibling now holds the old bag; the new one is in place.
-            fs::remove_dir_all(&self.stage).map_err(io(&self.stage))?;
+            // The sibling now holds the old bag; the new one is in place, so
+            // this is tidying only: what stays is removed by the next open.
+            let _ = fs::remove_dir_all(&self.stage);
         } else {
             if self.empty_dir {
                 fs::remove_dir(&self.dir).map_err(io(&self.dir))?;
@@ -902,6 +919,11 @@ mod tests {
         let a = article(A.1, None);
         let e = bag.add_article("a", "a.txt", b"other bytes", &a, []).unwrap_err().to_string();
         assert!(e.contains("SHA-256 differs"), "{e}");
+        let dir = root.join("foreign");
+        write_bag(&dir, &[&[A]]);
+        fs::write(dir.join("aptrust-info.txt"), b"Title: x\n").unwrap();
+        let e = BagWriter::open(&dir, date()).unwrap_err().to_string();
+        assert!(e.contains("aptrust-info.txt"), "a tag file it would drop: {e}");
         fs::create_dir_all(root.join("notabag")).unwrap();
         fs::write(root.join("notabag/file"), b"x").unwrap();
         assert!(BagWriter::open(root.join("notabag"), date()).unwrap_err().to_string().contains("not a bag"));
