@@ -2,9 +2,10 @@
 # Validate the BagIt bags `archive --bag` writes with the Library of
 # Congress validator (`bagit.py --validate`, PyPI package bagit): a bag of
 # the fixtures (written twice: the same bytes), a bag of a folder of
-# generated articles, and a bag extended in two runs (the same bytes as the
-# bag written in one). A copy of a bag with one payload byte flipped must
-# FAIL validation. Runs standalone from the repository root:
+# generated articles, the same bag extended in a second run (the same bytes
+# as the bag written in one), and a bag bagit.py made, extended by archive.
+# A copy of a bag with one payload byte flipped must FAIL validation.
+# Runs standalone from the repository root:
 #   bash .ci/bag.sh
 # Uses the dev profile (as the rest of CI does).
 set -euo pipefail
@@ -74,6 +75,14 @@ diff -r "$work/generated" "$work/generated-once"
 echo "the bag extended in two runs is the bag written in one"
 oxum=$(sed -n 's/^Payload-Oxum: [0-9]*\.//p' "$work/generated/bag-info.txt")
 [ "$oxum" -eq $((50 * 5)) ] || { echo "bag.sh: expected 250 payload files, Payload-Oxum says $oxum" >&2; exit 1; }
+
+# --- a bag bagit.py made, extended by archive --bag --------------------------------
+mkdir -p "$work/by-bagit-py"
+cp fixtures/article.txt "$work/by-bagit-py/"
+PYTHONPATH="$work/pylib" python3 -m bagit --contact-name "CI" "$work/by-bagit-py" 2>"$work/validate.log"
+archive fixtures/transit.big5.txt --bag "$work/by-bagit-py" --formats tei
+must_validate "$work/by-bagit-py"
+grep -q '^Contact-Name: CI$' "$work/by-bagit-py/bag-info.txt"
 
 # --- one flipped payload byte must fail -----------------------------------------
 cp -a "$work/generated" "$work/flipped"
