@@ -180,7 +180,10 @@ fn a_killed_writer_leaves_the_old_bag_or_the_new_one() {
     run_child(&dir, 99, None);
     batches.push(99);
     assert_eq!(check_bag(&dir), Ok(paths_of(&batches)));
-    assert_eq!(std::fs::read_dir(&root).unwrap().count(), 1, "nothing left beside the bag");
+    let beside: Vec<String> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(beside.len(), 2, "nothing left beside the bag but its lock: {beside:?}");
+    assert!(beside.contains(&".bag.zharchive.lock".to_owned()), "{beside:?}");
     zharchive::package::bagit::validate(&dir).unwrap();
     std::fs::remove_dir_all(&root).unwrap();
 }

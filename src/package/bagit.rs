@@ -60,8 +60,13 @@
 //! new bag is built the same way and renamed into place (an atomic rename
 //! to a name that does not exist yet, on every platform). Platforms without
 //! an atomic exchange of two folders get a clear error when extending
-//! ([`crate::Error::Bag`]), never a half-swapped bag. One writer at a time:
-//! two processes extending the same bag at once are not coordinated.
+//! ([`crate::Error::Bag`]), never a half-swapped bag.
+//!
+//! One writer at a time: a writer holds a lock on `.<BAG>.zharchive.lock`
+//! beside the bag (an empty file, left in place; the operating system
+//! releases the lock when the process ends, however it ends), and a second
+//! writer gets [`crate::Error::Bag`] instead of removing the first one's
+//! folder or swapping its bag away.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -194,6 +199,7 @@ pub struct BagSummary {
 /// std::fs::write(&path, bytes)?;
 /// assert!(validate(&dir).is_err());
 /// # std::fs::remove_dir_all(&dir)?;
+/// # std::fs::remove_file(dir.with_file_name(format!(".zharchive-bag-doc-{}.zharchive.lock", std::process::id())))?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
@@ -216,6 +222,8 @@ pub struct BagWriter {
     external: BTreeSet<String>,
     info: Vec<(String, String)>,
     finished: bool,
+    /// Held until the writer is dropped (closing the file releases it).
+    _lock: File,
 }
 
 impl BagWriter {
@@ -242,6 +250,7 @@ impl BagWriter {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let lock = lock(&parent.join(format!(".{name}.zharchive.lock")), &dir)?;
         remove_leftovers(&parent, &name)?;
         let stage = parent.join(format!(".{name}.zharchive-{}.tmp", std::process::id()));
         let mut writer = BagWriter {
@@ -256,6 +265,7 @@ impl BagWriter {
             external: BTreeSet::new(),
             info: Vec::new(),
             finished: false,
+            _lock: lock,
         };
         let data = writer.stage.join("data");
         fs::create_dir_all(&data).map_err(io(&data))?;
@@ -351,6 +361,8 @@ impl BagWriter {
     /// assert!(bag.info_line("Contact-Name: 王小明").is_ok());
     /// assert!(bag.info_line("no colon here").is_err());
     /// assert!(bag.info_line("Payload-Oxum: 1.1").is_err());
+    /// # drop(bag);
+    /// # let _ = std::fs::remove_file(std::env::temp_dir().join(format!(".zharchive-bag-line-{}.zharchive.lock", std::process::id())));
     /// # Ok::<(), zharchive::Error>(())
     /// ```
     ///
@@ -732,6 +744,19 @@ fn sync_dir(_: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Take the bag's lock (created if missing, never removed: removing it
+/// would let two writers lock two different files).
+fn lock(path: &Path, dir: &Path) -> Result<File> {
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(io(path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => {
+            Err(bag_error(dir, "another writer is working on this bag (one at a time); try again when it has finished"))
+        }
+        Err(fs::TryLockError::Error(e)) => Err(io(path)(e)),
+    }
+}
+
 /// Remove what a killed writer left beside the bag (`.<name>.zharchive-*.tmp`).
 fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
     let prefix = format!(".{name}.zharchive-");
@@ -840,7 +865,9 @@ mod tests {
         let paths: Vec<&str> = manifest.lines().map(|l| l.split_once("  ").unwrap().1).collect();
         assert_eq!(paths, ["data/a/source/a.txt", "data/a/x.txt", "data/b/source/b.txt", "data/b/x.txt"]);
         assert_eq!(validate(root.join("runs")).unwrap().files, 4);
-        assert!(!fs::read_dir(&root).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with('.')));
+        let beside: Vec<String> =
+            fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(beside.iter().all(|n| !n.starts_with('.') || n.ends_with(".zharchive.lock")), "{beside:?}");
         fs::remove_dir_all(root).unwrap();
     }
 
@@ -895,7 +922,13 @@ mod tests {
         assert_eq!(snapshot(&dir), before, "the old bag is untouched while the new one is built");
         drop(bag);
         assert_eq!(snapshot(&dir), before, "an unfinished writer leaves the old bag");
-        assert_eq!(fs::read_dir(&root).unwrap().count(), 1, "and no folder beside it");
+        assert_eq!(fs::read_dir(&root).unwrap().count(), 2, "and no folder beside it (only the lock)");
+
+        // One writer at a time.
+        let first = BagWriter::open(&dir, date()).unwrap();
+        let e = BagWriter::open(&dir, date()).unwrap_err().to_string();
+        assert!(e.contains("another writer"), "{e}");
+        drop(first);
 
         let mut bag = BagWriter::open(&dir, date()).unwrap();
         bag.add_file("a/x.txt", b"new output").unwrap();
