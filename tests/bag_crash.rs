@@ -185,5 +185,11 @@ fn a_killed_writer_leaves_the_old_bag_or_the_new_one() {
     assert_eq!(beside.len(), 2, "nothing left beside the bag but its lock: {beside:?}");
     assert!(beside.contains(&".bag.zharchive.lock".to_owned()), "{beside:?}");
     zharchive::package::bagit::validate(&dir).unwrap();
+    // The validator above can fail: one flipped payload byte is caught.
+    let victim = dir.join("data/batch-099/article-000.txt");
+    let mut bytes = std::fs::read(&victim).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&victim, bytes).unwrap();
+    assert_eq!(check_bag(&dir), Err("manifest-sha256.txt: data/batch-099/article-000.txt does not match".to_owned()));
     std::fs::remove_dir_all(&root).unwrap();
 }
