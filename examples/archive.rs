@@ -6,6 +6,8 @@
 //! ```text
 //! cargo run --release --example archive -- INPUT... --out-dir DIR
 //!     [--formats epub,pdf,tei] [--jobs N] [--force] [--script NAME] [--encoding LABEL]
+//! cargo run --release --example archive -- INPUT... --bag DIR
+//!     [--bag-info "Key: Value"]... [--date YYYY-MM-DD] [--formats …] [--jobs N] [--force]
 //! cargo run --release --example archive -- --jsonl [--formats tei,epub,pdf] [--jobs N] [--script NAME]
 //! ```
 //!
@@ -33,6 +35,19 @@
 //! The expensive state is built once per process and shared by all jobs: the
 //! OpenCC converter (`OpenCc::shared`), jieba's word model
 //! (`WordFrequency::shared`) and the PDF font (`PdfFont::embedded`).
+//!
+//! # Bag mode
+//!
+//! `--bag DIR` writes the same files into a BagIt 1.0 bag instead
+//! (`zharchive::package::bagit`): `DIR/data/<stem>/source/<input file name>`
+//! holds the input's bytes as read, `DIR/data/<stem>/<stem>.epub` … the
+//! outputs and the report (whose paths are then the payload paths). A
+//! second run with other inputs extends the bag; an input whose report the
+//! bag already holds is skipped unless `--force`. The bag is valid at every
+//! moment, even if the process is killed. `Bagging-Date` is `--date`, else
+//! `SOURCE_DATE_EPOCH`, else today (said on stderr: that bag is not
+//! reproducible); `--bag-info "Key: Value"` (repeatable) adds a field to
+//! `bag-info.txt`.
 //!
 //! # JSON-lines mode
 //!
@@ -63,8 +78,13 @@ use serde::Serialize;
 
 const USAGE: &str =
     "INPUT... --out-dir DIR [--formats epub,pdf,tei] [--jobs N] [--force] [--script NAME] [--encoding LABEL]
+       archive INPUT... --bag DIR [--bag-info \"Key: Value\"]... [--date YYYY-MM-DD] [same options]
        archive --jsonl [--formats tei,epub,pdf] [--jobs N] [--script NAME] [--encoding LABEL]
   --out-dir DIR      where <stem>.epub, .pdf, .tei.xml and .report.json go
+  --bag DIR          write (or extend) a BagIt bag instead: data/<stem>/source/<input>,
+                     data/<stem>/<stem>.epub …
+  --bag-info FIELD   a \"Key: Value\" line for the bag's bag-info.txt (repeatable)
+  --date DATE        the bag's Bagging-Date (default: SOURCE_DATE_EPOCH, else today)
   --formats LIST     formats to write (folder mode: all three by default;
                      --jsonl: the default for lines without \"formats\", else tei)
   --jobs N           parallel jobs (default: one per core)
@@ -79,6 +99,9 @@ const USAGE: &str =
 struct Config {
     inputs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
+    bag: Option<PathBuf>,
+    bag_info: Vec<String>,
+    date: Option<String>,
     formats: Vec<Format>,
     formats_given: bool,
     jobs: Option<usize>,
@@ -91,6 +114,9 @@ fn parse_args() -> Result<Option<Config>, String> {
     let mut config = Config {
         inputs: Vec::new(),
         out_dir: None,
+        bag: None,
+        bag_info: Vec::new(),
+        date: None,
         formats: Format::ALL.to_vec(),
         formats_given: false,
         jobs: None,
@@ -113,6 +139,9 @@ fn parse_args() -> Result<Option<Config>, String> {
         match flag {
             "-h" | "--help" => return Ok(None),
             "--out-dir" | "-o" => config.out_dir = Some(PathBuf::from(value("--out-dir")?)),
+            "--bag" => config.bag = Some(PathBuf::from(value("--bag")?)),
+            "--bag-info" => config.bag_info.push(value("--bag-info")?),
+            "--date" => config.date = Some(value("--date")?),
             "--formats" => {
                 config.formats = Format::parse_list(&value("--formats")?)?;
                 config.formats_given = true;
@@ -138,12 +167,17 @@ fn parse_args() -> Result<Option<Config>, String> {
         if !config.inputs.is_empty() {
             return Err("--jsonl reads stdin: give no INPUT".into());
         }
-        if config.out_dir.is_some() {
-            return Err("--jsonl writes to stdout: --out-dir does not apply".into());
+        if config.out_dir.is_some() || config.bag.is_some() {
+            return Err("--jsonl writes to stdout: --out-dir and --bag do not apply".into());
         }
     } else {
-        if config.out_dir.is_none() {
-            return Err("--out-dir is required".into());
+        match (&config.out_dir, &config.bag) {
+            (None, None) => return Err("--out-dir (or --bag) is required".into()),
+            (Some(_), Some(_)) => return Err("--out-dir and --bag: give one".into()),
+            _ => {}
+        }
+        if config.bag.is_none() && (!config.bag_info.is_empty() || config.date.is_some()) {
+            return Err("--bag-info and --date are for --bag".into());
         }
         if config.inputs.is_empty() {
             return Err("no INPUT given".into());
@@ -258,23 +292,55 @@ fn swap(_: &Path, _: &Path) -> std::io::Result<()> {
 
 /// One article's outputs, ready to write: every format, then the report.
 struct Prepared {
+    /// Paths in the output folder, or file names in the article's folder of
+    /// the bag.
     files: Vec<(PathBuf, Vec<u8>)>,
+    /// For a bag: the article's folder name, the input's file name, its
+    /// bytes as read, and the article.
+    bagged: Option<(String, String, Vec<u8>, zharchive::Article)>,
+}
+
+/// Where the outputs go.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    /// Loose files in a folder.
+    Folder(&'a Path),
+    /// A bag; `true` if it already holds this input's report.
+    Bag(bool),
 }
 
 /// Normalise one file and render its outputs (without writing them), or
 /// say why not: skipped (its outputs exist) or failed.
-fn prepare_one(input: &Path, out_dir: &Path, config: &Config) -> Result<Prepared, Outcome> {
+fn prepare_one(input: &Path, to: Target, config: &Config) -> Result<Prepared, Outcome> {
     let stem = stem(input);
-    let target = |ext: &str| out_dir.join(format!("{stem}.{ext}"));
+    let target = |ext: &str| match to {
+        Target::Folder(out_dir) => out_dir.join(format!("{stem}.{ext}")),
+        Target::Bag(_) => PathBuf::from(format!("{stem}.{ext}")),
+    };
+    // Report paths: the file, or the payload path in the bag.
+    let shown = |path: &Path| match to {
+        Target::Folder(_) => path.display().to_string(),
+        Target::Bag(_) => format!("data/{stem}/{}", path.display()),
+    };
     let report_path = target("report.json");
-    if !config.force
-        && config.formats.iter().map(|f| target(f.extension())).chain([report_path.clone()]).all(|p| p.exists())
-    {
+    let done = match to {
+        Target::Folder(_) => {
+            config.formats.iter().map(|f| target(f.extension())).chain([report_path.clone()]).all(|p| p.exists())
+        }
+        Target::Bag(holds_report) => holds_report,
+    };
+    if !config.force && done {
         return Err(Outcome::Skipped);
     }
     let bytes = std::fs::read(input).map_err(|e| Outcome::Failed(format!("cannot read it: {e}")))?;
     let article = zharchive::normalize(&bytes, &config.options).map_err(|e| Outcome::Failed(e.to_string()))?;
-    drop(bytes);
+    let source = match to {
+        Target::Bag(_) => Some(bytes),
+        Target::Folder(_) => {
+            drop(bytes);
+            None
+        }
+    };
     let mut files = Vec::with_capacity(config.formats.len() + 1);
     let mut outputs = Vec::new();
     for &format in &config.formats {
@@ -282,7 +348,7 @@ fn prepare_one(input: &Path, out_dir: &Path, config: &Config) -> Result<Prepared
         let path = target(format.extension());
         outputs.push(OutputReport {
             format: format.name(),
-            path: path.display().to_string(),
+            path: shown(&path),
             bytes: rendered.bytes.len(),
             sha256: sha256(&rendered.bytes),
             warnings: rendered.warnings,
@@ -299,19 +365,75 @@ fn prepare_one(input: &Path, out_dir: &Path, config: &Config) -> Result<Prepared
     let json = serde_json::to_vec_pretty(&report).map_err(|e| Outcome::Failed(e.to_string()))?;
     // The report last: its presence means the input's outputs are complete.
     files.push((report_path, json));
-    Ok(Prepared { files })
+    let bagged = source.map(|bytes| {
+        let name = input.file_name().map_or_else(|| stem.clone(), |n| n.to_string_lossy().into_owned());
+        (stem.clone(), name, bytes, article)
+    });
+    Ok(Prepared { files, bagged })
 }
 
-/// Write a prepared article's files in order.
-fn write_prepared(writer: &mut Writer, prepared: Prepared) -> Outcome {
+/// Where the writer thread puts prepared articles.
+enum Sink {
+    Folder(Writer),
+    Bag(zharchive::package::bagit::BagWriter),
+}
+
+/// Write a prepared article's files in order (in a bag: its source, then
+/// its outputs).
+fn write_prepared(sink: &mut Sink, prepared: Prepared) -> Outcome {
     let mut written = 0u64;
-    for (path, bytes) in &prepared.files {
-        if let Err(e) = writer.write(path, bytes) {
-            return Outcome::Failed(e);
+    match sink {
+        Sink::Folder(writer) => {
+            for (path, bytes) in &prepared.files {
+                if let Err(e) = writer.write(path, bytes) {
+                    return Outcome::Failed(e);
+                }
+                written += bytes.len() as u64;
+            }
         }
-        written += bytes.len() as u64;
+        Sink::Bag(bag) => {
+            let Some((stem, source_name, source, article)) = &prepared.bagged else {
+                return Outcome::Failed("internal error: no source kept for the bag".to_owned());
+            };
+            let outputs = prepared.files.iter().map(|(path, bytes)| (path.to_str().unwrap_or_default(), &bytes[..]));
+            if let Err(e) = bag.add_article(stem, source_name, source, article, outputs) {
+                return Outcome::Failed(e.to_string());
+            }
+            written = source.len() as u64 + prepared.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+        }
     }
     Outcome::Written(written)
+}
+
+/// `Bagging-Date`: `--date`, else `SOURCE_DATE_EPOCH`, else today (and say
+/// so, since that bag cannot be made again byte for byte).
+fn bagging_date(config: &Config) -> Result<zharchive::render::Timestamp, String> {
+    use zharchive::render::Timestamp;
+    if let Some(date) = &config.date {
+        return Timestamp::parse(date).map_err(|e| e.to_string());
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs = epoch.trim().parse::<i64>().map_err(|_| format!("SOURCE_DATE_EPOCH={epoch:?} is not a number"))?;
+        return Ok(Timestamp::from_unix(secs));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| format!("the clock is before 1970: {e}"))?;
+    let today = Timestamp::from_unix(now.as_secs() as i64);
+    eprintln!(
+        "archive: Bagging-Date is today, {} (from the clock): pass --date or set SOURCE_DATE_EPOCH for a reproducible bag",
+        today.date()
+    );
+    Ok(today)
+}
+
+/// Open (or start) the bag of `--bag`, with the `--bag-info` fields.
+fn open_bag(dir: &Path, config: &Config) -> Result<zharchive::package::bagit::BagWriter, String> {
+    let mut bag = zharchive::package::bagit::BagWriter::open(dir, bagging_date(config)?).map_err(|e| e.to_string())?;
+    for line in &config.bag_info {
+        bag.info_line(line).map_err(|e| format!("--bag-info: {e}"))?;
+    }
+    Ok(bag)
 }
 
 /// The message of a caught panic.
@@ -412,7 +534,6 @@ fn with_pool<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> R
 }
 
 fn run_folder(config: &Config) -> Result<bool, String> {
-    let out_dir = config.out_dir.as_deref().ok_or("--out-dir is required")?;
     let files = expand(&config.inputs)?;
     // Two inputs with one stem (`a/x.txt`, `b/x.txt`) would write the same
     // outputs from two jobs at once: refuse before anything is written.
@@ -427,8 +548,24 @@ fn run_folder(config: &Config) -> Result<bool, String> {
             ));
         }
     }
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let start = Instant::now();
+    // The bag is opened (and an existing one checked) before any work; its
+    // reports tell which inputs it already holds.
+    let (sink, held, out_dir) = match (&config.bag, &config.out_dir) {
+        (Some(dir), _) => {
+            let bag = open_bag(dir, config)?;
+            let held: Vec<bool> =
+                files.iter().map(|f| bag.contains(&format!("{0}/{0}.report.json", stem(f)))).collect();
+            (Sink::Bag(bag), held, dir.as_path())
+        }
+        (None, Some(out_dir)) => {
+            std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+            (Sink::Folder(Writer::new(out_dir)), Vec::new(), out_dir.as_path())
+        }
+        (None, None) => return Err("--out-dir (or --bag) is required".into()),
+    };
+    let in_bag = matches!(sink, Sink::Bag(_));
+    let target = |index: usize| if in_bag { Target::Bag(held[index]) } else { Target::Folder(out_dir) };
     let total = files.len();
     let progress = Progress::new(total as u64);
     // The pool's threads normalise and render; one writer thread writes, so
@@ -438,24 +575,24 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     // the outcome is kept (a number or a short message).
     let jobs = config.jobs.unwrap_or_else(rayon::current_num_threads).max(1);
     let (to_writer, finished) = std::sync::mpsc::sync_channel::<(usize, Result<Prepared, Outcome>)>(2 * jobs);
-    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+    let (outcomes, sink): (Vec<Outcome>, Sink) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             let mut outcomes: Vec<Option<Outcome>> = (0..total).map(|_| None).collect();
             let mut failed = 0;
-            let mut files_out = Writer::new(out_dir);
+            let mut sink = sink;
             for (index, prepared) in finished {
-                let outcome = prepared.map_or_else(|outcome| outcome, |p| write_prepared(&mut files_out, p));
+                let outcome = prepared.map_or_else(|outcome| outcome, |p| write_prepared(&mut sink, p));
                 failed += u64::from(matches!(outcome, Outcome::Failed(_)));
                 progress.record(&files[index], &outcome, failed);
                 outcomes[index] = Some(outcome);
             }
-            outcomes
+            (outcomes, sink)
         });
         let computed = with_pool(config.jobs, || {
             preload(config, files.len());
             files.par_iter().enumerate().for_each_with(to_writer, |to_writer, (index, file)| {
-                let prepared =
-                    catch_unwind(AssertUnwindSafe(|| prepare_one(file, out_dir, config))).unwrap_or_else(|p| {
+                let prepared = catch_unwind(AssertUnwindSafe(|| prepare_one(file, target(index), config)))
+                    .unwrap_or_else(|p| {
                         Err(Outcome::Failed(format!("internal error (panic): {}", panic_message(&*p))))
                     });
                 // Sending fails only if the writer thread has died, which
@@ -463,16 +600,32 @@ fn run_folder(config: &Config) -> Result<bool, String> {
                 let _ = to_writer.send((index, prepared));
             });
         });
-        let outcomes = writer.join().map_err(|p| format!("the writer thread failed: {}", panic_message(&*p)))?;
+        let (outcomes, sink) =
+            writer.join().map_err(|p| format!("the writer thread failed: {}", panic_message(&*p)))?;
         computed?;
-        Ok::<_, String>(
+        Ok::<_, String>((
             outcomes
                 .into_iter()
                 .map(|o| o.unwrap_or_else(|| Outcome::Failed("internal error: never archived".to_owned())))
                 .collect(),
-        )
+            sink,
+        ))
     })?;
     progress.finish();
+    // The bag's tag files, and the swap: until here the old bag (or none)
+    // is what the folder holds.
+    if let Sink::Bag(bag) = sink {
+        let summary = bag.finish().map_err(|e| e.to_string())?;
+        eprintln!(
+            "bag {}: {} payload file(s), {:.1} MB ({} added, {} replaced{})",
+            out_dir.display(),
+            summary.files,
+            summary.bytes as f64 / 1e6,
+            summary.added,
+            summary.replaced,
+            if summary.extended { ", extended" } else { "" }
+        );
+    }
     let mut written = 0usize;
     let mut skipped = 0usize;
     let mut bytes = 0u64;

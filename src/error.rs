@@ -71,6 +71,12 @@ pub enum Error {
     #[error("could not rebuild the source: {0}")]
     Rebuild(String),
 
+    /// A BagIt bag could not be written, extended or validated (a payload
+    /// path or field BagIt cannot carry, a folder that is not a bag, a
+    /// checksum that does not match).
+    #[error("BagIt: {0}")]
+    Bag(String),
+
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

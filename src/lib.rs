@@ -18,10 +18,14 @@
 //! ## The pipeline
 //!
 //! ```text
-//! bytes ──decode──▶ text ──passes──▶ Article ──▶ EPUB | PDF | TEI-XML
+//! bytes ──decode──▶ text ──passes──▶ Article ──▶ EPUB | PDF | TEI-XML ──▶ BagIt bag
 //!          cleanup → repair → annotations → boilerplate → structure → punctuation → script
 //!                        every pass appends to Article::provenance
 //! ```
+//!
+//! [`package`] puts the outputs and the source bytes into the containers
+//! archives accept (BagIt); it reads output bytes and the article, never a
+//! pass.
 //!
 //! * [`normalize::decode`]: BOM, UTF-8 validity, UTF-16 without BOM, then
 //!   `chardetng` among GB18030/GBK and Big5; reports the encoding, how it was
@@ -96,6 +100,7 @@ mod digest;
 pub mod error;
 pub mod normalize;
 pub mod options;
+pub mod package;
 pub mod render;
 
 pub use article::{

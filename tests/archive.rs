@@ -100,7 +100,14 @@ fn a_corrupt_file_is_reported_and_skipped() {
 
 #[test]
 fn bad_command_lines_get_one_line_and_status_2() {
-    for args in [&["--out-dir"][..], &["x.txt"], &["x.txt", "--out-dir", "o", "--formats", "docx"], &["--bogus"]] {
+    for args in [
+        &["--out-dir"][..],
+        &["x.txt"],
+        &["x.txt", "--out-dir", "o", "--formats", "docx"],
+        &["--bogus"],
+        &["x.txt", "--out-dir", "o", "--bag", "b"],
+        &["x.txt", "--out-dir", "o", "--date", "2024-01-01"],
+    ] {
         let exe = example("archive");
         if !exe.exists() {
             return;
@@ -129,4 +136,56 @@ fn two_inputs_with_one_stem_are_refused_before_anything_is_written() {
     for dir in [a, b, out] {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// Every file of a folder (relative path → bytes).
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_bag_holds_the_sources_and_outputs_and_two_runs_give_the_bag_of_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = scratch("bag");
+    let (a, b) = (root.join("fixtures/article.txt"), root.join("fixtures/transit.big5.txt"));
+    let bag = |dir: &str, inputs: &[&Path]| {
+        let mut args: Vec<&Path> = inputs.to_vec();
+        let dir = out.join(dir);
+        let dir_ref: &Path = &dir;
+        args.extend([Path::new("--bag"), dir_ref, Path::new("--date"), Path::new("2026-11-28")]);
+        args.extend([Path::new("--formats"), Path::new("tei,epub"), Path::new("--bag-info")]);
+        args.push(Path::new("Source-Organization: 测试图书馆"));
+        archive(&args).map(|(code, stderr)| {
+            assert_eq!(code, Some(0), "{stderr}");
+            stderr
+        })
+    };
+    let Some(_) = bag("once", &[&a, &b]) else { return };
+    bag("twice", &[&a]).unwrap();
+    let stderr = bag("twice", &[&b, &a]).unwrap();
+    assert!(stderr.contains("1 skipped as already archived") && stderr.contains("extended"), "{stderr}");
+    let once = tree(&out.join("once"));
+    assert_eq!(once, tree(&out.join("twice")), "a bag extended in two runs is the bag written in one");
+    assert_eq!(once["data/transit.big5/source/transit.big5.txt"], std::fs::read(&b).unwrap());
+    assert!(once.contains_key("data/article/article.tei.xml") && once.contains_key("data/article/article.epub"));
+    let info = String::from_utf8(once["bag-info.txt"].clone()).unwrap();
+    assert!(
+        info.contains("Bagging-Date: 2026-11-28\n") && info.contains("Source-Organization: 测试图书馆\n"),
+        "{info}"
+    );
+    assert_eq!(zharchive::package::bagit::validate(out.join("once")).unwrap().files, 8);
+    let _ = std::fs::remove_dir_all(&out);
 }
