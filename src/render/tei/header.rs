@@ -383,6 +383,17 @@ fn encoding_desc(
                 meta.encoding.name, meta.encoding.name
             ),
         )?;
+    } else {
+        // Said plainly, so that no record silently fails to rebuild. (One
+        // sentence whatever the cause: a record read back has no source
+        // either, and must write the same bytes again.)
+        out.leaf(
+            "p",
+            &[],
+            "This record does not keep the source text (it was left out, or the article was not made from \
+             source bytes): it cannot rebuild the source bytes, which sourceDesc/bibl/idno[@type='sha256'] \
+             identifies where it is given.",
+        )?;
     }
     out.close("editorialDecl")?;
     let forbidden = super::text::forbidden_characters(article, options);

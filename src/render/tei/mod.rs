@@ -338,6 +338,8 @@ mod tests {
         let dropped = xml(&a, &TeiOptions { keep_boilerplate: false, ..TeiOptions::default() });
         assert!(!dropped.contains("<back>") && !dropped.contains("免責聲明"));
         assert!(dropped.contains("The removed text was not kept in this record."));
+        assert!(dropped.contains("This record does not keep the source text"));
+        assert!(!kept.contains("This record does not keep the source text"));
     }
 
     #[test]
