@@ -334,8 +334,10 @@ fn vanished_pairs() {
     let options = DamageOptions { drop_private_use: true, ..DamageOptions::default() };
     let rate = measure("vanished pairs", &lines, options, 0..4, |e, _| e.dropped_pairs > 0);
     assert!(rate.lines >= 100, "{rate:?}");
-    // Measured 2026-12-03: 486 of 650 (74.8%), 108 of them exact.
-    assert!(rate.share() >= 0.74, "{rate:?}");
+    // Measured 2026-12-03: 486 of 650 (74.8%), 108 of them exact; with a
+    // vanished pair costing 3.5 instead of 5 (2026-12-04): 537 of 650
+    // (82.6%), 111 exact.
+    assert!(rate.share() >= 0.82, "{rate:?}");
 }
 
 /// Clean text, never damaged, comes through with no repair edit and no
