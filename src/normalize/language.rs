@@ -147,18 +147,14 @@ impl WordFrequency {
         for i in (0..chars.len()).rev() {
             let c = chars[i].1;
             let end = always_token_end(&chars, i);
-            let mut from = i + 1;
-            let mut score = if is_han(c) {
-                // The token alone is also the first piece looked up below.
+            // Where the look-ups of longer pieces below begin.
+            let (mut score, from) = if is_han(c) {
+                // The token alone is also the first piece: looked up once.
                 let word = self.words.get(&text[byte_at(i)..byte_at(end)]).copied();
-                if word.is_none() && stop_early {
-                    from = usize::MAX;
-                }
-                let single = word.filter(|p| p.is_finite()).unwrap_or(HAN_UNKNOWN);
-                from = from.saturating_add(1);
-                single + best[end]
+                let from = if word.is_none() && stop_early { usize::MAX } else { i + 2 };
+                (word.filter(|p| p.is_finite()).unwrap_or(HAN_UNKNOWN) + best[end], from)
             } else {
-                self.token_score(&text[byte_at(i)..byte_at(end)]) + best[end]
+                (self.token_score(&text[byte_at(i)..byte_at(end)]) + best[end], i + 1)
             };
             if is_word_char(c) {
                 let limit = (i + ahead(c)).min(chars.len());
@@ -220,13 +216,13 @@ impl Plausibility for WordFrequency {
         self.best_segmentation(&simplified) - UNPAIRED * unpaired_brackets(&simplified) as f64
     }
 
-    /// Scores a single Han character between `before` and `after` from the
-    /// best segmentations of the two sides, computed once: a segmentation
-    /// of the whole is one of `before`'s prefix, one token over the
-    /// character, and one of `after`'s suffix, and only the token over the
-    /// character depends on it (a Han character ends every run of ASCII,
-    /// markup or spaces, and is no bracket). Each candidate then costs the
-    /// few look-ups of the words through it, not a segmentation.
+    /// Scores each middle from the best segmentations of the two sides,
+    /// computed once: a segmentation of the whole is one of `before`'s
+    /// prefix, the tokens through the middle, and one of `after`'s suffix,
+    /// and only the tokens through the middle depend on it. A one-character
+    /// candidate then costs the few look-ups of the words through it, not a
+    /// segmentation. Where a run of ASCII, markup or spaces could cross a
+    /// joint, the whole text is scored.
     fn score_each(&self, before: &str, candidates: &[&str], after: &str) -> Vec<f64> {
         let simple_before: String = before.chars().map(simplified_char).collect();
         let simple_after: String = after.chars().map(simplified_char).collect();
@@ -236,26 +232,19 @@ impl Plausibility for WordFrequency {
         candidates
             .iter()
             .map(|candidate| {
-                let mut chars = candidate.chars().map(simplified_char);
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) if is_han(c) => around.score(self, c, &mut piece),
-                    _ => {
-                        middle.clear();
-                        middle.extend(candidate.chars().map(simplified_char));
-                        around
-                            .score_middle(self, &middle, &mut piece)
-                            .unwrap_or_else(|| self.score(&format!("{before}{candidate}{after}")))
-                    }
-                }
+                middle.clear();
+                middle.extend(candidate.chars().map(simplified_char));
+                around
+                    .score_middle(self, &middle, &mut piece)
+                    .unwrap_or_else(|| self.score(&format!("{before}{candidate}{after}")))
             })
             .collect()
     }
 }
 
-/// The two sides of a one-character hole, segmented once (see
+/// The two sides of a hole, segmented once (see
 /// [`WordFrequency::score_each`]); both already Simplified.
-struct Around<'t> {
-    before: &'t str,
+struct Around {
     /// Characters of `before`, with their byte offsets.
     before_chars: Vec<(usize, char)>,
     after_chars: Vec<(usize, char)>,
@@ -267,11 +256,10 @@ struct Around<'t> {
     /// end that some word begins with: only they can go on through the
     /// hole.
     reaching: Vec<usize>,
-    unpaired: f64,
 }
 
-impl<'t> Around<'t> {
-    fn new(model: &WordFrequency, before: &'t str, after: &'t str) -> Around<'t> {
+impl Around {
+    fn new(model: &WordFrequency, before: &str, after: &str) -> Around {
         let before_chars: Vec<(usize, char)> = before.char_indices().collect();
         let after_chars: Vec<(usize, char)> = after.char_indices().collect();
         let n = before_chars.len();
@@ -308,52 +296,9 @@ impl<'t> Around<'t> {
             })
             .collect();
         let suffix = model.suffix_scores(after, |c| model.longest_word_from(c), true);
-        let mut both = String::with_capacity(before.len() + after.len());
-        both.push_str(before);
-        both.push_str(after);
-        let unpaired = UNPAIRED * unpaired_brackets(&both) as f64;
-        Around { before, before_chars, after_chars, prefix, suffix, reaching, unpaired }
+        Around { before_chars, after_chars, prefix, suffix, reaching }
     }
 
-    /// The score of the whole with the Han character `c` in the hole.
-    fn score(&self, model: &WordFrequency, c: char, piece: &mut String) -> f64 {
-        let n = self.before_chars.len();
-        let mut best = f64::NEG_INFINITY;
-        // Words through `c`, from `start` (characters of `before`): the
-        // piece grows by `c`, then by the characters of `after`, while some
-        // word begins with it.
-        let mut through = |start: usize, piece: &mut String| {
-            let limit = start + model.longest_word_from(if start < n { self.before_chars[start].1 } else { c });
-            piece.clear();
-            if start < n {
-                piece.push_str(&self.before[self.before_chars[start].0..]);
-            }
-            piece.push(c);
-            let mut j = n + 1;
-            while let Some(&p) = model.words.get(piece.as_str()) {
-                best = best.max(self.prefix[start] + p + self.suffix[j - n - 1]);
-                if j >= limit {
-                    break;
-                }
-                match self.after_chars.get(j - n - 1) {
-                    Some(&(_, a)) if is_word_char(a) => piece.push(a),
-                    _ => break,
-                }
-                j += 1;
-            }
-        };
-        for &start in &self.reaching {
-            through(start, piece);
-        }
-        through(n, piece);
-        // `c` as a token of its own (a word, or an unknown character).
-        let single = model.token_score(c.encode_utf8(&mut [0; 4]));
-        best = best.max(self.prefix[n] + single + self.suffix[0]);
-        best - self.unpaired
-    }
-}
-
-impl Around<'_> {
     /// The score of the whole with `middle` (Simplified) between the two
     /// sides, if the sides' segmentations hold for it: no token but a word
     /// may cross from one part into the next (a run of ASCII, markup or

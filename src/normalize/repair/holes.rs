@@ -6,7 +6,7 @@
 use super::super::gbk::decode_pair;
 use super::super::readings::gbk_chars_reading;
 use super::reading::{starts_user_defined, Hole, HoleKind, HOLE};
-use super::{open_brackets, readable, Plausibility};
+use super::{open_brackets, scores_between, Plausibility};
 
 /// Characters of context on each side of a hole when its candidates are
 /// ranked.
@@ -62,16 +62,10 @@ pub(super) fn fill(left: &str, out: &str, holes: &[Hole], right: &str, model: &d
 /// first (ties in character order); empty when it has none.
 fn rank(before: &str, kind: &HoleKind, after: &str, model: &dyn Plausibility) -> Vec<(f64, String)> {
     let candidates = candidates(kind);
-    // How the text will read once its annotations are gone: with no
-    // annotation after the hole (which a candidate may read, and so
-    // remove, or not), the context reads the same whatever fills it, and
-    // the model scores all the candidates in that one context.
-    let scores = if after.contains(['(', '（']) {
-        candidates.iter().map(|c| model.score(&readable(&format!("{before}{c}{after}")))).collect()
-    } else {
-        let each: Vec<&str> = candidates.iter().map(String::as_str).collect();
-        model.score_each(&readable(before), &each, &readable(after))
-    };
+    // In one context where no annotation reaches across the hole (see
+    // `scores_between`).
+    let each: Vec<&str> = candidates.iter().map(String::as_str).collect();
+    let scores = scores_between(before, &each, after, model);
     let mut ranked: Vec<(f64, String)> = scores.into_iter().zip(candidates).collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     ranked

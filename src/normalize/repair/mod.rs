@@ -619,25 +619,18 @@ fn run_from(
 /// earlier prunes, and scoring whole readings at every step made a long
 /// out-of-step stretch quadratic (a fuzzed 3 KB input took over a second).
 fn prune(hyps: &mut Vec<Reading>, left: &str, model: &dyn Plausibility) {
-    let window = |out: &str| {
-        let start = out.char_indices().rev().nth(PRUNE_WINDOW - 1).map(|(i, _)| i);
-        match start {
-            Some(i) => out[i..].to_owned(),
-            None => format!("{left}{out}"),
-        }
-    };
-    // Readings still shorter than the window are judged with the same left
-    // context: scored together.
-    let short: Vec<&str> =
-        hyps.iter().map(|h| h.out.as_str()).filter(|out| out.chars().nth(PRUNE_WINDOW - 1).is_none()).collect();
-    let mut short_scores = scores_between(left, &short, "", model).into_iter();
-    let scores: Vec<f64> = hyps
-        .iter()
-        .map(|h| match h.out.chars().nth(PRUNE_WINDOW - 1) {
-            None => short_scores.next().unwrap_or_else(|| model.score(&readable(&window(&h.out)))),
-            Some(_) => model.score(&readable(&window(&h.out))),
-        })
-        .collect();
+    // Where each reading's window starts; `None` while the reading is
+    // shorter than the window, which then takes the left context too.
+    let starts: Vec<Option<usize>> =
+        hyps.iter().map(|h| h.out.char_indices().rev().nth(PRUNE_WINDOW - 1).map(|(i, _)| i)).collect();
+    let mut scores: Vec<f64> =
+        hyps.iter().zip(&starts).map(|(h, start)| start.map_or(0.0, |i| model.score(&readable(&h.out[i..])))).collect();
+    // The short ones share their left context: scored together.
+    let short: Vec<usize> = (0..hyps.len()).filter(|&k| starts[k].is_none()).collect();
+    let outs: Vec<&str> = short.iter().map(|&k| hyps[k].out.as_str()).collect();
+    for (&k, score) in short.iter().zip(scores_between(left, &outs, "", model)) {
+        scores[k] = score;
+    }
     let mut scored: Vec<(f64, Reading)> =
         scores.into_iter().zip(hyps.drain(..)).map(|(s, h)| (s - h.cost, h)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
