@@ -58,6 +58,21 @@ impl Article {
         self.blocks.iter().find(|b| b.kind == BlockKind::Heading).map(|b| b.text.as_str())
     }
 
+    /// The title to show for the article in a book's contents and running
+    /// heads: the caller's ([`SourceInfo::title`]) when given, else the
+    /// text's own heading ([`Article::title`]).
+    ///
+    /// ```
+    /// use zharchive::{Options, SourceInfo};
+    /// let opts = Options { source: SourceInfo { title: Some("另题".into()), ..Default::default() }, ..Default::default() };
+    /// let a = zharchive::normalize("标题\n\n正文。".as_bytes(), &opts)?;
+    /// assert_eq!((a.title(), a.display_title()), (Some("标题"), Some("另题")));
+    /// # Ok::<(), zharchive::Error>(())
+    /// ```
+    pub fn display_title(&self) -> Option<&str> {
+        self.metadata.source.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).or_else(|| self.title())
+    }
+
     /// The paragraphs, in order.
     ///
     /// ```
@@ -222,6 +237,12 @@ pub struct Metadata {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SourceInfo {
+    /// The article's title as the caller gives it (a book manifest's title
+    /// override): tables of contents and running heads show it in place of
+    /// the text's own heading ([`Article::display_title`]); the text itself
+    /// is not changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// URL the article was scraped from.
     pub url: Option<String>,
     /// Name of the site or publication.

@@ -77,6 +77,26 @@ pub enum Error {
     #[error("BagIt: {0}")]
     Bag(String),
 
+    /// A book's manifest could not be read: the message names the line and
+    /// the field.
+    #[error("manifest {}: {message}", path.display())]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        message: String,
+    },
+
+    /// One article of a book could not be read or normalised, so the book
+    /// was not made (see `skip_bad` in [`crate::manifest::Manifest::collect`]).
+    #[error("{}: {source}", path.display())]
+    Article {
+        /// The article's file.
+        path: PathBuf,
+        /// Why it failed.
+        source: Box<Error>,
+    },
+
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

@@ -95,9 +95,11 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod article;
+pub mod collection;
 pub mod damage;
 mod digest;
 pub mod error;
+pub mod manifest;
 pub mod normalize;
 pub mod options;
 pub mod package;
@@ -117,6 +119,7 @@ pub use article::{
 /// let text: zharchive::CompactString = "会议".into();
 /// assert_eq!(text, "会议");
 /// ```
+pub use collection::{Collection, CollectionMetadata};
 pub use compact_str::CompactString;
 pub use error::{Error, Result};
 pub use normalize::script::{Conversion, Converter, OpenCc};

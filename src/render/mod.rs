@@ -238,12 +238,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 /// # Ok::<(), zharchive::Error>(())
 /// ```
 pub fn article_uuid(article: &Article) -> String {
-    let hex = crate::digest::sha256_hex(article.plain_text().as_bytes());
-    let mut b: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or_default()).collect();
-    b[6] = (b[6] & 0x0F) | 0x80;
-    b[8] = (b[8] & 0x3F) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    crate::collection::text_uuid(article.plain_text().as_bytes())
 }
 
 /// Whether XML 1.0 allows `c` (its production `Char`).

@@ -136,6 +136,11 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
         };
         out.leaf("title", &[("type", "source")], &title)?;
     }
+    // The title the caller gave (a book manifest's override) for tables of
+    // contents; the text keeps its own heading.
+    if let Some(given) = &meta.source.title {
+        out.leaf("title", &[("type", "display")], given)?;
+    }
     if let Some(author) = &meta.source.author {
         out.leaf("author", &[], author)?;
     }

@@ -108,6 +108,7 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
         source_bytes: measure(None)?,
         source_text,
         source: SourceInfo {
+            title: bibl.elements("title").find(|t| t.attr("type") == Some("display")).map(Element::text),
             url: idno("URI"),
             site: bibl.child("publisher").map(Element::text),
             author: bibl.elements("author").find(|a| a.child("persName").is_none()).map(Element::text),
