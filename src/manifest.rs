@@ -174,7 +174,10 @@ impl Manifest {
             });
         }
         if let Some(i) = self.articles.iter().position(|a| a.path.as_os_str().is_empty()) {
-            return Err(Error::Manifest { path: path.to_owned(), message: format!("article {}: `path` is empty", i + 1) });
+            return Err(Error::Manifest {
+                path: path.to_owned(),
+                message: format!("article {}: `path` is empty", i + 1),
+            });
         }
         Ok(self)
     }
@@ -237,7 +240,8 @@ impl Manifest {
             .articles
             .par_iter()
             .map(|entry| {
-                let bytes = std::fs::read(&entry.path).map_err(|source| Error::Io { path: entry.path.clone(), source })?;
+                let bytes =
+                    std::fs::read(&entry.path).map_err(|source| Error::Io { path: entry.path.clone(), source })?;
                 crate::normalize(&bytes, &self.options_for(entry))
             })
             .collect();
@@ -359,9 +363,12 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_line_and_the_field() {
-        let e = Manifest::from_json("{\n \"book\": {\"title\": \"x\"},\n \"article\": [{\"pth\": \"a.txt\"}]\n}", "b.json".as_ref())
-            .unwrap_err()
-            .to_string();
+        let e = Manifest::from_json(
+            "{\n \"book\": {\"title\": \"x\"},\n \"article\": [{\"pth\": \"a.txt\"}]\n}",
+            "b.json".as_ref(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("line 3") && e.contains("pth"), "{e}");
         let e = Manifest::from_json("{\"book\": {}}", "b.json".as_ref()).unwrap_err().to_string();
         assert!(e.contains("no article"), "{e}");
@@ -369,9 +376,13 @@ mod tests {
 
     #[test]
     fn toml_type_errors_name_the_line() {
-        let e = Manifest::from_toml("[book]\ntitle = \"t\"\n\n[[article]]\npath = 3\n", "b.toml".as_ref()).unwrap_err().to_string();
+        let e = Manifest::from_toml("[book]\ntitle = \"t\"\n\n[[article]]\npath = 3\n", "b.toml".as_ref())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 5"), "{e}");
-        let e = Manifest::from_toml("[[article]]\npath = \"a\"\nscript = \"martian\"\n", "b.toml".as_ref()).unwrap_err().to_string();
+        let e = Manifest::from_toml("[[article]]\npath = \"a\"\nscript = \"martian\"\n", "b.toml".as_ref())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3") && e.contains("martian"), "{e}");
     }
 
@@ -395,7 +406,8 @@ mod tests {
             std::fs::write(dir.join(name), "x").unwrap();
         }
         let (taken, left) = text_files_in(&dir).unwrap();
-        let names = |v: &[PathBuf]| v.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect::<Vec<_>>();
+        let names =
+            |v: &[PathBuf]| v.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect::<Vec<_>>();
         assert_eq!(names(&taken), ["1.TXT", "2.txt", "10.txt"]);
         assert_eq!(names(&left), ["notes.md"]);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -405,7 +417,8 @@ mod tests {
     fn relative_paths_are_relative_to_the_manifest() {
         let dir = std::env::temp_dir().join(format!("zharchive-manifest-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("sub")).unwrap();
-        std::fs::write(dir.join("sub/book.json"), r#"{"article": [{"path": "a.txt"}, {"path": "/abs/b.txt"}]}"#).unwrap();
+        std::fs::write(dir.join("sub/book.json"), r#"{"article": [{"path": "a.txt"}, {"path": "/abs/b.txt"}]}"#)
+            .unwrap();
         let m = Manifest::load(&dir.join("sub/book.json")).unwrap();
         assert_eq!(m.articles[0].path, dir.join("sub/a.txt"));
         assert_eq!(m.articles[1].path, Path::new("/abs/b.txt"));
