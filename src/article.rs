@@ -216,6 +216,26 @@ pub struct Metadata {
     pub source_text: String,
     /// Where the article came from, as given in [`crate::Options::source`].
     pub source: SourceInfo,
+    /// How the text was taken out of the source, when the source was a web
+    /// page rather than text (then every edit's range is a place in the
+    /// page, and the first edits are of kind [`EditKind::Extraction`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<Extraction>,
+}
+
+/// How an article's text was taken out of a web page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// The source's format (`html`).
+    pub format: String,
+    /// What found the article in it, with its version.
+    pub extractor: String,
+    /// The page's language (`lang`), as it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_language: Option<String>,
+    /// True when no article was found and the page's whole text was taken.
+    #[serde(default)]
+    pub whole_page: bool,
 }
 
 /// Bibliographic facts about the source (all optional).
@@ -379,6 +399,9 @@ pub enum DetectionMethod {
     /// Guessed from the bytes (UTF-16 without BOM by its zero-byte pattern,
     /// otherwise `chardetng`).
     Guessed,
+    /// An HTML page's `<meta charset>` (or `http-equiv` content type)
+    /// named it.
+    Meta,
 }
 
 /// A Chinese script (writing standard).
@@ -663,7 +686,7 @@ pub struct Location {
 /// assert_eq!(serde_json::to_string(&kinds).unwrap(), r#"["annotation","script"]"#);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct EditKinds(u8);
+pub struct EditKinds(u16);
 
 impl EditKinds {
     /// No kinds.
@@ -675,8 +698,8 @@ impl EditKinds {
         EditKinds(0)
     }
 
-    fn bit(kind: EditKind) -> u8 {
-        1 << (kind as u8)
+    fn bit(kind: EditKind) -> u16 {
+        1 << (kind as u16)
     }
 
     /// Add `kind`.
@@ -782,6 +805,10 @@ impl<'de> Deserialize<'de> for EditKinds {
 pub enum EditKind {
     /// Undecodable bytes (reserved for decoders that report spans).
     Decode,
+    /// The article taken out of a web page: markup, navigation and other
+    /// page furniture left out, character references read, blocks set
+    /// apart (HTML input only).
+    Extraction,
     /// Character hygiene: line endings, NFC, zero-width and control
     /// characters.
     Cleanup,
@@ -801,8 +828,9 @@ pub enum EditKind {
 
 impl EditKind {
     /// Every kind, in pipeline order.
-    pub const ALL: [EditKind; 8] = [
+    pub const ALL: [EditKind; 9] = [
         EditKind::Decode,
+        EditKind::Extraction,
         EditKind::Cleanup,
         EditKind::Repair,
         EditKind::Annotation,
@@ -824,6 +852,7 @@ impl EditKind {
     pub fn name(self) -> &'static str {
         match self {
             EditKind::Decode => "decode",
+            EditKind::Extraction => "extraction",
             EditKind::Cleanup => "cleanup",
             EditKind::Repair => "repair",
             EditKind::Annotation => "annotation",

@@ -77,6 +77,11 @@ pub enum Error {
     #[error("BagIt: {0}")]
     Bag(String),
 
+    /// An HTML page could not be taken apart (too large, too many
+    /// elements, no text).
+    #[error("HTML: {0}")]
+    Html(String),
+
     /// A book's manifest could not be read: the message names the line and
     /// the field.
     #[error("manifest {}: {message}", path.display())]

@@ -107,7 +107,7 @@ pub mod render;
 
 pub use article::{
     Article, Block, BlockKind, Change, DetectionMethod, Doubt, DoubtKind, Edit, EditKind, EditKinds, EncodingReport,
-    Location, MetaField, Metadata, RawBytes, Script, SourceInfo, Summary, Warning,
+    Extraction, Location, MetaField, Metadata, RawBytes, Script, SourceInfo, Summary, Warning,
 };
 /// The string type of edit texts ([`Edit::before`], [`Edit::after`],
 /// [`Change::original`], `normalize::Replacement::text`): short strings are
@@ -123,7 +123,7 @@ pub use collection::{Collection, CollectionMetadata};
 pub use compact_str::CompactString;
 pub use error::{Error, Result};
 pub use normalize::script::{Conversion, Converter, OpenCc};
-pub use options::{LineBreaks, Options, TargetScript};
+pub use options::{InputFormat, LineBreaks, Options, TargetScript};
 
 /// Normalise the raw bytes of a scraped article.
 ///

@@ -65,6 +65,9 @@ pub struct Options {
     pub source: SourceInfo,
     /// Refuse inputs larger than this many bytes (default 64 MiB).
     pub max_input_bytes: u64,
+    /// What the input is: text, a saved web page, or (the default) what its
+    /// bytes look like ([`InputFormat::Auto`]).
+    pub input_format: InputFormat,
 }
 
 impl Default for Options {
@@ -83,6 +86,7 @@ impl Default for Options {
             line_breaks: LineBreaks::Auto,
             source: SourceInfo::default(),
             max_input_bytes: 64 * 1024 * 1024,
+            input_format: InputFormat::Auto,
         }
     }
 }
@@ -185,6 +189,47 @@ pub enum LineBreaks {
     Paragraphs,
     /// Only blank lines separate paragraphs; single line breaks are joined.
     Wrapped,
+}
+
+/// What kind of input the bytes are.
+///
+/// ```
+/// use zharchive::{InputFormat, Options};
+/// let page = "<!doctype html><html><head><title>标题</title></head><body><p>正文。</p></body></html>";
+/// # #[cfg(feature = "html")] {
+/// let a = zharchive::normalize(page.as_bytes(), &Options::default())?;
+/// assert_eq!(a.plain_text(), "标题\n\n正文。\n");
+/// # }
+/// // Forced to text, the markup is text too.
+/// let text = Options { input_format: InputFormat::Text, ..Options::default() };
+/// assert!(zharchive::normalize(page.as_bytes(), &text)?.plain_text().contains("<title>"));
+/// assert_eq!(InputFormat::from_name("html"), Some(InputFormat::Html));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputFormat {
+    /// An HTML page if the bytes begin like one (a doctype or `<html`,
+    /// [`crate::normalize::html::looks_like_html`]), else text. Without the
+    /// `html` feature, always text.
+    #[default]
+    Auto,
+    /// Text, whatever it looks like.
+    Text,
+    /// An HTML page (needs the `html` feature).
+    Html,
+}
+
+impl InputFormat {
+    /// Parse a command-line name: `auto`, `text`, `html`.
+    pub fn from_name(name: &str) -> Option<InputFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "auto" => Some(InputFormat::Auto),
+            "text" | "txt" => Some(InputFormat::Text),
+            "html" | "htm" => Some(InputFormat::Html),
+            _ => None,
+        }
+    }
 }
 
 /// One boilerplate rule.

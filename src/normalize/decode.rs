@@ -77,6 +77,11 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Result<Decoded> {
         return Err(Error::Empty);
     }
     let (encoding, method, skip) = choose_encoding(bytes, declared)?;
+    decode_as(bytes, encoding, method, skip)
+}
+
+/// Decode `bytes` as `encoding`, past a BOM of `skip` bytes.
+fn decode_as(bytes: &[u8], encoding: &'static Encoding, method: DetectionMethod, skip: usize) -> Result<Decoded> {
     let (text, malformed) = decode_counting(encoding, &bytes[skip..]);
     let malformed_bytes = malformed.iter().map(|(_, r)| r.len() as u64).sum();
     check_text_like(&text, malformed_bytes, malformed.len(), bytes.len())?;
@@ -87,6 +92,62 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Result<Decoded> {
     raw.extend(raw_spans(encoding, &bytes[skip..], &text, &malformed));
     let report = EncodingReport { name: encoding.name().to_owned(), method, malformed_bytes, raw };
     Ok(Decoded { text, report })
+}
+
+/// Decode an HTML page the way a browser does (the WHATWG encoding
+/// sniffing rules): an encoding the caller declared, else a BOM, else the
+/// page's own `<meta>` in its first 1024 bytes
+/// ([`declared_charset`](crate::normalize::html::declared_charset)), else
+/// detection as for text ([`decode`]).
+///
+/// Saved pages often lie: a page saved as UTF-8 keeps the `gb2312` its
+/// server sent. Bytes that are valid UTF-8 (and not all ASCII) under a
+/// legacy declaration are UTF-8, and bytes that are not UTF-8 under a UTF-8
+/// declaration are detected instead; both times the second value says what
+/// the page claimed, for the report.
+///
+/// ```
+/// use zharchive::{normalize::decode::decode_html, DetectionMethod};
+/// let gbk = [&b"<html><meta charset=gbk><p>"[..], &encoding_rs::GBK.encode("新闻").0].concat();
+/// let (page, conflict) = decode_html(&gbk, None)?;
+/// assert!(page.text.ends_with("新闻") && conflict.is_none());
+/// assert_eq!((page.report.name.as_str(), page.report.method), ("gb18030", DetectionMethod::Meta));
+/// let lying = "<html><meta charset=gb2312><p>新闻".as_bytes();
+/// let (page, conflict) = decode_html(lying, None)?;
+/// assert_eq!((page.report.name.as_str(), page.report.method), ("UTF-8", DetectionMethod::ValidUtf8));
+/// assert!(conflict.unwrap().contains("gb2312"));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`decode`].
+#[cfg(feature = "html")]
+pub fn decode_html(bytes: &[u8], declared: Option<&str>) -> Result<(Decoded, Option<String>)> {
+    if bytes.is_empty() {
+        return Err(Error::Empty);
+    }
+    if declared.is_some() || Encoding::for_bom(bytes).is_some() {
+        return Ok((decode(bytes, declared)?, None));
+    }
+    let Some((meta, label)) = crate::normalize::html::declared_charset(bytes) else {
+        return Ok((decode(bytes, None)?, None));
+    };
+    let meta = if meta == GBK { GB18030 } else { meta };
+    let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+    if meta != UTF_8 && valid_utf8 && !bytes.is_ascii() {
+        let note = format!("the page declares charset={label} but its bytes are valid UTF-8: read as UTF-8");
+        return Ok((decode(bytes, None)?, Some(note)));
+    }
+    if meta == UTF_8 && !valid_utf8 && !mostly_utf8(bytes) {
+        let decoded = decode(bytes, None)?;
+        let note = format!(
+            "the page declares charset={label} but its bytes are not UTF-8: read as {}, as detected",
+            decoded.report.name
+        );
+        return Ok((decoded, Some(note)));
+    }
+    Ok((decode_as(bytes, meta, DetectionMethod::Meta, 0)?, None))
 }
 
 /// The source bytes again, from the decoded text and the bytes its

@@ -1,8 +1,13 @@
 //! The normalisation pipeline: bytes → [`Article`].
 //!
 //! ```text
-//! decode → cleanup → repair → annotations → boilerplate → structure → punctuation → script
+//! decode → [extraction] → cleanup → repair → annotations → boilerplate → structure → punctuation → script
 //! ```
+//!
+//! `extraction` runs only on a web page (the `html` feature, [`html`]): it
+//! takes the article out of the page as edits of the page, so that from
+//! then on a page is text like any other and every edit keeps its place in
+//! the page's source.
 //!
 //! Each pass is a plain function in its own module: it reads the current text
 //! and returns [`Replacement`]s (and, for some, [`PassNote`]s about what it
@@ -28,6 +33,8 @@ pub mod cleanup;
 pub mod decode;
 pub mod gbk;
 pub mod head;
+#[cfg(feature = "html")]
+pub mod html;
 pub mod language;
 pub mod punctuation;
 pub mod readings;
@@ -41,12 +48,12 @@ use std::ops::Range;
 use compact_str::CompactString;
 
 use crate::article::{
-    Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKind, EditKinds, Location, MetaField, Metadata,
-    Script, SourceInfo, Warning,
+    Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKind, EditKinds, Extraction, Location, MetaField,
+    Metadata, Script, SourceInfo, Warning,
 };
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
-use crate::options::Options;
+use crate::options::{InputFormat, Options};
 use script::{Conversion, Converter};
 pub use tracked::{Replacement, Segment, TrackedText};
 
@@ -77,11 +84,20 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     if size > options.max_input_bytes {
         return Err(Error::TooLarge { size, limit: options.max_input_bytes });
     }
-    let decoded = decode::decode(bytes, options.encoding.as_deref())?;
+    let is_html = match options.input_format {
+        InputFormat::Text => false,
+        InputFormat::Html => true,
+        InputFormat::Auto => cfg!(feature = "html") && is_html_page(bytes),
+    };
+    let mut warnings = Vec::new();
+    let decoded = if is_html {
+        decode_page(bytes, options, &mut warnings)?
+    } else {
+        decode::decode(bytes, options.encoding.as_deref())?
+    };
     if decoded.text.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}') {
         return Err(Error::Empty);
     }
-    let mut warnings = Vec::new();
     if decoded.report.malformed_bytes > 0 {
         warnings.push(Warning::new(
             "malformed-bytes",
@@ -93,6 +109,10 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
         ));
     }
     let mut text = TrackedText::new(decoded.text);
+    // A web page: the article taken out of it, as edits of the page, so
+    // that every later edit keeps its place in the page's source.
+    let mut given_source = options.source.clone();
+    let extraction = if is_html { extract_page(&mut text, &mut given_source, &mut warnings)? } else { None };
 
     let (reps, notes) = cleanup::cleanup(text.text());
     apply(&mut text, EditKind::Cleanup, reps, notes, &mut warnings);
@@ -185,10 +205,11 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
             source_sha256: sha256_hex(bytes),
             source_bytes: size,
             source_text,
-            source: with_head_values(&options.source, head_values, |v| match conversion {
+            source: with_head_values(&given_source, head_values, |v| match conversion {
                 Some(c) => converter.convert(v, c),
                 None => v.to_owned(),
             }),
+            extraction,
         },
         blocks,
         provenance: edits,
@@ -271,6 +292,96 @@ fn with_head_values(given: &SourceInfo, found: head::HeadValues, convert: impl F
 
 /// Apply one pass's output, turning its notes into warnings placed in the
 /// source.
+/// Whether `bytes` are a web page (only with the `html` feature).
+fn is_html_page(bytes: &[u8]) -> bool {
+    #[cfg(feature = "html")]
+    return html::looks_like_html(bytes);
+    #[cfg(not(feature = "html"))]
+    {
+        let _ = bytes;
+        false
+    }
+}
+
+/// Decode a web page by the WHATWG rules; a charset the page claims but its
+/// bytes belie is a warning.
+#[cfg(feature = "html")]
+fn decode_page(bytes: &[u8], options: &Options, warnings: &mut Vec<Warning>) -> Result<decode::Decoded> {
+    let (decoded, conflict) = decode::decode_html(bytes, options.encoding.as_deref())?;
+    if let Some(message) = conflict {
+        warnings.push(Warning::new("charset-conflict", message, None));
+    }
+    Ok(decoded)
+}
+
+#[cfg(not(feature = "html"))]
+fn decode_page(_: &[u8], _: &Options, _: &mut Vec<Warning>) -> Result<decode::Decoded> {
+    Err(Error::Options("HTML input needs the crate's `html` feature".into()))
+}
+
+/// Take the article out of the page in `text` (one pass of
+/// [`EditKind::Extraction`] edits), fill the source facts the caller left
+/// empty from the page's metadata, and say how it was done.
+#[cfg(feature = "html")]
+fn extract_page(
+    text: &mut TrackedText,
+    source: &mut SourceInfo,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Extraction>> {
+    let page = html::extract(text.text(), source.url.as_deref())?;
+    text.apply(EditKind::Extraction, page.replacements);
+    let meta = page.page;
+    for (field, value) in [
+        (&mut source.url, meta.url),
+        (&mut source.site, meta.site),
+        (&mut source.author, meta.author),
+        (&mut source.date, meta.published.map(|d| html_date(&d))),
+    ] {
+        if field.is_none() {
+            *field = value;
+        }
+    }
+    let inserted = page.blocks.iter().filter(|(_, span)| span.is_none()).count();
+    if inserted > 0 {
+        warnings.push(Warning::new(
+            "extraction-inserted",
+            format!(
+                "{inserted} block(s) of the article were not found in the page's visible text and were inserted \
+                 (their provenance points at no place in the page)"
+            ),
+            None,
+        ));
+    }
+    if page.whole_page {
+        warnings.push(Warning::new(
+            "no-article-found",
+            "no article was found in the page: its whole text was taken",
+            None,
+        ));
+    }
+    Ok(Some(Extraction {
+        format: "html".into(),
+        extractor: html::EXTRACTOR.into(),
+        page_language: meta.lang,
+        whole_page: page.whole_page,
+    }))
+}
+
+#[cfg(not(feature = "html"))]
+fn extract_page(_: &mut TrackedText, _: &mut SourceInfo, _: &mut Vec<Warning>) -> Result<Option<Extraction>> {
+    Ok(None)
+}
+
+/// A page's publication time as a date the writers read
+/// (`2016-10-13T08:17:00+08:00` → `2016-10-13T08:17:00`): the local time
+/// the page gives, without its offset.
+#[cfg(feature = "html")]
+fn html_date(value: &str) -> String {
+    let v = value.trim();
+    let cut = v.char_indices().skip(19).find(|&(_, c)| matches!(c, '+' | '-' | 'Z' | '.')).map_or(v.len(), |(i, _)| i);
+    v[..cut].to_owned()
+}
+
 fn apply(
     text: &mut TrackedText,
     kind: EditKind,

@@ -191,6 +191,7 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
         DetectionMethod::ByteOrderMark => "as its byte order mark states",
         DetectionMethod::ValidUtf8 => "because the bytes are valid UTF-8",
         DetectionMethod::Guessed => "as guessed from the bytes",
+        DetectionMethod::Meta => "as the page's meta element declares",
     };
     out.leaf(
         "note",
@@ -465,6 +466,12 @@ fn revision_desc(out: &mut Out, article: &Article, counts: &BTreeMap<EditKind, u
         }
         let what = match kind {
             EditKind::Decode => "Undecodable byte spans corrected".to_owned(),
+            EditKind::Extraction => format!(
+                "The article taken out of the {} page with {}: markup, navigation and page furniture left out, \
+                 character references read",
+                meta.extraction.as_ref().map_or("HTML", |e| e.format.as_str()),
+                meta.extraction.as_ref().map_or("an extractor", |e| e.extractor.as_str())
+            ),
             EditKind::Cleanup => "Character hygiene (line endings, NFC, zero-width and control characters)".to_owned(),
             EditKind::Repair => "Byte-shift damage rebuilt from GBK bytes".to_owned(),
             EditKind::Annotation => "Pinyin reading annotations removed".to_owned(),

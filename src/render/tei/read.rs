@@ -107,6 +107,7 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
         source_sha256: idno("sha256").ok_or_else(|| bad("sourceDesc/bibl has no idno[@type='sha256']"))?,
         source_bytes: measure(None)?,
         source_text,
+        extraction: None,
         source: SourceInfo {
             title: bibl.elements("title").find(|t| t.attr("type") == Some("display")).map(Element::text),
             url: idno("URI"),

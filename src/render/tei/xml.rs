@@ -275,13 +275,20 @@ pub(crate) fn method_name(m: DetectionMethod) -> &'static str {
         DetectionMethod::ByteOrderMark => "byte-order-mark",
         DetectionMethod::ValidUtf8 => "valid-utf8",
         DetectionMethod::Guessed => "guessed",
+        DetectionMethod::Meta => "meta",
     }
 }
 
 pub(crate) fn parse_method(s: &str) -> Option<DetectionMethod> {
-    [DetectionMethod::Declared, DetectionMethod::ByteOrderMark, DetectionMethod::ValidUtf8, DetectionMethod::Guessed]
-        .into_iter()
-        .find(|&x| method_name(x) == s)
+    [
+        DetectionMethod::Declared,
+        DetectionMethod::ByteOrderMark,
+        DetectionMethod::ValidUtf8,
+        DetectionMethod::Guessed,
+        DetectionMethod::Meta,
+    ]
+    .into_iter()
+    .find(|&x| method_name(x) == s)
 }
 
 pub(crate) fn parse_kind(s: &str) -> Option<EditKind> {
