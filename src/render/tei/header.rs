@@ -129,7 +129,9 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
     if let Some(head) = article.blocks.iter().find(|b| b.kind == BlockKind::Heading) {
         // The title as the source wrote it when the record can show how it
         // became the normalised one (inline edits), else as normalised.
-        let title = if options.inline_edits {
+        // Not for a web page: the heading's source side there begins with
+        // the page's markup before it.
+        let title = if options.inline_edits && meta.extraction.is_none() {
             super::text::source_side(head, options.keep_boilerplate)
         } else {
             head.text.clone()
@@ -201,6 +203,24 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
             meta.encoding.name, meta.encoding.malformed_bytes
         ),
     )?;
+    // A web page: how the article was taken out of it. The record keeps
+    // the page (every deletion is an edit), so it rebuilds the page's bytes.
+    if let Some(x) = &meta.extraction {
+        let whole = if x.whole_page { "whole-page" } else { "article" };
+        out.open("note", &[("type", "extraction"), ("subtype", &x.format), ("n", whole)])?;
+        out.text(&format!("The text was taken out of an {} page by ", x.format.to_uppercase()))?;
+        out.leaf("name", &[("type", "extractor")], &x.extractor)?;
+        if let Some(lang) = &x.page_language {
+            out.text(", from a page whose language is ")?;
+            out.leaf("name", &[("type", "page-language")], lang)?;
+        }
+        out.text(if x.whole_page { "; it found no article, so the page's whole text was taken. " } else { ". " })?;
+        out.text(
+            "Every edit's range is a place in the page, and the record keeps the whole page: its markup and the \
+             text left out are edits of kind extraction, so the page's bytes can be rebuilt from the record.",
+        )?;
+        out.close("note")?;
+    }
     out.leaf(
         "textLang",
         &[("mainLang", &language_tag(&meta.source_language)), ("n", xml::script_name(meta.source_script))],

@@ -16,8 +16,8 @@ use quick_xml::Reader;
 
 use super::xml;
 use crate::article::{
-    Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKinds, EncodingReport, Location, MetaField,
-    Metadata, RawBytes, SourceInfo, Warning,
+    Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKinds, EncodingReport, Extraction, Location,
+    MetaField, Metadata, RawBytes, SourceInfo, Warning,
 };
 use crate::error::{Error, Result};
 
@@ -107,7 +107,16 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
         source_sha256: idno("sha256").ok_or_else(|| bad("sourceDesc/bibl has no idno[@type='sha256']"))?,
         source_bytes: measure(None)?,
         source_text,
-        extraction: None,
+        extraction: bibl.elements("note").find(|n| n.attr("type") == Some("extraction")).map(|n| Extraction {
+            format: n.attr("subtype").unwrap_or("html").to_owned(),
+            extractor: n
+                .elements("name")
+                .find(|x| x.attr("type") == Some("extractor"))
+                .map(Element::text)
+                .unwrap_or_default(),
+            page_language: n.elements("name").find(|x| x.attr("type") == Some("page-language")).map(Element::text),
+            whole_page: n.attr("n") == Some("whole-page"),
+        }),
         source: SourceInfo {
             title: bibl.elements("title").find(|t| t.attr("type") == Some("display")).map(Element::text),
             url: idno("URI"),
