@@ -390,6 +390,7 @@ fn hand_built(blocks: Vec<Block>, language: &str) -> Article {
             source_bytes: 42,
             source_text: String::new(),
             source: SourceInfo::default(),
+            extraction: None,
         },
         blocks,
         provenance: vec![Edit {
