@@ -79,6 +79,11 @@ impl Out {
         format!("#{}", self.id(local))
     }
 
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
     /// Reserve room for `more` bytes (a corpus knows roughly how large it
     /// will be; growing a buffer of hundreds of megabytes by doubling would
     /// hold twice that for a moment).
