@@ -973,3 +973,20 @@ fn corpus_files_round_trip() {
         eprintln!("{path}: {} records round-trip", collection.len());
     }
 }
+
+/// A corpus cut short anywhere, or with a record's pointers changed, is an
+/// error (never a panic, never a shorter book).
+#[test]
+fn a_damaged_corpus_is_an_error() {
+    let (book, _) = generated_book(2);
+    let corpus = write_tei_collection(&book, &TeiOptions::default()).unwrap().bytes;
+    for cut in (0..corpus.len() - 1).step_by(251) {
+        assert!(read_tei_corpus(&corpus[..cut]).is_err(), "cut at {cut}");
+    }
+    let xml = String::from_utf8(corpus).unwrap();
+    let ids = book.chapter_ids();
+    // The second record's ids scoped by the first's: not a pass it knows.
+    let swapped = xml.replace(&format!("#{}.rev-", ids[1]), &format!("#{}.rev-", ids[0]));
+    let err = read_tei_corpus(swapped.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains(&format!("record 2 ({})", ids[1])), "{err}");
+}

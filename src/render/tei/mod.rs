@@ -112,9 +112,22 @@
 //! the shared `encodingDesc`, languages and description), then one `TEI`
 //! per article, written by the same function as a record on its own, with
 //! `xml:id` [`crate::Collection::chapter_ids`] and every id inside scoped
-//! by it (`a-1f2e3d4c5b6a.rev-repair`). Each record keeps its own
-//! `encodingDesc`, whose counts are the article's; the corpus header states
-//! the common part once (see the `corpus` module). A collection of one is
+//! by it (`a-1f2e3d4c5b6a.rev-repair`): XML wants ids unique in the whole
+//! document, and `jing` checks that they are.
+//!
+//! The corpus header's `encodingDesc` states once what every record shares:
+//! the application (`appInfo`), how the records relate to the header and
+//! how their ids are made, and the corpus's total of each pass. Each record
+//! still keeps its own complete `encodingDesc`, which TEI lets a record's
+//! header do (it overrides the corpus header's declarations): its
+//! `editorialDecl` gives that article's counts (repairs, conversions,
+//! boilerplate removed, its source's encoding), so it is not the same from
+//! one record to the next, and its `charDecl` declares the characters of
+//! that record's kept source that XML cannot hold, which the record's `g`
+//! elements point at within the record. Keeping them makes each record the
+//! article's record exactly (a record taken out of the corpus is a record
+//! [`read_tei`] reads), at the cost of repeating the fixed prose, a few
+//! kilobytes per record. A collection of one is
 //! the record of its article, byte for byte when its metadata are the
 //! article's own ([`crate::CollectionMetadata::of_article`]); metadata given
 //! for the book go where the record states the document's own, with
@@ -129,8 +142,12 @@
 //! # Determinism
 //!
 //! No clock is read: the record's date is [`Timestamp::resolve`] of
-//! [`TeiOptions::date`]. The same article and options give the same bytes,
-//! and `write_tei(read_tei(record))` gives the record back byte for byte.
+//! [`TeiOptions::date`]; a corpus's is that date, else `SOURCE_DATE_EPOCH`,
+//! else the book's date ([`crate::CollectionMetadata::date`]) when it reads
+//! as a date, else what the first article gives. The same article (or
+//! collection) and options give the same bytes, and
+//! `write_tei(read_tei(record))` gives the record back byte for byte (as
+//! `write_tei_collection(read_tei_corpus(corpus))` gives the corpus).
 //! (For a hand-built article whose block text holds characters XML cannot
 //! hold, that holds from the second round on: the first record already lacks
 //! them, and the article identifier is derived from the text.)
