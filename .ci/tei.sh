@@ -124,18 +124,26 @@ peak_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$books/time-1000.
 seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$books/time-1000.txt")
 echo "tei.sh: corpus of 1,000 articles: $(du -h "$books/out/corpus-1000.xml" | cut -f1), $seconds, peak RSS $((peak_kb / 1024)) MB"
 [ "$peak_kb" -lt 512000 ] || { echo "tei.sh: the corpus of 1,000 articles took more than 500 MB" >&2; exit 1; }
-grep -q '<teiCorpus ' "$books/out/corpus-2.xml" && grep -q 'n="book">另一个题目\|<title>另一个题目</title>' "$books/out/corpus-50.xml"
-[ "$(grep -c '<TEI xmlns=' "$books/out/corpus-1000.xml")" -eq 1000 ]
+fail() { echo "tei.sh: $*" >&2; exit 1; }
+grep -q '<teiCorpus ' "$books/out/corpus-2.xml" || fail "two inputs did not make a teiCorpus"
+grep -q '<title>另一个题目</title>' "$books/out/corpus-50.xml" || fail "the manifest's title override is not listed"
+[ "$(grep -c '<TEI xmlns=' "$books/out/corpus-1000.xml")" -eq 1000 ] || fail "the corpus of 1,000 lacks records"
 
 # Deterministic: the same inputs give the same bytes.
 "$tei" --manifest "$manifest" --date 2026-12-04 -o "$books/again-50.xml"
 cmp "$books/again-50.xml" "$books/out/corpus-50.xml"
-# One input is the single record, as before.
+# One input is the single record, as before; with the book's metadata
+# given, still one record, which carries them (@n="book").
 "$tei" "$books/gen/gen-00000.txt" -o "$books/one.xml"
-! grep -q teiCorpus "$books/one.xml"
+if grep -q teiCorpus "$books/one.xml"; then fail "one input made a teiCorpus"; fi
+"$tei" "$books/gen/gen-00003.txt" --title "单篇之书" --creator "某报" --editor "王编" --book-date 2024-06-15 \
+    --language zh-Hant --identifier urn:example:one --description "一篇。" --publisher "某出版社" \
+    --date 2026-12-04 -o "$books/out/book-of-one.xml"
+if grep -q teiCorpus "$books/out/book-of-one.xml"; then fail "a book of one made a teiCorpus"; fi
+grep -q '<title type="main" n="book">单篇之书</title>' "$books/out/book-of-one.xml" || fail "the book's title is missing"
 
 # Valid: one jing run per corpus (IDs are checked across each whole document).
-for corpus in "$books/out"/corpus-*.xml; do
+for corpus in "$books/out"/*.xml; do
     status=0
     output=$("${jing[@]}" "$rng" "$corpus" 2>&1) || status=$?
     if [ "$status" -ne 0 ] || [ -n "$output" ]; then
@@ -144,15 +152,15 @@ for corpus in "$books/out"/corpus-*.xml; do
         exit 1
     fi
 done
-echo "tei.sh: corpora of 2, 50 and 1,000 articles valid against tei_all.rng"
+echo "tei.sh: corpora of 2, 50 and 1,000 articles and a book of one valid against tei_all.rng"
 
 # Round trip: write → read → write gives the same bytes.
-TEI_ROUND_TRIP_DATE=2026-12-04 TEI_ROUND_TRIP_FILES="$books/out/corpus-2.xml:$books/out/corpus-50.xml:$books/out/corpus-1000.xml" \
+TEI_ROUND_TRIP_DATE=2026-12-04 TEI_ROUND_TRIP_FILES="$(printf '%s:' "$books/out"/*.xml)" \
     cargo test -q --test tei -- --ignored corpus_files_round_trip >/dev/null
 echo "tei.sh: the corpora round-trip byte for byte"
 
 # Lossless: the corpus rebuilds every source (all into a folder, or one).
-"$tei" --rebuild "$books/out/corpus-50.xml" -o "$books/sources" 2>/dev/null
+"$tei" --rebuild "$books/out/corpus-50.xml" -o "$books/sources"
 for i in $(seq 0 49); do
     cmp "$books/sources/source-$(printf %04d $((i + 1))).txt" "$books/gen/gen-$(printf %05d "$i").txt"
 done
