@@ -5,9 +5,10 @@
 //!
 //! * [`Structure`]: the logical structure, a tree of standard structure
 //!   types — `Document` → `H1` (the title) and a `P` per paragraph for an
-//!   article ([`Structure::article`]); the builder ([`Structure::add`])
-//!   also knows `Art`, `Sect`, `H1`–`H6`, `TOC`, `TOCI`, `Reference` and
-//!   `Lbl`, for a book of several articles with a table of contents.
+//!   article ([`Structure::article`]); for a book of several articles
+//!   ([`Structure::book`]), `Document` → the title page (`H1`, `P`…), the
+//!   contents (`H2`, then `TOC` → `TOCI` → `Reference` + `Lbl`), and an
+//!   `Art` per article (`H2`, `P`…).
 //! * [`Tag`]: what [`super::compose`] attaches to each line it sets: the
 //!   structure element it belongs to, or page furniture (running head,
 //!   page number), which is an *artifact* and not part of the text.
@@ -34,9 +35,10 @@ use crate::article::{Article, BlockKind};
 
 /// A standard structure type (ISO 32000-1 §14.8.4).
 ///
-/// A single article uses `Document`, `H` and `P`; the others are for a book
-/// of several articles and its table of contents, which builds on this
-/// module (its tree is tested below) but is not written yet.
+/// A single article uses `Document`, `H` and `P`; a book of several
+/// articles adds `Art` and its table of contents (`TOC`, `TOCI`,
+/// `Reference`, `Lbl`). `Sect` is for articles with sections of their own
+/// (none yet: the model has one heading per article).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) enum Role {
@@ -76,6 +78,18 @@ impl Role {
             Role::Lbl => "Lbl",
         }
     }
+}
+
+/// The elements of a book that hold text ([`Structure::book`]).
+pub(crate) struct BookNodes {
+    /// The title page's lines: the title (`H1`), then the others (`P`).
+    pub title_page: Vec<Node>,
+    /// The heading of the contents (`H2`).
+    pub contents_heading: Node,
+    /// Each contents entry: its text (`Reference`) and page number (`Lbl`).
+    pub entries: Vec<(Node, Node)>,
+    /// Each article's blocks, in order: its title `H2`, its paragraphs `P`.
+    pub articles: Vec<Vec<Node>>,
 }
 
 /// A structure element: an index into its [`Structure`].
@@ -149,6 +163,44 @@ impl Structure {
             })
             .collect();
         (structure, blocks)
+    }
+
+    /// The structure of a book of `articles`, in reading order: the title
+    /// page (`H1`, the book's title, then a `P` for each of its other
+    /// `title_page_lines - 1` lines), the contents (an `H2` heading, then a
+    /// `TOC` with a `TOCI` per article holding its title as `Reference` and
+    /// its page number as `Lbl`), then an `Art` per article with its title
+    /// as `H2` and a `P` per paragraph: the book's title is the one `H1`,
+    /// the contents and the articles are the sections under it.
+    pub(crate) fn book(title_page_lines: usize, articles: &[Article]) -> (Structure, BookNodes) {
+        let mut structure = Structure::new();
+        let root = structure.root();
+        let title_page =
+            (0..title_page_lines).map(|i| structure.add(root, if i == 0 { Role::H(1) } else { Role::P })).collect();
+        let contents_heading = structure.add(root, Role::H(2));
+        let toc = structure.add(root, Role::Toc);
+        let entries = articles
+            .iter()
+            .map(|_| {
+                let item = structure.add(toc, Role::TocI);
+                (structure.add(item, Role::Reference), structure.add(item, Role::Lbl))
+            })
+            .collect();
+        let articles = articles
+            .iter()
+            .map(|article| {
+                let art = structure.add(root, Role::Art);
+                article
+                    .blocks
+                    .iter()
+                    .map(|block| match block.kind {
+                        BlockKind::Heading => structure.add(art, Role::H(2)),
+                        BlockKind::Paragraph | BlockKind::Meta(_) => structure.add(art, Role::P),
+                    })
+                    .collect()
+            })
+            .collect();
+        (structure, BookNodes { title_page, contents_heading, entries, articles })
     }
 
     /// Write the structure tree into `doc`, whose pages in order have the
