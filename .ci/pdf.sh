@@ -13,8 +13,8 @@
 # articles from new pages, the 50 also run on: `qpdf --check` clean, every
 # font embedded and subset, the same bytes from two runs, tagged, and
 # `pdfinfo -struct-text` giving the title page, the contents (an entry per
-# article whose number is the page `pdftotext -f N -l N` finds its title
-# on), then every article's title and paragraphs, exactly the normalised
+# article, linked, whose number is the page `pdftotext -f N -l N` finds its
+# title on), then every article's title and paragraphs, exactly the normalised
 # text (2 and 50); the 1,000-article book within 500 MB of peak RSS.
 #
 # Standalone from the repository root: bash .ci/pdf.sh
@@ -260,6 +260,8 @@ for line in listing[1:]:
     s = line.strip()
     if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
         got[-1][1].append(s[1:-1])
+    elif s.startswith("Object "):
+        got[-1][1].append("[object]")  # a link's annotation
     else:
         got.append((s.replace(" (block)", "").replace(" (inline)", ""), []))
 got = [(k, "".join(t)) for k, t in got]
@@ -274,11 +276,12 @@ if any(k != "P" for k in kinds[1:toc - 1]):
 entries = []
 i = toc + 1
 while i < len(got) and got[i][0] == "TOCI":
-    if [k for k, _ in got[i + 1:i + 3]] != ["Reference", "Lbl"]:
-        problems.append(f"TOCI {len(entries)} is not Reference + Lbl: {kinds[i + 1:i + 3]}")
+    part = got[i + 1:i + 4]
+    if [k for k, _ in part] != ["Reference", "Lbl", "Link"] or part[2][1] != "[object]":
+        problems.append(f"TOCI {len(entries)} is not Reference + Lbl + Link (to an annotation): {part}")
         break
     entries.append((got[i + 1][1], got[i + 2][1]))
-    i += 3
+    i += 4
 arts = []
 for kind, text in got[i:]:
     if kind == "Art":

@@ -692,6 +692,19 @@ fn a_book_has_an_outline_named_destinations_metadata_and_structure() {
     assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
     assert_eq!(starts[0], 2, "title page, one page of contents, then the first article");
 
+    // Each contents entry links to its article's destination, in order.
+    let mut linked = Vec::new();
+    for page in &pages[1..starts[0]] {
+        let page = doc.get_dictionary(*page).unwrap();
+        for annot in page.get(b"Annots").unwrap().as_array().unwrap() {
+            let annot = doc.get_dictionary(annot.as_reference().unwrap()).unwrap();
+            assert_eq!(annot.get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
+            assert!(annot.has(b"StructParent"), "a link in the structure tree");
+            linked.push(String::from_utf8(annot.get(b"Dest").unwrap().as_str().unwrap().to_vec()).unwrap());
+        }
+    }
+    assert_eq!(linked, order);
+
     // The book's metadata.
     let raw = String::from_utf8_lossy(&pdf.bytes);
     assert!(raw.contains("<dc:contributor><rdf:Bag><rdf:li>丙</rdf:li></rdf:Bag></dc:contributor>"));
@@ -718,6 +731,9 @@ fn a_book_has_an_outline_named_destinations_metadata_and_structure() {
     for line in listing.lines().skip(1).map(str::trim) {
         if let Some(text) = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
             got.last_mut().unwrap().1.push_str(text);
+        } else if line.starts_with("Object ") {
+            // An object reference (a link's annotation).
+            got.last_mut().unwrap().1.push_str("[object]");
         } else if let Some(kind) = line.strip_suffix(" (block)").or_else(|| line.strip_suffix(" (inline)")) {
             got.push((kind.to_owned(), String::new()));
         } else {
@@ -741,6 +757,7 @@ fn a_book_has_an_outline_named_destinations_metadata_and_structure() {
         want.push(("TOCI".into(), String::new()));
         want.push(("Reference".into(), a.display_title().unwrap().into()));
         want.push(("Lbl".into(), (page + 1).to_string()));
+        want.push(("Link".into(), "[object]".into()));
     }
     for a in &book.articles {
         want.push(("Art".into(), String::new()));

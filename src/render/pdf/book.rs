@@ -20,7 +20,7 @@
 
 use super::compose::{inventory, Composed, Leader, SetBlock, SetLine, SetPage, Setter};
 use super::page::{paginate, Flow};
-use super::structure::{BookNodes, Structure, Tag};
+use super::structure::{BookNodes, Node, Structure, Tag};
 use crate::article::Article;
 use crate::collection::CollectionMetadata;
 
@@ -62,6 +62,19 @@ pub(crate) struct ComposedBook {
     /// Each article's first page (0-based) and the top of its first line,
     /// in points from the page's bottom edge.
     pub starts: Vec<(usize, f32)>,
+    /// Each contents entry's area, to be clicked through to its article.
+    pub links: Vec<EntryLink>,
+}
+
+/// Where a contents entry is: its article, its `Link` element, the page its page number
+/// is on, and the rectangle of its lines there (left, bottom, right, top, in
+/// points from the page's bottom-left corner).
+pub(crate) struct EntryLink {
+    /// The article the entry is for.
+    pub article: usize,
+    pub node: Node,
+    pub page: usize,
+    pub rect: [f32; 4],
 }
 
 /// The title page's lines: the title, then what is known of the book, each
@@ -146,15 +159,18 @@ pub(crate) fn compose_book(book: &BookText<'_>, setter: &Setter<'_>, run_on: boo
 
     // The contents, until the number of their pages holds.
     let mut contents_pages = 1;
-    let (contents, contents_count) = loop {
+    let ((contents, mut links), contents_count) = loop {
         let first_body_page = title_pages + contents_pages;
         let numbers: Vec<usize> = starts.iter().map(|&(page, _)| first_body_page + page + 1).collect();
         let set = set_contents(book, &nodes, setter, &labels, &numbers);
-        if set.len() == contents_pages || contents_pages > book.articles.len() + 2 {
+        if set.0.len() == contents_pages || contents_pages > book.articles.len() + 2 {
             break (set, contents_pages);
         }
-        contents_pages = set.len();
+        contents_pages = set.0.len();
     };
+    for link in &mut links {
+        link.page += title_pages;
+    }
     let first_body_page = title_pages + contents_count;
 
     let mut pages = front;
@@ -196,7 +212,7 @@ pub(crate) fn compose_book(book: &BookText<'_>, setter: &Setter<'_>, run_on: boo
 
     let starts = starts.into_iter().map(|(page, top)| (first_body_page + page, frame.top - top)).collect();
     let (glyphs, missing) = inventory(setter.font, &pages);
-    ComposedBook { composed: Composed { pages, glyphs, missing, structure }, starts }
+    ComposedBook { composed: Composed { pages, glyphs, missing, structure }, starts, links }
 }
 
 /// The articles' pages, from page 0; each article's start (page, top of its
@@ -278,14 +294,15 @@ fn set_articles(book: &BookText<'_>, nodes: &BookNodes, setter: &Setter<'_>, run
 
 /// The contents: the heading, then an entry per article, its title on the
 /// left (wrapped short of the page-number column) and `numbers[i]` on the
-/// right, joined by a dotted leader.
+/// right, joined by a dotted leader; and each entry's link area (pages
+/// counted from the contents' first).
 fn set_contents(
     book: &BookText<'_>,
     nodes: &BookNodes,
     setter: &Setter<'_>,
     labels: &Labels,
     numbers: &[usize],
-) -> Vec<SetPage> {
+) -> (Vec<SetPage>, Vec<EntryLink>) {
     let frame = setter.frame;
     let scale = setter.scale;
     let body_lh = setter.body_leading();
@@ -306,7 +323,7 @@ fn set_contents(
         centred: true,
         tag: Tag::Content(nodes.contents_heading),
     }];
-    for (i, (title, &(reference, _))) in book.titles.iter().zip(&nodes.entries).enumerate() {
+    for (i, (title, &(reference, _, _))) in book.titles.iter().zip(&nodes.entries).enumerate() {
         // Entries are not justified: an entry's lines end where its words do.
         let lines = setter.lines(title, size, measure, 0.0, false, false);
         let space_before = if i == 0 { body_lh } else { 0.25 * size };
@@ -320,9 +337,15 @@ fn set_contents(
     if let (Some(block), Some(pos)) = (entry_blocks.next(), entry_positions.next()) {
         setter.place(vec![block], vec![pos], 0, &mut pages);
     }
-    for (((block, pos), &(_, label)), &number) in entry_blocks.zip(entry_positions).zip(&nodes.entries).zip(numbers) {
+    let mut links = Vec::with_capacity(numbers.len());
+    let entries = entry_blocks.zip(entry_positions).zip(&nodes.entries).zip(numbers).enumerate();
+    for (article, (((block, pos), &(_, label, link)), &number)) in entries {
         let Some(&(page, top)) = pos.last() else { continue };
         let baseline = frame.top - top - (body_lh - size) / 2.0 - 0.88 * size;
+        // The entry's lines on the page of its number.
+        let first_top = pos.iter().filter(|&&(p, _)| p == page).map(|&(_, t)| t).fold(top, f32::min);
+        let rect = [frame.left, frame.top - top - body_lh, frame.left + frame.measure, frame.top - first_top];
+        links.push(EntryLink { article, node: link, page, rect });
         let end = block.lines.last().map_or(0.0, |l| l.width());
         setter.place(vec![block], vec![pos], 0, &mut pages);
         let glyphs = setter.figures(number, size);
@@ -335,5 +358,5 @@ fn set_contents(
         }
         page.lines.push(SetLine { x, y: baseline, size, glyphs, tag: Tag::Content(label) });
     }
-    pages
+    (pages, links)
 }

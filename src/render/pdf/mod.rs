@@ -320,15 +320,17 @@ fn render(book: &Book<'_>, options: &PdfOptions) -> Result<Rendered> {
         .iter()
         .map(|a| a.display_title().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).unwrap_or_else(|| opening(a)))
         .collect();
-    let (composed, starts) = match book.articles {
+    let (composed, starts, entry_links) = match book.articles {
         [article] => {
-            (compose::compose(article, &font, &frame, scale, options.running_header, options.page_numbers), Vec::new())
+            let composed =
+                compose::compose(article, &font, &frame, scale, options.running_header, options.page_numbers);
+            (composed, Vec::new(), Vec::new())
         }
         articles => {
             let setter = compose::Setter { font: &font, frame, scale };
             let text = book::BookText { metadata: book.metadata, articles, language: book.language, titles: &titles };
             let set = book::compose_book(&text, &setter, options.run_on, options.page_numbers);
-            (set.composed, set.starts)
+            (set.composed, set.starts, set.links)
         }
     };
 
@@ -376,7 +378,19 @@ fn render(book: &Book<'_>, options: &PdfOptions) -> Result<Rendered> {
     let mut pdf_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut pdf_warnings);
     emit::fill_pages(&mut lo, contents).map_err(|e| render_error(format!("cannot write the pages: {e}")))?;
-    composed.structure.write(&mut lo, &marks).map_err(|e| render_error(format!("cannot tag the document: {e}")))?;
+    let links: Vec<navigation::EntryLink<'_>> = entry_links
+        .iter()
+        .filter_map(|l| {
+            let (id, title) = (book.chapter_ids.get(l.article)?, titles.get(l.article)?);
+            Some(navigation::EntryLink { node: l.node, page: l.page, rect: l.rect, id, title })
+        })
+        .collect();
+    let annotations =
+        navigation::write_links(&mut lo, &links).map_err(|e| render_error(format!("cannot write the links: {e}")))?;
+    composed
+        .structure
+        .write(&mut lo, &marks, &annotations)
+        .map_err(|e| render_error(format!("cannot tag the document: {e}")))?;
     embed::embed_font(&mut lo, FONT_RESOURCE, &font, sub, &composed.glyphs)
         .map_err(|e| render_error(format!("cannot embed the font: {e}")))?;
     let chapters: Vec<navigation::Chapter<'_>> = starts

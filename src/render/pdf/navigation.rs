@@ -1,5 +1,6 @@
 //! A book's ways in: an outline entry (bookmark) per article, in reading
-//! order, and a named destination per article, named by its chapter id
+//! order, a link from each contents entry to its article, and a named
+//! destination per article, named by its chapter id
 //! ([`crate::Collection::chapter_ids`]), so that a link from elsewhere
 //! (`book.pdf#a-1f3c…`) keeps reaching the article when the book around it
 //! changes.
@@ -12,6 +13,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use super::metadata::text_string;
+use super::structure::{Annotation, Node};
 
 /// Where an article starts.
 pub(crate) struct Chapter<'a> {
@@ -89,4 +91,47 @@ pub(crate) fn write(doc: &mut Document, chapters: &[Chapter<'_>]) -> Result<(), 
     catalog.set("Outlines", Object::Reference(outlines));
     catalog.set("Names", Object::Dictionary(Dictionary::from_iter(vec![("Dests", Object::Reference(tree))])));
     Ok(())
+}
+
+/// A contents entry to click through to its article.
+pub(crate) struct EntryLink<'a> {
+    /// The entry's `Link` structure element.
+    pub node: Node,
+    /// The page the entry is on (0-based).
+    pub page: usize,
+    /// Its area: left, bottom, right, top, in points.
+    pub rect: [f32; 4],
+    /// The article's named destination.
+    pub id: &'a str,
+    /// What the link leads to, for assistive technology (`/Contents`).
+    pub title: &'a str,
+}
+
+/// Add a link annotation for each of `links` to its page, going to the
+/// article's named destination, without a border; the annotations, for
+/// the structure tree (`Structure::write`).
+pub(crate) fn write_links(doc: &mut Document, links: &[EntryLink<'_>]) -> Result<Vec<Annotation>, String> {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let mut annotations = Vec::with_capacity(links.len());
+    for link in links {
+        let page =
+            *pages.get(link.page).ok_or_else(|| format!("a link on page {} of {}", link.page + 1, pages.len()))?;
+        let rect = link.rect.iter().map(|v| Object::Real((v * 100.0).round() / 100.0)).collect();
+        let id = doc.add_object(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Annot".to_vec())),
+            ("Subtype", Object::Name(b"Link".to_vec())),
+            ("Rect", Object::Array(rect)),
+            ("Border", Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)])),
+            ("Contents", text_string(link.title)),
+            ("P", Object::Reference(page)),
+            ("Dest", Object::String(link.id.as_bytes().to_vec(), StringFormat::Literal)),
+        ]));
+        let dict = doc.get_object_mut(page).and_then(Object::as_dict_mut).map_err(|e| format!("page: {e}"))?;
+        match dict.get_mut(b"Annots") {
+            Ok(Object::Array(list)) => list.push(Object::Reference(id)),
+            _ => dict.set("Annots", Object::Array(vec![Object::Reference(id)])),
+        }
+        annotations.push(Annotation { node: link.node, page: link.page, id });
+    }
+    Ok(annotations)
 }

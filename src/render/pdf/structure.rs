@@ -37,7 +37,7 @@ use crate::article::{Article, BlockKind};
 ///
 /// A single article uses `Document`, `H` and `P`; a book of several
 /// articles adds `Art` and its table of contents (`TOC`, `TOCI`,
-/// `Reference`, `Lbl`). `Sect` is for articles with sections of their own
+/// `Reference`, `Lbl`, `Link`). `Sect` is for articles with sections of their own
 /// (none yet: the model has one heading per article).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(not(test), allow(dead_code))]
@@ -60,6 +60,9 @@ pub(crate) enum Role {
     Reference,
     /// A label: the page number of a contents entry.
     Lbl,
+    /// A link: the annotation a contents entry is clicked through (an
+    /// object reference, no text of its own).
+    Link,
 }
 
 impl Role {
@@ -76,6 +79,7 @@ impl Role {
             Role::TocI => "TOCI",
             Role::Reference => "Reference",
             Role::Lbl => "Lbl",
+            Role::Link => "Link",
         }
     }
 }
@@ -86,8 +90,9 @@ pub(crate) struct BookNodes {
     pub title_page: Vec<Node>,
     /// The heading of the contents (`H2`).
     pub contents_heading: Node,
-    /// Each contents entry: its text (`Reference`) and page number (`Lbl`).
-    pub entries: Vec<(Node, Node)>,
+    /// Each contents entry: its text (`Reference`), page number (`Lbl`)
+    /// and link annotation (`Link`).
+    pub entries: Vec<(Node, Node, Node)>,
     /// Each article's blocks, in order: its title `H2`, its paragraphs `P`.
     pub articles: Vec<Vec<Node>>,
 }
@@ -168,8 +173,9 @@ impl Structure {
     /// The structure of a book of `articles`, in reading order: the title
     /// page (`H1`, the book's title, then a `P` for each of its other
     /// `title_page_lines - 1` lines), the contents (an `H2` heading, then a
-    /// `TOC` with a `TOCI` per article holding its title as `Reference` and
-    /// its page number as `Lbl`), then an `Art` per article with its title
+    /// `TOC` with a `TOCI` per article holding its title as `Reference`,
+    /// its page number as `Lbl` and the entry's link annotation as `Link`),
+    /// then an `Art` per article with its title
     /// as `H2` and a `P` per paragraph: the book's title is the one `H1`,
     /// the contents and the articles are the sections under it.
     pub(crate) fn book(title_page_lines: usize, articles: &[Article]) -> (Structure, BookNodes) {
@@ -183,7 +189,8 @@ impl Structure {
             .iter()
             .map(|_| {
                 let item = structure.add(toc, Role::TocI);
-                (structure.add(item, Role::Reference), structure.add(item, Role::Lbl))
+                let reference = structure.add(item, Role::Reference);
+                (reference, structure.add(item, Role::Lbl), structure.add(item, Role::Link))
             })
             .collect();
         let articles = articles
@@ -204,9 +211,15 @@ impl Structure {
     }
 
     /// Write the structure tree into `doc`, whose pages in order have the
-    /// marked content `pages` (one [`PageMarks`] per page). Elements with no
-    /// content anywhere beneath them are left out.
-    pub(crate) fn write(&self, doc: &mut Document, pages: &[PageMarks]) -> Result<(), String> {
+    /// marked content `pages` (one [`PageMarks`] per page) and the
+    /// annotations `annotations`. Elements with no content anywhere beneath
+    /// them are left out.
+    pub(crate) fn write(
+        &self,
+        doc: &mut Document,
+        pages: &[PageMarks],
+        annotations: &[Annotation],
+    ) -> Result<(), String> {
         let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
         if page_ids.len() != pages.len() {
             return Err(format!("{} pages for {} pages of marked content", page_ids.len(), pages.len()));
@@ -218,9 +231,17 @@ impl Structure {
                 content.get_mut(node.0).ok_or("marked content of an unknown element")?.push((page, mcid));
             }
         }
+        // Each element's annotations (indices into `annotations`).
+        let mut objects: Vec<Vec<usize>> = vec![Vec::new(); self.elements.len()];
+        for (i, a) in annotations.iter().enumerate() {
+            if a.page >= page_ids.len() {
+                return Err(format!("an annotation on page {} of {}", a.page + 1, page_ids.len()));
+            }
+            objects.get_mut(a.node.0).ok_or("an annotation of an unknown element")?.push(i);
+        }
         // Whether an element has content, itself or beneath it (children
         // always come after their parent).
-        let mut live: Vec<bool> = content.iter().map(|c| !c.is_empty()).collect();
+        let mut live: Vec<bool> = content.iter().zip(&objects).map(|(c, o)| !c.is_empty() || !o.is_empty()).collect();
         for i in (1..self.elements.len()).rev() {
             if let (true, Some(parent)) = (live[i], self.elements[i].parent) {
                 live[parent.0] = true;
@@ -261,6 +282,17 @@ impl Structure {
                     });
                 }
             }
+            for &a in &objects[i] {
+                let annotation = &annotations[a];
+                if !dict.has(b"Pg") {
+                    dict.set("Pg", Object::Reference(page_ids[annotation.page]));
+                }
+                kids.push(Object::Dictionary(Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"OBJR".to_vec())),
+                    ("Pg", Object::Reference(page_ids[annotation.page])),
+                    ("Obj", Object::Reference(annotation.id)),
+                ])));
+            }
             dict.set("K", Object::Array(kids));
             doc.objects.insert(ids[i], Object::Dictionary(dict));
         }
@@ -276,7 +308,16 @@ impl Structure {
             page.set("StructParents", Object::Integer(key));
             page.set("Tabs", Object::Name(b"S".to_vec()));
         }
-        let next_key = i64::try_from(pages.len()).map_err(|_| "too many pages")?;
+        // Each annotation: its /StructParent → its element.
+        for (n, a) in annotations.iter().enumerate() {
+            let key = i64::try_from(pages.len() + n).map_err(|_| "too many annotations")?;
+            nums.push(Object::Integer(key));
+            nums.push(Object::Reference(ids[a.node.0]));
+            let dict =
+                doc.get_object_mut(a.id).and_then(Object::as_dict_mut).map_err(|e| format!("annotation: {e}"))?;
+            dict.set("StructParent", Object::Integer(key));
+        }
+        let next_key = i64::try_from(pages.len() + annotations.len()).map_err(|_| "too many pages")?;
         let root = Dictionary::from_iter(vec![
             ("Type", Object::Name(b"StructTreeRoot".to_vec())),
             ("K", Object::Array(vec![Object::Reference(ids[0])])),
@@ -290,6 +331,15 @@ impl Structure {
         catalog.set("StructTreeRoot", Object::Reference(root_id));
         Ok(())
     }
+}
+
+/// An annotation that belongs to a structure element (a `Link`): the
+/// element, the page the annotation is on, and its object.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Annotation {
+    pub node: Node,
+    pub page: usize,
+    pub id: ObjectId,
 }
 
 /// The marked content of one page, numbered as it is written: MCID `i`
@@ -477,8 +527,8 @@ mod tests {
         page3.show(&s, Tag::Content(arts[1].1), &mut out);
 
         let mut doc = document(3);
-        assert!(s.write(&mut doc, &[page1.clone(), page2.clone()]).is_err(), "three pages, two marks");
-        s.write(&mut doc, &[page1, page2, page3]).unwrap();
+        assert!(s.write(&mut doc, &[page1.clone(), page2.clone()], &[]).is_err(), "three pages, two marks");
+        s.write(&mut doc, &[page1, page2, page3], &[]).unwrap();
         assert!((1..=doc.max_id).all(|n| doc.objects.contains_key(&(n, 0))), "an object number left unused");
 
         let catalog = doc.catalog().unwrap();
