@@ -774,3 +774,24 @@ fn a_collection_without_articles_is_an_error() {
     let empty = Collection { metadata: book_metadata(), articles: Vec::new() };
     assert!(matches!(write_pdf_collection(&empty, &PdfOptions::default()), Err(Error::Options(_))));
 }
+
+#[test]
+fn a_book_without_a_title_or_article_titles_still_reads() {
+    // A library caller may leave the book untitled, and articles may have
+    // no heading: the contents and outline show each article's opening.
+    let untitled: Vec<Article> = ["标题一\n\n第一篇没有标题的文章。", "标题二\n\n第二篇也没有标题，只有正文。"]
+        .iter()
+        .map(|t| {
+            let mut a = zharchive::normalize(t.as_bytes(), &Options::default()).unwrap();
+            a.blocks.retain(|b| b.kind != zharchive::BlockKind::Heading);
+            a
+        })
+        .collect();
+    assert!(untitled.iter().all(|a| a.title().is_none() && a.blocks.len() == 1));
+    let book = Collection::new(CollectionMetadata::default(), untitled).unwrap();
+    let pdf = write_pdf_collection(&book, &PdfOptions { run_on: true, ..Default::default() }).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+    assert!(doc.get_pages().len() >= 3, "title page, contents, articles");
+    let Some(text) = extract_text(&pdf.bytes, "untitled") else { return };
+    assert!(comparable(&text).contains(&comparable(&book.articles[1].plain_text())), "{text}");
+}

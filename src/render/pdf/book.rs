@@ -360,3 +360,44 @@ fn set_contents(
     }
     (pages, links)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_follow_the_books_script() {
+        for tag in ["zh-Hant", "zh-Hant-TW", "zh-TW", "zh-HK", "zh-MO"] {
+            assert_eq!(Labels::for_language(tag).contents, "目錄", "{tag}");
+        }
+        for tag in ["zh-Hans", "zh-CN", "zh", "zh-TWX", ""] {
+            assert_eq!(Labels::for_language(tag).contents, "目录", "{tag}");
+        }
+    }
+
+    #[test]
+    fn the_title_page_shows_what_is_given_in_order() {
+        let article = crate::normalize("标题\n\n正文。".as_bytes(), &Default::default()).unwrap();
+        let articles = [article.clone(), article];
+        let titles = ["标题".to_owned(), "标题".to_owned()];
+        let full = CollectionMetadata {
+            title: " 书名 ".into(),
+            creators: vec!["甲".into(), " ".into(), "乙".into()],
+            editor: Some("丙".into()),
+            date: Some("2024-06-01".into()),
+            description: Some("一本书。".into()),
+            publisher: Some("出版社".into()),
+            ..Default::default()
+        };
+        let book = BookText { metadata: &full, articles: &articles, language: "zh-Hans", titles: &titles };
+        let lines: Vec<(String, bool)> = title_page_lines(&book, &Labels::for_language("zh-Hans"));
+        let texts: Vec<&str> = lines.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["书名", "甲、乙", "编者：丙", "一本书。", "共 2 篇", "2024-06-01", "出版社"]);
+        assert_eq!(lines.iter().filter(|(_, paragraph)| *paragraph).count(), 1, "the description is a paragraph");
+        let bare = CollectionMetadata { title: "书名".into(), editor: Some("  ".into()), ..Default::default() };
+        let book = BookText { metadata: &bare, ..book };
+        let texts: Vec<String> =
+            title_page_lines(&book, &Labels::for_language("zh-Hant")).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(texts, ["书名", "共 2 篇"]);
+    }
+}
