@@ -795,3 +795,33 @@ fn a_book_without_a_title_or_article_titles_still_reads() {
     let Some(text) = extract_text(&pdf.bytes, "untitled") else { return };
     assert!(comparable(&text).contains(&comparable(&book.articles[1].plain_text())), "{text}");
 }
+
+#[test]
+fn an_article_in_another_script_keeps_its_language_in_the_structure() {
+    use lopdf::Object;
+    let hans = reference_article();
+    let keep = Options { script: TargetScript::Keep, ..Options::default() };
+    let hant = zharchive::normalize("會議紀要\n\n會議開始了，大家發言。".as_bytes(), &keep).unwrap();
+    assert_eq!(hant.metadata.language, "zh-Hant");
+    let book = Collection::new(book_metadata(), vec![hans, hant.clone(), reference_article()]).unwrap();
+    assert_eq!(book.language(), "zh-Hans");
+    let pdf = write_pdf_collection(&book, &PdfOptions::default()).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+    let deref = |o: &Object| doc.get_dictionary(o.as_reference().unwrap()).unwrap();
+    let tree =
+        doc.get_dictionary(doc.catalog().unwrap().get(b"StructTreeRoot").unwrap().as_reference().unwrap()).unwrap();
+    let document = deref(&tree.get(b"K").unwrap().as_array().unwrap()[0]);
+    let langs: Vec<Option<String>> = document
+        .get(b"K")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(deref)
+        .filter(|e| e.get(b"S").unwrap().as_name().unwrap() == b"Art")
+        .map(|e| e.get(b"Lang").ok().map(|l| lopdf::decode_text_string(l).unwrap()))
+        .collect();
+    assert_eq!(langs, [None, Some("zh-Hant".to_owned()), None]);
+    let Some(extracted) = extract_pages(&pdf.bytes, "mixed-scripts") else { return };
+    assert!(extracted.pages.iter().any(|p| squash(p).contains(&squash(&hant.plain_text()))));
+}

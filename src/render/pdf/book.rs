@@ -107,7 +107,7 @@ fn title_page_lines(book: &BookText<'_>, labels: &Labels) -> Vec<(String, bool)>
 pub(crate) fn compose_book(book: &BookText<'_>, setter: &Setter<'_>, run_on: bool, page_numbers: bool) -> ComposedBook {
     let labels = Labels::for_language(book.language);
     let title_lines = title_page_lines(book, &labels);
-    let (structure, nodes) = Structure::book(title_lines.len(), book.articles);
+    let (structure, nodes) = Structure::book(title_lines.len(), book.articles, book.language);
     let frame = setter.frame;
     let scale = setter.scale;
     let body_lh = setter.body_leading();

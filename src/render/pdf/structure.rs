@@ -117,6 +117,9 @@ struct Element {
     role: Role,
     parent: Option<Node>,
     children: Vec<Node>,
+    /// The element's language, where it differs from the document's
+    /// (`/Lang`: a Traditional article in a Simplified book).
+    lang: Option<String>,
 }
 
 /// The logical structure of a document: a tree rooted in a `Document`
@@ -130,7 +133,7 @@ pub(crate) struct Structure {
 impl Structure {
     /// A structure with only its `Document` root.
     pub(crate) fn new() -> Structure {
-        Structure { elements: vec![Element { role: Role::Document, parent: None, children: Vec::new() }] }
+        Structure { elements: vec![Element { role: Role::Document, parent: None, children: Vec::new(), lang: None }] }
     }
 
     /// The `Document` element.
@@ -141,7 +144,7 @@ impl Structure {
     /// Add an element of `role` as the last child of `parent`.
     pub(crate) fn add(&mut self, parent: Node, role: Role) -> Node {
         let node = Node(self.elements.len());
-        self.elements.push(Element { role, parent: Some(parent), children: Vec::new() });
+        self.elements.push(Element { role, parent: Some(parent), children: Vec::new(), lang: None });
         if let Some(p) = self.elements.get_mut(parent.0) {
             p.children.push(node);
         }
@@ -178,7 +181,10 @@ impl Structure {
     /// then an `Art` per article with its title
     /// as `H2` and a `P` per paragraph: the book's title is the one `H1`,
     /// the contents and the articles are the sections under it.
-    pub(crate) fn book(title_page_lines: usize, articles: &[Article]) -> (Structure, BookNodes) {
+    ///
+    /// An article whose language tag differs from the book's (`language`)
+    /// has it on its `Art` element.
+    pub(crate) fn book(title_page_lines: usize, articles: &[Article], language: &str) -> (Structure, BookNodes) {
         let mut structure = Structure::new();
         let root = structure.root();
         let title_page =
@@ -197,6 +203,10 @@ impl Structure {
             .iter()
             .map(|article| {
                 let art = structure.add(root, Role::Art);
+                let tag = &article.metadata.language;
+                if !tag.is_empty() && tag != language {
+                    structure.elements[art.0].lang = Some(tag.clone());
+                }
                 article
                     .blocks
                     .iter()
@@ -267,6 +277,9 @@ impl Structure {
             dict.set("Type", Object::Name(b"StructElem".to_vec()));
             dict.set("S", Object::Name(element.role.name().as_bytes().to_vec()));
             dict.set("P", Object::Reference(element.parent.map_or(root_id, |p| ids[p.0])));
+            if let Some(lang) = &element.lang {
+                dict.set("Lang", Object::String(lang.as_bytes().to_vec(), lopdf::StringFormat::Literal));
+            }
             if let Some(&(first_page, _)) = content[i].first() {
                 dict.set("Pg", Object::Reference(page_ids[first_page]));
                 for &(page, mcid) in &content[i] {
