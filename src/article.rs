@@ -499,6 +499,16 @@ pub enum BlockKind {
     /// keywords …), kept as the page printed it; its values are also in
     /// [`SourceInfo`].
     Meta(MetaField),
+    /// A heading inside the article (a web page's `h2`–`h6`), with its
+    /// level, 2 to 6 (the title is level 1).
+    Subheading(u8),
+    /// A quotation set apart (a web page's `blockquote`).
+    Quote,
+    /// One item of a list (consecutive items make one list).
+    ListItem,
+    /// The caption of a figure or table, or an image's text alternative
+    /// (images themselves are not kept).
+    Caption,
 }
 
 /// What a line of head metadata ([`BlockKind::Meta`]) says.

@@ -112,7 +112,8 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     // A web page: the article taken out of it, as edits of the page, so
     // that every later edit keeps its place in the page's source.
     let mut given_source = options.source.clone();
-    let extraction = if is_html { extract_page(&mut text, &mut given_source, &mut warnings)? } else { None };
+    let (extraction, page_blocks) =
+        if is_html { extract_page(&mut text, &mut given_source, &mut warnings)? } else { (None, Vec::new()) };
 
     let (reps, notes) = cleanup::cleanup(text.text());
     apply(&mut text, EditKind::Cleanup, reps, notes, &mut warnings);
@@ -190,7 +191,11 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     let target_script = options.script.script().unwrap_or(source_script);
     let (source_text, final_text, segments, mut edits) = text.into_parts();
     let mut blocks = build_blocks(&final_text, &source_text, &segments, &mut edits);
-    mark_head_blocks(&final_text, &segments, &head_sources, &mut blocks);
+    let marks: Vec<(Range<usize>, BlockKind)> = page_blocks
+        .into_iter()
+        .chain(head_sources.into_iter().map(|(range, field)| (range, BlockKind::Meta(field))))
+        .collect();
+    mark_blocks(&final_text, &segments, &marks, &mut blocks);
     place_doubts(&final_text, &segments, &blocks, &mut warnings);
     if blocks.len() == 1 {
         warnings.push(Warning::new("no-paragraphs", "the article has a title but no paragraphs", None));
@@ -217,17 +222,19 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     })
 }
 
-/// Mark the blocks that hold head metadata lines (their source ranges in
-/// `heads`): each such block is a [`BlockKind::Meta`], and the title is the
-/// first block that is not one (the first block if all are).
-fn mark_head_blocks(text: &str, segments: &[Segment], heads: &[(Range<usize>, MetaField)], blocks: &mut [Block]) {
+/// Give blocks the kinds `marks` name by source range: head metadata lines
+/// ([`BlockKind::Meta`], the block that holds the line) and a web page's
+/// subheadings, quotations, list items and captions (the block that begins
+/// there). The title is the first block that is not head metadata (the
+/// first block if all are).
+fn mark_blocks(text: &str, segments: &[Segment], marks: &[(Range<usize>, BlockKind)], blocks: &mut [Block]) {
     let mut starts = Vec::with_capacity(blocks.len());
     let mut at = 0;
     for block in blocks.iter() {
         starts.push(at);
         at += block.text.len() + 2;
     }
-    for (source, field) in heads {
+    for (source, kind) in marks {
         // Where the line's first source byte is in the final text.
         let k = segments.partition_point(|s| s.source.end <= source.start);
         let Some(seg) = segments.get(k) else { continue };
@@ -236,8 +243,11 @@ fn mark_head_blocks(text: &str, segments: &[Segment], heads: &[(Range<usize>, Me
             continue;
         }
         let b = starts.partition_point(|&s| s <= pos).saturating_sub(1);
-        if let Some(block) = blocks.get_mut(b) {
-            block.kind = BlockKind::Meta(*field);
+        // A page's block marks the block it begins, and only that: if the
+        // passes removed it, its place falls inside another block.
+        let begins = starts.get(b) == Some(&pos);
+        if let Some(block) = blocks.get_mut(b).filter(|_| begins || matches!(kind, BlockKind::Meta(_))) {
+            block.kind = *kind;
         }
     }
     let title = blocks.iter().position(|b| !matches!(b.kind, BlockKind::Meta(_))).unwrap_or(0);
@@ -246,6 +256,13 @@ fn mark_head_blocks(text: &str, segments: &[Segment], heads: &[(Range<usize>, Me
     }
     for block in blocks.iter_mut().skip(title + 1) {
         if block.kind == BlockKind::Heading {
+            block.kind = BlockKind::Paragraph;
+        }
+    }
+    // Blocks marked before the title (a page's own heading levels) are
+    // paragraphs: nothing but head metadata stands above the title.
+    for block in blocks.iter_mut().take(title) {
+        if !matches!(block.kind, BlockKind::Meta(_)) {
             block.kind = BlockKind::Paragraph;
         }
     }
@@ -327,9 +344,25 @@ fn extract_page(
     text: &mut TrackedText,
     source: &mut SourceInfo,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<Extraction>> {
+) -> Result<(Option<Extraction>, Vec<(Range<usize>, BlockKind)>)> {
     let page = html::extract(text.text(), source.url.as_deref())?;
     text.apply(EditKind::Extraction, page.replacements);
+    // Each block's kind, by where it begins in the page (the page's text is
+    // the source, so these ranges are source ranges).
+    let kinds = page
+        .blocks
+        .iter()
+        .filter_map(|(kind, span)| {
+            let kind = match kind {
+                html::PageBlockKind::Heading(level) => BlockKind::Subheading((*level).clamp(2, 6)),
+                html::PageBlockKind::Paragraph => BlockKind::Paragraph,
+                html::PageBlockKind::Quote => BlockKind::Quote,
+                html::PageBlockKind::ListItem => BlockKind::ListItem,
+                html::PageBlockKind::Caption => BlockKind::Caption,
+            };
+            span.clone().map(|span| (span, kind))
+        })
+        .collect();
     let meta = page.page;
     for (field, value) in [
         (&mut source.url, meta.url),
@@ -359,17 +392,18 @@ fn extract_page(
             None,
         ));
     }
-    Ok(Some(Extraction {
-        format: "html".into(),
-        extractor: html::EXTRACTOR.into(),
-        page_language: meta.lang,
-        whole_page: page.whole_page,
-    }))
+    let extraction =
+        Extraction { format: "html".into(), extractor: html::EXTRACTOR.into(), page_language: meta.lang, whole_page: page.whole_page };
+    Ok((Some(extraction), kinds))
 }
 
 #[cfg(not(feature = "html"))]
-fn extract_page(_: &mut TrackedText, _: &mut SourceInfo, _: &mut Vec<Warning>) -> Result<Option<Extraction>> {
-    Ok(None)
+fn extract_page(
+    _: &mut TrackedText,
+    _: &mut SourceInfo,
+    _: &mut Vec<Warning>,
+) -> Result<(Option<Extraction>, Vec<(Range<usize>, BlockKind)>)> {
+    Ok((None, Vec::new()))
 }
 
 /// A page's publication time as a date the writers read

@@ -137,7 +137,7 @@ pub(crate) fn compose_book(book: &BookText<'_>, setter: &Setter<'_>, run_on: boo
             _ => 0.8 * body_lh,
         };
         title_flows.push(Flow { space_before, line_height: lh, lines: lines.len(), keep_with_next: i == 0 });
-        title_blocks.push(SetBlock { lines, size, line_height: lh, centred: !paragraph, tag: Tag::Content(node) });
+        title_blocks.push(SetBlock { lines, size, line_height: lh, centred: !paragraph, inset: 0.0, bullet: false, tag: Tag::Content(node) });
     }
     let mut title_positions = paginate(&title_flows, frame.height());
     let one_page = title_positions.iter().flatten().all(|&(p, _)| p == 0);
@@ -321,6 +321,8 @@ fn set_contents(
         size: scale.title,
         line_height: title_lh,
         centred: true,
+        inset: 0.0,
+        bullet: false,
         tag: Tag::Content(nodes.contents_heading),
     }];
     for (i, (title, &(reference, _, _))) in book.titles.iter().zip(&nodes.entries).enumerate() {
@@ -328,7 +330,15 @@ fn set_contents(
         let lines = setter.lines(title, size, measure, 0.0, false, false);
         let space_before = if i == 0 { body_lh } else { 0.25 * size };
         flows.push(Flow { space_before, line_height: body_lh, lines: lines.len().max(1), keep_with_next: false });
-        blocks.push(SetBlock { lines, size, line_height: body_lh, centred: false, tag: Tag::Content(reference) });
+        blocks.push(SetBlock {
+            lines,
+            size,
+            line_height: body_lh,
+            centred: false,
+            inset: 0.0,
+            bullet: false,
+            tag: Tag::Content(reference),
+        });
     }
     let positions = paginate(&flows, frame.height());
     let mut pages = vec![SetPage::default()];

@@ -87,6 +87,36 @@ fn balance(text: &str, setting: Setting, greedy: Vec<Line>, advance: &dyn Fn(cha
     best
 }
 
+/// How a kind of block is set.
+struct Look {
+    size: f32,
+    indent: f32,
+    inset: f32,
+    inset_right: f32,
+    centred: bool,
+    heading: bool,
+}
+
+impl Look {
+    fn of(kind: BlockKind, scale: Scale) -> Look {
+        let body = scale.body;
+        let text = Look { size: body, indent: 2.0 * body, inset: 0.0, inset_right: 0.0, centred: false, heading: false };
+        match kind {
+            BlockKind::Heading => Look { size: scale.title, indent: 0.0, centred: true, heading: true, ..text },
+            // Between the title and the body, set from the left like a
+            // book's section heading.
+            BlockKind::Subheading(level) => {
+                let size = body * if level <= 2 { 1.25 } else { 1.1 };
+                Look { size, indent: 0.0, heading: true, ..text }
+            }
+            BlockKind::Paragraph | BlockKind::Meta(_) => text,
+            BlockKind::Quote => Look { inset: 2.0 * body, inset_right: 2.0 * body, ..text },
+            BlockKind::ListItem => Look { indent: 0.0, inset: 2.0 * body, ..text },
+            BlockKind::Caption => Look { size: 0.85 * body, indent: 0.0, centred: true, ..text },
+        }
+    }
+}
+
 /// One block broken into lines, not yet on a page.
 pub(crate) struct SetBlock {
     pub lines: Vec<Line>,
@@ -96,6 +126,12 @@ pub(crate) struct SetBlock {
     pub line_height: f32,
     /// Centre each line in the measure (headings), else set from the left.
     pub centred: bool,
+    /// How far in from the left the lines start, in points (quotations and
+    /// list items).
+    pub inset: f32,
+    /// Mark the first line with a bullet in the inset (list items): drawn
+    /// as a layout artifact, so it is not part of the text.
+    pub bullet: bool,
     /// What the block is.
     pub tag: Tag,
 }
@@ -169,18 +205,32 @@ impl Setter<'_> {
         let mut blocks = Vec::with_capacity(article.blocks.len());
         let mut flows = Vec::with_capacity(article.blocks.len());
         for (i, (block, &node)) in article.blocks.iter().zip(nodes).enumerate() {
-            let heading = block.kind == BlockKind::Heading;
-            let (size, lh) = if heading { (scale.title, title_lh) } else { (scale.body, body_lh) };
-            let indent = if heading { 0.0 } else { 2.0 * scale.body };
-            let lines = self.lines(&block.text, size, self.frame.measure, indent, !heading, heading);
+            let look = Look::of(block.kind, scale);
+            let heading = look.heading;
+            let lh = if block.kind == BlockKind::Heading { title_lh } else { look.size * scale.leading.min(1.6) };
+            let lh = if matches!(block.kind, BlockKind::Paragraph | BlockKind::Meta(_)) { body_lh } else { lh };
+            let measure = self.frame.measure - look.inset - look.inset_right;
+            let lines = self.lines(&block.text, look.size, measure, look.indent, !heading && !look.centred, heading);
+            let previous = i.checked_sub(1).map(|p| article.blocks[p].kind);
             let space_before = match (i, heading) {
                 (0, _) => 0.0,
                 (_, true) => body_lh,
-                _ if article.blocks[i - 1].kind == BlockKind::Heading => body_lh,
+                _ if previous == Some(BlockKind::Heading) || matches!(previous, Some(BlockKind::Subheading(_))) => {
+                    body_lh
+                }
+                _ if block.kind == BlockKind::ListItem && previous == Some(BlockKind::ListItem) => 0.15 * scale.body,
                 _ => 0.35 * scale.body,
             };
             flows.push(Flow { space_before, line_height: lh, lines: lines.len(), keep_with_next: heading });
-            blocks.push(SetBlock { lines, size, line_height: lh, centred: heading, tag: Tag::Content(node) });
+            blocks.push(SetBlock {
+                lines,
+                size: look.size,
+                line_height: lh,
+                centred: look.centred,
+                inset: look.inset,
+                bullet: block.kind == BlockKind::ListItem,
+                tag: Tag::Content(node),
+            });
         }
         (blocks, flows)
     }
@@ -202,8 +252,11 @@ impl Setter<'_> {
                 // Baseline: the em box centred in the line box; Noto's ideographs
                 // sit 0.88 em above the baseline.
                 let baseline = frame.top - top - (lh - size) / 2.0 - 0.88 * size;
-                let x =
-                    if block.centred { frame.left + (frame.measure - line.width()).max(0.0) / 2.0 } else { frame.left };
+                let x = if block.centred {
+                    frame.left + (frame.measure - line.width()).max(0.0) / 2.0
+                } else {
+                    frame.left + block.inset
+                };
                 // The whitespace the line was broken at goes after its end: blank,
                 // so nothing shows, but the text keeps it, and the words either
                 // side of the break stay apart when a screen reader reads them
@@ -219,7 +272,16 @@ impl Setter<'_> {
                 if pages.len() <= n {
                     pages.resize_with(n + 1, SetPage::default);
                 }
+                let first_line = pages[n].lines.last().is_none_or(|l| l.tag != block.tag) || !block.bullet;
                 pages[n].lines.push(SetLine { x, y: baseline, size, glyphs, tag: block.tag });
+                if block.bullet && first_line {
+                    if let Some(ch) = ['•', '・'].into_iter().find(|&c| self.font.has_char(c)) {
+                        let width = self.advance(ch) * size;
+                        let bullet = vec![Placed { ch, x: 0.0, width }];
+                        let at = x - 1.2 * size;
+                        pages[n].lines.push(SetLine { x: at, y: baseline, size, glyphs: bullet, tag: Tag::Layout });
+                    }
+                }
             }
         }
     }

@@ -63,6 +63,16 @@ pub(crate) enum Role {
     /// A link: the annotation a contents entry is clicked through (an
     /// object reference, no text of its own).
     Link,
+    /// A quotation set apart.
+    BlockQuote,
+    /// A list; its items are `LI`, each with its text in `LBody`.
+    L,
+    /// A list item.
+    LI,
+    /// The body (text) of a list item.
+    LBody,
+    /// A caption (of a figure the text no longer shows).
+    Caption,
 }
 
 impl Role {
@@ -80,6 +90,11 @@ impl Role {
             Role::Reference => "Reference",
             Role::Lbl => "Lbl",
             Role::Link => "Link",
+            Role::BlockQuote => "BlockQuote",
+            Role::L => "L",
+            Role::LI => "LI",
+            Role::LBody => "LBody",
+            Role::Caption => "Caption",
         }
     }
 }
@@ -110,6 +125,9 @@ pub(crate) enum Tag {
     Header,
     /// A page number: a pagination artifact.
     Footer,
+    /// A list item's bullet: a layout artifact (the item's text is the
+    /// item's, without it).
+    Layout,
 }
 
 #[derive(Debug, Clone)]
@@ -161,16 +179,37 @@ impl Structure {
     pub(crate) fn article(article: &Article) -> (Structure, Vec<Node>) {
         let mut structure = Structure::new();
         let root = structure.root();
-        let blocks = article
-            .blocks
-            .iter()
-            .map(|block| match block.kind {
-                BlockKind::Heading => structure.add(root, Role::H(1)),
-                // Head metadata lines are paragraphs to a reader.
-                BlockKind::Paragraph | BlockKind::Meta(_) => structure.add(root, Role::P),
-            })
-            .collect();
+        let blocks = structure.blocks(root, &article.blocks, 1);
         (structure, blocks)
+    }
+
+    /// The elements of an article's `blocks` under `parent`, its title a
+    /// heading of `title_level` and its subheadings below it: a quotation
+    /// is a `BlockQuote`, consecutive list items one `L` (each `LI` with its
+    /// text in `LBody`), a caption a `Caption`; head metadata lines are
+    /// paragraphs to a reader. Returns the element each block's text is in.
+    fn blocks(&mut self, parent: Node, blocks: &[crate::article::Block], title_level: u8) -> Vec<Node> {
+        let mut list = None;
+        blocks
+            .iter()
+            .map(|block| {
+                if block.kind != BlockKind::ListItem {
+                    list = None;
+                }
+                match block.kind {
+                    BlockKind::Heading => self.add(parent, Role::H(title_level)),
+                    BlockKind::Subheading(level) => self.add(parent, Role::H((title_level + level - 1).min(6))),
+                    BlockKind::Paragraph | BlockKind::Meta(_) => self.add(parent, Role::P),
+                    BlockKind::Quote => self.add(parent, Role::BlockQuote),
+                    BlockKind::Caption => self.add(parent, Role::Caption),
+                    BlockKind::ListItem => {
+                        let l = *list.get_or_insert_with(|| self.add(parent, Role::L));
+                        let item = self.add(l, Role::LI);
+                        self.add(item, Role::LBody)
+                    }
+                }
+            })
+            .collect()
     }
 
     /// The structure of a book of `articles`, in reading order: the title
@@ -207,14 +246,7 @@ impl Structure {
                 if !tag.is_empty() && tag != language {
                     structure.elements[art.0].lang = Some(tag.clone());
                 }
-                article
-                    .blocks
-                    .iter()
-                    .map(|block| match block.kind {
-                        BlockKind::Heading => structure.add(art, Role::H(2)),
-                        BlockKind::Paragraph | BlockKind::Meta(_) => structure.add(art, Role::P),
-                    })
-                    .collect()
+                structure.blocks(art, &article.blocks, 2)
             })
             .collect();
         (structure, BookNodes { title_page, contents_heading, entries, articles })
@@ -380,6 +412,7 @@ impl PageMarks {
             }
             Tag::Header => out.push_str("/Artifact <</Type /Pagination /Subtype /Header>> BDC\n"),
             Tag::Footer => out.push_str("/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"),
+            Tag::Layout => out.push_str("/Artifact <</Type /Layout>> BDC\n"),
         }
         self.open = Some(tag);
     }
@@ -408,7 +441,7 @@ impl PageMarks {
                 let _ = writeln!(out, "/Span <</MCID {} /ActualText <{actual}>>> BDC", self.mcids.len());
                 self.mcids.push(node);
             }
-            Tag::Header | Tag::Footer => {
+            Tag::Header | Tag::Footer | Tag::Layout => {
                 self.show(structure, tag, out);
                 let _ = writeln!(out, "/Span <</ActualText <{actual}>>> BDC");
             }

@@ -133,6 +133,52 @@ pub fn read_tei_corpus(xml: &[u8]) -> Result<Collection> {
     }
 }
 
+/// The blocks of a body `div` (an article's, or a section of level
+/// `section` inside one), with their kinds, in order.
+fn div_blocks<'a>(div: &'a Element, section: Option<u8>, depth: usize, out: &mut Vec<(&'a Element, BlockKind)>) -> Result<()> {
+    if depth > 6 {
+        return Err(Error::TeiRead("body/div: sections nest deeper than six levels".into()));
+    }
+    for el in div.all_elements() {
+        let kind = match el.name.as_str() {
+            "head" => section.map_or(BlockKind::Heading, BlockKind::Subheading),
+            "p" => BlockKind::Paragraph,
+            "quote" => BlockKind::Quote,
+            "ab" if el.attr("type") == Some("head-metadata") => el
+                .attr("subtype")
+                .and_then(MetaField::from_name)
+                .map(BlockKind::Meta)
+                .ok_or_else(|| Error::TeiRead("ab[@type='head-metadata'] has no @subtype naming a field".into()))?,
+            "div" if el.attr("type") == Some("section") => {
+                let level = el
+                    .attr("n")
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (2..=6).contains(n))
+                    .ok_or_else(|| Error::TeiRead("div[@type='section'] has no @n from 2 to 6".into()))?;
+                div_blocks(el, Some(level), depth + 1, out)?;
+                continue;
+            }
+            "list" => {
+                for item in el.all_elements() {
+                    if item.name != "item" {
+                        return Err(Error::TeiRead(format!("unexpected <{}> in body/div/list", item.name)));
+                    }
+                    out.push((item, BlockKind::ListItem));
+                }
+                continue;
+            }
+            "figure" => {
+                let head = el.need("head")?;
+                out.push((head, BlockKind::Caption));
+                continue;
+            }
+            other => return Err(Error::TeiRead(format!("unexpected <{other}> in body/div"))),
+        };
+        out.push((el, kind));
+    }
+    Ok(())
+}
+
 /// The book's metadata from a header: `defaults` with what carries
 /// `@n="book"` in its place.
 fn book_metadata(header: &Element, mut book: CollectionMetadata) -> Result<CollectionMetadata> {
@@ -275,25 +321,20 @@ fn record(root: &Element) -> Result<Article> {
     let mut blocks = Vec::new();
     // Where each doubt mark (`damage`, `unclear`) is, by its xml:id.
     let mut marks = HashMap::new();
+    // The blocks in document order: an article's div, and inside it the
+    // sections (`div[@type='section']`, at most six deep), lists and
+    // figures the writer opens.
+    let mut elements: Vec<(&Element, BlockKind)> = Vec::new();
     for div in body.elements("div") {
-        for el in div.all_elements() {
-            let kind = match el.name.as_str() {
-                "head" => BlockKind::Heading,
-                "p" => BlockKind::Paragraph,
-                "ab" if el.attr("type") == Some("head-metadata") => el
-                    .attr("subtype")
-                    .and_then(MetaField::from_name)
-                    .map(BlockKind::Meta)
-                    .ok_or_else(|| bad("ab[@type='head-metadata'] has no @subtype naming a field"))?,
-                other => return Err(bad(format!("unexpected <{other}> in body/div"))),
-            };
-            let index = blocks.len();
-            let mut b = Block { kind, text: String::new(), changes: Vec::new() };
-            block_content(el, scope, &mut b, &mut |id, range| {
-                marks.insert(id.to_owned(), Location { block: index, range });
-            })?;
-            blocks.push(b);
-        }
+        div_blocks(div, None, 0, &mut elements)?;
+    }
+    for (el, kind) in elements {
+        let index = blocks.len();
+        let mut b = Block { kind, text: String::new(), changes: Vec::new() };
+        block_content(el, scope, &mut b, &mut |id, range| {
+            marks.insert(id.to_owned(), Location { block: index, range });
+        })?;
+        blocks.push(b);
     }
     let warnings = notes.into_iter().map(|n| warning(n, &marks)).collect::<Result<Vec<_>>>()?;
 

@@ -9,31 +9,68 @@ use crate::article::{Article, Block, BlockKind, Change, DoubtKind, EditKind, Raw
 use crate::error::{Error, Result};
 use crate::render::is_xml_char;
 
-/// Write `<text>`: one `div` per heading and the paragraphs that follow it.
+/// Write `<text>`: one `div` per heading and the blocks that follow it. A
+/// subheading opens a `div[@type='section']` (`@n` its level) that runs to
+/// the next subheading of its level or above; a quotation is a `quote`,
+/// consecutive list items one `list` of `item`s, a caption a `figure` with
+/// its `head`.
 pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions) -> Result<()> {
     // Whitespace in head and p is the article's own; say so.
     out.open("text", &[("xml:space", "preserve")])?;
     out.open("body", &[])?;
     out.open("div", &[("type", "article")])?;
     let mut div_has_content = false;
+    // The levels of the sections open inside the article's div.
+    let mut sections: Vec<u8> = Vec::new();
     let marks = doubt_marks(article);
     for (index, block) in article.blocks.iter().enumerate() {
-        if block.kind == BlockKind::Heading && div_has_content {
-            out.close("div")?;
-            out.open("div", &[("type", "article")])?;
+        let in_list = index > 0 && article.blocks[index - 1].kind == BlockKind::ListItem;
+        if in_list && block.kind != BlockKind::ListItem {
+            out.close("list")?;
+        }
+        match block.kind {
+            BlockKind::Heading if div_has_content => {
+                for _ in sections.drain(..) {
+                    out.close("div")?;
+                }
+                out.close("div")?;
+                out.open("div", &[("type", "article")])?;
+            }
+            BlockKind::Subheading(level) => {
+                while sections.last().is_some_and(|&open| open >= level) {
+                    sections.pop();
+                    out.close("div")?;
+                }
+                sections.push(level);
+                out.open("div", &[("type", "section"), ("n", &level.to_string())])?;
+            }
+            BlockKind::ListItem if !in_list => out.open("list", &[])?,
+            BlockKind::Caption => out.open("figure", &[])?,
+            _ => {}
         }
         div_has_content = true;
         let (name, attrs) = match block.kind {
-            BlockKind::Heading => ("head", vec![]),
+            BlockKind::Heading | BlockKind::Subheading(_) | BlockKind::Caption => ("head", vec![]),
             BlockKind::Paragraph => ("p", vec![]),
             // A line of the page's head metadata, as the page printed it.
             BlockKind::Meta(field) => ("ab", vec![("type", "head-metadata"), ("subtype", field.name())]),
+            BlockKind::Quote => ("quote", vec![]),
+            BlockKind::ListItem => ("item", vec![]),
         };
         out.begin(name, &attrs)?;
         let first = marks.partition_point(|m| m.block < index);
         let block_marks = &marks[first..first + marks[first..].partition_point(|m| m.block == index)];
         content(out, index, block, block_marks, options)?;
         out.end(name)?;
+        if block.kind == BlockKind::Caption {
+            out.close("figure")?;
+        }
+    }
+    if article.blocks.last().is_some_and(|b| b.kind == BlockKind::ListItem) {
+        out.close("list")?;
+    }
+    for _ in sections.drain(..) {
+        out.close("div")?;
     }
     out.close("div")?;
     out.close("body")?;
