@@ -34,6 +34,38 @@
 //! Every XHTML document carries `lang` and `xml:lang`, so reading systems pick
 //! Chinese glyphs rather than Japanese ones for the shared code points.
 //!
+//! # Books of several articles
+//!
+//! [`write_epub_collection`] writes a [`Collection`] through the same code;
+//! a collection of one is the book above. A book of several holds:
+//!
+//! * `titlepage.xhtml` (front matter): the book's title as `<h1>`, then its
+//!   creators, editor, date, publisher, description, number of articles and
+//!   identifier — the [`CollectionMetadata`], not any one article's.
+//! * `nav.xhtml`, here also a page of the book (after the title page, with a
+//!   `toc` landmark): every article under its [`Article::display_title`]
+//!   (the caller's title, else its heading, else its opening). The model
+//!   has no headings below an article's title, so the list has one level.
+//! * one document per article, `a-….xhtml`, named by
+//!   [`Collection::chapter_ids`] (from the article's text, so a chapter
+//!   keeps its file and bytes when the book around it changes), each in its
+//!   article's own language when that is not the book's; the first is the
+//!   `bodymatter` landmark.
+//! * each chapter's source — site, author, date, URL, encoding and SHA-256
+//!   of the source bytes — at the chapter's end ([`SourceNotes::ChapterEnd`])
+//!   or on one back-matter page, `sources.xhtml`, that links to every
+//!   chapter ([`SourceNotes::BackMatter`]).
+//! * with [`EpubOptions::cover`], the cover with the book's title, creators
+//!   (else its editor) and date.
+//!
+//! The package's metadata are the book's: `dc:title`, a `dc:creator` per
+//! creator, the editor as `dc:contributor` with the MARC role `edt`,
+//! `dc:date`, `dc:publisher`, `dc:description`, `dc:identifier`
+//! ([`Collection::identifier`], which may be any identifier, not only a
+//! UUID) and `dc:language` ([`Collection::language`]). A book of one with
+//! metadata of its own keeps the single-article layout, and its package
+//! carries those metadata.
+//!
 //! # Accessibility
 //!
 //! Every book conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA, and
@@ -62,11 +94,12 @@
 //!
 //! # Metadata
 //!
-//! `dc:identifier` is [`article_uuid`](crate::render::article_uuid) (a `urn:uuid` from the SHA-256 of the
+//! `dc:identifier` is [`article_uuid`] (a `urn:uuid` from the SHA-256 of the
 //! text), `dc:language` the article's tag, `dcterms:modified` the date from
 //! [`Timestamp::resolve`] (the option, else `SOURCE_DATE_EPOCH`, else the
-//! source date, else 1980-01-01), `dc:date` the source's publication date when
-//! it can be read (else the same date). `dc:source` is the URL (else the site
+//! book's date — for a book of one, the source date — else the first
+//! article's source date, else 1980-01-01), `dc:date` the book's (source's)
+//! publication date when it can be read (else the same date). `dc:source` is the URL (else the site
 //! name), `dc:creator` and `dc:publisher` are written when an option or the
 //! source metadata gives them.
 //!
