@@ -798,6 +798,10 @@ fn each_chapter_keeps_its_own_language() {
         let nav = book.text("OEBPS/nav.xhtml");
         let entry = format!(r#"<a href="{}.xhtml" lang="zh-Hant" xml:lang="zh-Hant">繁體的標題</a>"#, ids[1]);
         assert!(nav.contains(&entry), "{nav}");
+        // Its source note: the book's words, the article's facts.
+        let chapter = book.text(&format!("OEBPS/{}.xhtml", ids[1]));
+        assert!(chapter.contains(r#"<footer class="source" lang="zh-Hans" xml:lang="zh-Hans">"#), "{chapter}");
+        assert!(chapter.contains(r#"<dd lang="zh-Hant" xml:lang="zh-Hant">https://example.com/hant</dd>"#));
     }
 }
 

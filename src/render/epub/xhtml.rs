@@ -209,9 +209,14 @@ pub(super) fn chapter(book: &Book, chapter: &Chapter) -> Result<Vec<u8>> {
             }
         }
         if !single && book.source_notes == SourceNotes::ChapterEnd {
-            x.start("footer", &[("class", "source")])?;
+            // The labels are the book's words; the facts are the article's.
+            let mut footer = vec![("class", "source")];
+            if own_lang(book, chapter).is_some() {
+                footer.extend([("lang", book.lang.as_str()), ("xml:lang", book.lang.as_str())]);
+            }
+            x.start("footer", &footer)?;
             x.element("p", &[("class", "source-label")], book.labels.source)?;
-            source_rows(x, &source_facts(book, chapter))?;
+            rows_in(x, &source_facts(book, chapter), own_lang(book, chapter))?;
             x.end("footer")?;
         }
         x.end("section")
@@ -236,12 +241,24 @@ fn source_facts<'a>(book: &'a Book, chapter: &'a Chapter) -> Vec<(&'static str, 
 
 /// `rows` as a description list.
 fn source_rows(x: &mut Xml, rows: &[(&str, &str)]) -> io::Result<()> {
+    rows_in(x, rows, None)
+}
+
+/// `rows` as a description list, the values in `lang` when given (a
+/// chapter's facts under the book's labels).
+fn rows_in(x: &mut Xml, rows: &[(&str, &str)], lang: Option<&str>) -> io::Result<()> {
+    let value_lang: Vec<(&str, &str)> = lang.map(|l| vec![("lang", l), ("xml:lang", l)]).unwrap_or_default();
     x.start("dl", &[])?;
     for (label, value) in rows {
         x.element("dt", &[], label)?;
-        x.element("dd", &[], value)?;
+        x.element("dd", &value_lang, value)?;
     }
     x.end("dl")
+}
+
+/// A chapter's language where it is not the book's.
+fn own_lang<'a>(book: &Book, chapter: &'a Chapter) -> Option<&'a str> {
+    (chapter.lang != book.lang).then_some(chapter.lang.as_str())
 }
 
 /// Escaped paragraph text for vertical writing, with each stand-alone number
@@ -342,13 +359,13 @@ pub(super) fn sources_page(book: &Book) -> Result<Option<Vec<u8>>> {
             let heading = format!("{}-title", chapter.id);
             x.start("section", &[("id", &chapter.id), ("aria-labelledby", &heading)])?;
             let mut h2 = vec![("id", heading.as_str())];
-            if chapter.lang != book.lang {
-                h2.extend([("lang", chapter.lang.as_str()), ("xml:lang", chapter.lang.as_str())]);
+            if let Some(lang) = own_lang(book, chapter) {
+                h2.extend([("lang", lang), ("xml:lang", lang)]);
             }
             x.start("h2", &h2)?;
             x.element("a", &[("href", &chapter.file)], &chapter.display_title)?;
             x.end("h2")?;
-            source_rows(x, &source_facts(book, chapter))?;
+            rows_in(x, &source_facts(book, chapter), own_lang(book, chapter))?;
             x.end("section")?;
         }
         x.end("section")
