@@ -2,8 +2,9 @@
 # EPUB accessibility: Ace by DAISY, the reference checker for EPUB
 # Accessibility 1.1 (its package checks plus axe-core run in Chromium on every
 # document), on every kind of book the writer makes: each fixture horizontal
-# and vertical, with and without a cover, one with an embedded font, and a
-# few odd articles. Fails unless every report.json says earl:outcome "pass"
+# and vertical, with and without a cover, one with an embedded font, a few
+# odd articles, and books of several articles (horizontal with the source
+# notes at each chapter's end; vertical with a cover and a Sources page). Fails unless every report.json says earl:outcome "pass"
 # with no violation of any impact (serious, moderate or minor).
 #
 # Installs Debian's chromium and @daisy/ace-cli (npm, pinned) if they are
@@ -120,6 +121,18 @@ for input in "$odd"/*.txt; do
     check "$odd/$name.epub"
     check "$odd/$name.vertical.epub"
 done
+
+# Books of several articles: the fixtures (Simplified and Traditional, so
+# chapters in two languages) and generated articles.
+several="$out/several"
+mkdir -p "$several"
+cargo run -q --example gen_corpus -- --count 6 --out-dir "$several/corpus" >/dev/null
+meta=(--title "测试文集" --creator "某某编辑部" --editor "编者甲" --book-date 2024-12-31 --description "检查用的文集。")
+epub fixtures/article.txt fixtures/transit.big5.txt "$several/corpus" --script keep -o "$several/book.epub" "${meta[@]}"
+epub fixtures/article.txt fixtures/transit.big5.txt "$several/corpus" --script keep -o "$several/book.vertical.epub" \
+    "${meta[@]}" --vertical --cover --source-notes back
+check "$several/book.epub"
+check "$several/book.vertical.epub"
 
 if [ "$failures" -ne 0 ]; then
     echo "Ace: $failures of $books book(s) with violations"

@@ -8,8 +8,8 @@ use std::io::{Cursor, Read};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use zharchive::render::article_uuid;
-use zharchive::render::epub::{write_epub, EpubOptions};
-use zharchive::{Article, Options, SourceInfo, TargetScript};
+use zharchive::render::epub::{write_epub, write_epub_collection, EpubOptions, SourceNotes};
+use zharchive::{Article, Collection, CollectionMetadata, Options, SourceInfo, TargetScript};
 
 const FIXTURES: [&str; 2] = ["fixtures/article.txt", "fixtures/transit.big5.txt"];
 
@@ -603,4 +603,283 @@ fn head_metadata_is_shown_and_described() {
     }
     let chapter = book.spine().into_iter().find(|d| book.text(d).contains("正文第一段")).unwrap();
     assert_eq!(book.text(&chapter).matches(r#"<p class="meta">"#).count(), 3);
+}
+
+// Books of several articles (`write_epub_collection`).
+
+/// An article with a source, in `script`.
+fn sourced(text: &str, url: &str, script: TargetScript) -> Article {
+    let source = SourceInfo {
+        url: Some(url.into()),
+        site: Some("示例站".into()),
+        author: Some("作者甲".into()),
+        date: Some("2024-05-01".into()),
+        ..SourceInfo::default()
+    };
+    zharchive::normalize(text.as_bytes(), &Options { source, script, ..Default::default() }).unwrap()
+}
+
+fn two_articles() -> (Article, Article) {
+    (
+        sourced("第一篇的标题\n\n第一篇的正文。", "https://example.com/1?a=1&b=2", TargetScript::Simplified),
+        sourced("第二篇的标题\n\n第二篇的正文，6月14日。", "https://example.com/2", TargetScript::Simplified),
+    )
+}
+
+fn book_of(articles: Vec<Article>, title: &str) -> Collection {
+    Collection::new(CollectionMetadata { title: title.into(), ..Default::default() }, articles).unwrap()
+}
+
+/// The `href`s and labels of the table of contents, in order.
+fn toc(nav: &str) -> Vec<(String, String)> {
+    let toc = &nav[nav.find(r#"epub:type="toc""#).unwrap()..];
+    let toc = &toc[..toc.find("</nav>").unwrap()];
+    let mut reader = Reader::from_str(toc);
+    let mut entries = Vec::new();
+    let mut href = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.name().as_ref() == b"a" => href = attributes(&e).get("href").cloned(),
+            Ok(Event::Text(t)) => {
+                if let Some(h) = href.take() {
+                    entries.push((h, t.decode().unwrap().into_owned()));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    entries
+}
+
+#[test]
+fn a_collection_of_one_is_the_article_byte_for_byte() {
+    for path in FIXTURES {
+        let article = article_from(path, &Options::default());
+        for options in [
+            EpubOptions::default(),
+            EpubOptions { vertical: true, cover: true, date: Some("2024-06-15".into()), ..Default::default() },
+            EpubOptions { source_notes: SourceNotes::BackMatter, cover: true, ..Default::default() },
+        ] {
+            let one = write_epub_collection(&Collection::of_one(article.clone()), &options).unwrap();
+            assert!(one == write_epub(&article, &options).unwrap(), "{path} {options:?}");
+        }
+    }
+}
+
+#[test]
+fn a_book_of_one_with_metadata_of_its_own_keeps_the_single_layout() {
+    let (a, _) = two_articles();
+    let meta = CollectionMetadata {
+        title: "一篇成书".into(),
+        creators: vec!["编者甲".into()],
+        description: Some("只有一篇。".into()),
+        identifier: "urn:isbn:9787000000000".into(),
+        ..CollectionMetadata::of_article(&a)
+    };
+    let book = Unzipped::new(
+        &write_epub_collection(&Collection::new(meta, vec![a]).unwrap(), &EpubOptions::default()).unwrap().bytes,
+    );
+    assert_eq!(book.spine(), ["OEBPS/titlepage.xhtml", "OEBPS/article.xhtml"]);
+    let opf = book.text("OEBPS/content.opf");
+    assert!(opf.contains("<dc:title>一篇成书</dc:title>"), "{opf}");
+    assert!(opf.contains(r#"<dc:creator id="creator">编者甲</dc:creator>"#));
+    assert!(opf.contains("<dc:description>只有一篇。</dc:description>"));
+    assert!(opf.contains(r#"<dc:identifier id="epub-id-1">urn:isbn:9787000000000</dc:identifier>"#));
+    assert!(book.text("OEBPS/toc.ncx").contains(r#"content="urn:isbn:9787000000000""#));
+}
+
+#[test]
+fn a_book_of_two_has_a_chapter_each_named_by_its_text() {
+    let (a, b) = two_articles();
+    let ab = book_of(vec![a.clone(), b.clone()], "两篇");
+    let ba = book_of(vec![b.clone(), a.clone()], "两篇");
+    let ids = ab.chapter_ids();
+    let files: Vec<String> = ids.iter().map(|id| format!("OEBPS/{id}.xhtml")).collect();
+    let first = Unzipped::new(&write_epub_collection(&ab, &EpubOptions::default()).unwrap().bytes);
+    let second = Unzipped::new(&write_epub_collection(&ba, &EpubOptions::default()).unwrap().bytes);
+    assert_eq!(first.spine(), ["OEBPS/titlepage.xhtml", "OEBPS/nav.xhtml", &files[0], &files[1]]);
+    assert_eq!(second.spine(), ["OEBPS/titlepage.xhtml", "OEBPS/nav.xhtml", &files[1], &files[0]]);
+    // Each chapter is the same document whatever its place in the book.
+    for file in &files {
+        assert_eq!(first.files[file], second.files[file], "{file}");
+    }
+    // The table of contents lists the title page and both articles, in order.
+    let entries = toc(first.text("OEBPS/nav.xhtml"));
+    let expected = [
+        ("titlepage.xhtml".to_owned(), "书名页".to_owned()),
+        (format!("{}.xhtml", ids[0]), "第一篇的标题".to_owned()),
+        (format!("{}.xhtml", ids[1]), "第二篇的标题".to_owned()),
+    ];
+    assert_eq!(entries, expected);
+    let ncx = first.text("OEBPS/toc.ncx");
+    for (href, label) in &expected {
+        assert!(ncx.contains(&format!(r#"<content src="{href}"/>"#)) && ncx.contains(label.as_str()), "{href}");
+    }
+    // Landmarks: title page, table of contents (in the spine), body matter.
+    let nav = first.text("OEBPS/nav.xhtml");
+    let landmarks = &nav[nav.find(r#"epub:type="landmarks""#).unwrap()..];
+    for kind in ["titlepage", "toc", "bodymatter"] {
+        assert!(landmarks.contains(&format!(r#"epub:type="{kind}""#)), "landmark {kind}");
+    }
+    assert!(landmarks.contains(&format!(r#"epub:type="bodymatter" href="{}.xhtml""#, ids[0])));
+    // The text of the chapters, in order, is the articles' text.
+    let mut body = String::new();
+    for doc in first.spine() {
+        let xhtml = first.text(&doc);
+        if body_type(xhtml).contains("bodymatter") {
+            let text = body_text(xhtml);
+            body.push_str(&text[..text.find("出处").unwrap_or(text.len())]);
+        }
+    }
+    assert_eq!(without_whitespace(&body), without_whitespace(&(a.plain_text() + &b.plain_text())));
+}
+
+#[test]
+fn the_book_s_metadata_reach_the_package_and_the_title_page() {
+    let (a, b) = two_articles();
+    let meta = CollectionMetadata {
+        title: "二〇二四年的专栏 <合集>".into(),
+        creators: vec!["某某报".into(), "张三".into()],
+        editor: Some("编辑乙".into()),
+        date: Some("2024-12-31".into()),
+        language: String::new(),
+        identifier: String::new(),
+        description: Some("一年的专栏。".into()),
+        publisher: Some("某出版社".into()),
+    };
+    let collection = Collection::new(meta, vec![a, b]).unwrap();
+    let options = EpubOptions { cover: true, ..Default::default() };
+    let book = Unzipped::new(&write_epub_collection(&collection, &options).unwrap().bytes);
+    let opf = book.text("OEBPS/content.opf");
+    for expected in [
+        "<dc:title>二〇二四年的专栏 &lt;合集&gt;</dc:title>",
+        r#"<dc:creator id="creator">某某报</dc:creator>"#,
+        r#"<dc:creator id="creator-2">张三</dc:creator>"#,
+        r#"<dc:contributor id="editor">编辑乙</dc:contributor>"#,
+        r##"<meta refines="#editor" property="role" scheme="marc:relators">edt</meta>"##,
+        "<dc:date>2024-12-31T00:00:00Z</dc:date>",
+        r#"<meta property="dcterms:modified">2024-12-31T00:00:00Z</meta>"#,
+        "<dc:publisher>某出版社</dc:publisher>",
+        "<dc:description>一年的专栏。</dc:description>",
+        r#"<dc:language id="epub-creator-0">zh-Hans</dc:language>"#,
+        &format!(">{}</dc:identifier>", collection.identifier()),
+    ] {
+        assert!(opf.contains(expected), "{expected} not in {opf}");
+    }
+    let title_page = body_text(book.text("OEBPS/titlepage.xhtml"));
+    for fact in ["二〇二四年的专栏 <合集>", "某某报、张三", "编辑乙", "2024-12-31", "某出版社", "一年的专栏。", "2 篇"]
+    {
+        assert!(title_page.contains(fact), "{fact} not on the title page: {title_page}");
+    }
+    assert!(title_page.contains(&collection.identifier()));
+    // The cover shows the book, not its first article.
+    let cover = book.text("OEBPS/cover.svg");
+    assert!(cover.contains("二〇二四年的专栏") && cover.contains("某某报、张三") && cover.contains("2024-12-31"));
+    assert!(!cover.contains("第一篇"));
+}
+
+#[test]
+fn each_chapter_keeps_its_own_language() {
+    let hans = sourced("简体的标题\n\n会议开始了。", "https://example.com/hans", TargetScript::Simplified);
+    let hant = sourced("繁體的標題\n\n會議開始了。", "https://example.com/hant", TargetScript::Traditional);
+    assert_eq!(hant.metadata.language, "zh-Hant");
+    let meta = CollectionMetadata { title: "两种写法".into(), language: "zh-Hans".into(), ..Default::default() };
+    let collection = Collection::new(meta, vec![hans, hant]).unwrap();
+    let ids = collection.chapter_ids();
+    for vertical in [false, true] {
+        let options = EpubOptions { vertical, cover: true, ..Default::default() };
+        let book = Unzipped::new(&write_epub_collection(&collection, &options).unwrap().bytes);
+        assert_eq!(package_doc(book.text("OEBPS/content.opf")).language, "zh-Hans");
+        for name in book.names.iter().filter(|n| n.ends_with(".xhtml")) {
+            let lang = if name.ends_with(&format!("{}.xhtml", ids[1])) { "zh-Hant" } else { "zh-Hans" };
+            check_document(name, book.text(name), lang);
+        }
+        let nav = book.text("OEBPS/nav.xhtml");
+        let entry = format!(r#"<a href="{}.xhtml" lang="zh-Hant" xml:lang="zh-Hant">繁體的標題</a>"#, ids[1]);
+        assert!(nav.contains(&entry), "{nav}");
+        // Its source note: the book's words, the article's facts.
+        let chapter = book.text(&format!("OEBPS/{}.xhtml", ids[1]));
+        assert!(chapter.contains(r#"<footer class="source" lang="zh-Hans" xml:lang="zh-Hans">"#), "{chapter}");
+        assert!(chapter.contains(r#"<dd lang="zh-Hant" xml:lang="zh-Hant">https://example.com/hant</dd>"#));
+    }
+}
+
+#[test]
+fn source_notes_go_at_each_chapter_s_end_or_on_one_page_at_the_back() {
+    let (a, b) = two_articles();
+    let collection = book_of(vec![a.clone(), b.clone()], "两篇");
+    let ids = collection.chapter_ids();
+    let facts = |article: &Article| {
+        [
+            "示例站".to_owned(),
+            "作者甲".to_owned(),
+            "2024-05-01".to_owned(),
+            article.metadata.source.url.clone().unwrap(),
+            article.metadata.source_sha256.clone(),
+        ]
+    };
+
+    let end = Unzipped::new(&write_epub_collection(&collection, &EpubOptions::default()).unwrap().bytes);
+    assert!(!end.files.contains_key("OEBPS/sources.xhtml"));
+    for (id, article) in ids.iter().zip([&a, &b]) {
+        let chapter = end.text(&format!("OEBPS/{id}.xhtml"));
+        let start = chapter.find("<footer").expect("a source note");
+        let note = body_text(&format!("<body>{}</body>", &chapter[start..chapter.find("</footer>").unwrap() + 9]));
+        for fact in facts(article) {
+            assert!(note.contains(&fact), "{fact} not in the note of {id}: {note}");
+        }
+    }
+
+    let options = EpubOptions { source_notes: SourceNotes::BackMatter, vertical: true, ..Default::default() };
+    let back = Unzipped::new(&write_epub_collection(&collection, &options).unwrap().bytes);
+    assert_eq!(back.spine().last().map(String::as_str), Some("OEBPS/sources.xhtml"));
+    let sources = back.text("OEBPS/sources.xhtml");
+    assert!(body_type(sources).contains("backmatter"));
+    check_document("sources.xhtml", sources, "zh-Hans");
+    let mut at = 0;
+    for (id, article) in ids.iter().zip([&a, &b]) {
+        assert!(!back.text(&format!("OEBPS/{id}.xhtml")).contains("<footer"), "{id}: a note at the end too");
+        let start = sources.find(&format!(r#"<section id="{id}""#)).unwrap();
+        assert!(start > at, "the sources follow the reading order");
+        at = start;
+        let section = &sources[start..];
+        let section = body_text(&format!("<body>{}</body>", &section[..section.find("</section>").unwrap() + 10]));
+        assert!(section.contains(article.title().unwrap()));
+        for fact in facts(article) {
+            assert!(section.contains(&fact), "{fact} not among the sources of {id}");
+        }
+        assert!(sources.contains(&format!(r#"<a href="{id}.xhtml">"#)));
+    }
+    let entries = toc(back.text("OEBPS/nav.xhtml"));
+    assert_eq!(entries.last().unwrap(), &("sources.xhtml".to_owned(), "各篇出处".to_owned()));
+}
+
+#[test]
+fn books_of_several_are_deterministic_and_accessible() {
+    let (a, b) = two_articles();
+    let collection = book_of(vec![a, b, article_from(FIXTURES[0], &Options::default())], "三篇");
+    for (vertical, cover, source_notes) in
+        [(false, false, SourceNotes::ChapterEnd), (true, true, SourceNotes::BackMatter)]
+    {
+        let options = EpubOptions { vertical, cover, source_notes, ..Default::default() };
+        let bytes = write_epub_collection(&collection, &options).unwrap().bytes;
+        assert!(bytes == write_epub_collection(&collection.clone(), &options).unwrap().bytes);
+        let book = Unzipped::new(&bytes);
+        let opf = package_doc(book.text("OEBPS/content.opf"));
+        assert_eq!(opf.package.get("xml:lang").map(String::as_str), Some("zh-Hans"));
+        assert_eq!(opf.meta["dcterms:conformsTo"], ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]);
+        for name in book.names.iter().filter(|n| n.ends_with(".xhtml")) {
+            check_document(name, book.text(name), "zh-Hans");
+        }
+    }
+}
+
+#[test]
+fn an_article_without_text_fails_the_book_naming_its_place() {
+    let (a, _) = two_articles();
+    let mut empty = a.clone();
+    empty.blocks.clear();
+    let err = write_epub_collection(&book_of(vec![a, empty], "两篇"), &EpubOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("article 2 of 2"), "{err}");
 }

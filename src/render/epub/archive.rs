@@ -71,6 +71,18 @@ impl Package {
         Ok(())
     }
 
+    /// Replace the only occurrence of `from` in a file by `to`.
+    pub fn replace_text(&mut self, path: &str, from: &str, to: &str) -> Result<()> {
+        let file = self.file_mut(path)?;
+        let doc = std::str::from_utf8(file).map_err(|e| render_error(format!("{path} is not UTF-8: {e}")))?;
+        let mut parts = doc.split(from);
+        let (Some(head), Some(tail), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(render_error(format!("{path}: expected exactly one {from:?} from epub-builder")));
+        };
+        *file = [head, to, tail].concat().into_bytes();
+        Ok(())
+    }
+
     fn file_mut(&mut self, path: &str) -> Result<&mut Vec<u8>> {
         self.files
             .iter_mut()
@@ -313,6 +325,9 @@ mod tests {
         p.replace("OEBPS/a.xhtml", b"<p>b</p>".to_vec()).unwrap();
         p.insert_before("OEBPS/a.xhtml", "</p>", "!").unwrap();
         assert_eq!(p.files[1].1, b"<p>b!</p>");
+        p.replace_text("OEBPS/a.xhtml", "b!", "c").unwrap();
+        assert_eq!(p.files[1].1, b"<p>c</p>");
+        assert!(p.replace_text("OEBPS/a.xhtml", "p>", "q>").is_err(), "two matches");
         assert!(p.replace("OEBPS/none.xhtml", Vec::new()).is_err());
         assert!(p.insert_before("OEBPS/a.xhtml", "<x>", "!").is_err());
     }

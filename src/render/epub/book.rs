@@ -1,12 +1,13 @@
-//! [`Book`]: what the EPUB documents show, taken from the article once,
+//! [`Book`]: what the EPUB documents show, taken from the collection once,
 //! cleaned of characters XML cannot hold (and counted), so that every
 //! document renders from the same, already-safe strings.
 
 use crate::article::{Article, BlockKind};
-use crate::error::Result;
-use crate::render::{article_uuid, xml_safe, Timestamp};
+use crate::collection::CollectionMetadata;
+use crate::error::{Error, Result};
+use crate::render::{xml_safe, Timestamp};
 
-use super::{render_error, EpubOptions};
+use super::{render_error, EpubOptions, Facts, SourceNotes};
 
 /// Which Chinese writing standard the text follows: picks font names and the
 /// words on the title page and in the table of contents.
@@ -48,6 +49,18 @@ pub(super) struct Labels {
     pub url: &'static str,
     pub identifier: &'static str,
     pub original: &'static str,
+    /// The title page of a book of several articles, and its rows.
+    pub book_page: &'static str,
+    pub editor: &'static str,
+    pub publisher: &'static str,
+    pub description: &'static str,
+    pub articles: &'static str,
+    /// After the number of articles (`12 篇`).
+    pub articles_unit: &'static str,
+    /// The back-matter page of every chapter's source, and a chapter's own
+    /// source note.
+    pub sources: &'static str,
+    pub source: &'static str,
     /// The accessibility summary (`schema:accessibilitySummary`): what every
     /// book offers, then the line for its writing direction and, with a
     /// cover, the line for the cover.
@@ -69,6 +82,14 @@ const SIMPLIFIED: Labels = Labels {
     url: "网址",
     identifier: "标识符",
     original: "原文",
+    book_page: "书名页",
+    editor: "编者",
+    publisher: "出版者",
+    description: "简介",
+    articles: "篇数",
+    articles_unit: "篇",
+    sources: "各篇出处",
+    source: "出处",
     summary: "全书为文字，没有图片、音频或视频，按阅读顺序排列，有目录和标题结构供导航。字号和颜色没有固定，阅读软件可以调整字体、字号、行距和配色。没有闪烁、动态或声音。符合 EPUB 无障碍 1.1 与 WCAG 2.2 AA 级。",
     summary_horizontal: "正文横排。",
     summary_vertical: "正文竖排，从右向左翻页。",
@@ -87,45 +108,90 @@ const TRADITIONAL: Labels = Labels {
     url: "網址",
     identifier: "識別碼",
     original: "原文",
+    book_page: "書名頁",
+    editor: "編者",
+    publisher: "出版者",
+    description: "簡介",
+    articles: "篇數",
+    articles_unit: "篇",
+    sources: "各篇出處",
+    source: "出處",
     summary: "全書為文字，沒有圖片、音訊或視訊，按閱讀順序排列，有目錄和標題結構供導覽。字級和顏色沒有固定，閱讀軟體可以調整字型、字級、行距和配色。沒有閃爍、動態或聲音。符合 EPUB 無障礙 1.1 與 WCAG 2.2 AA 級。",
     summary_horizontal: "正文橫排。",
     summary_vertical: "正文直排，由右向左翻頁。",
     summary_cover: "封面上的標題等字樣是文字，不是圖片。",
 };
 
-/// The article as the EPUB shows it.
+/// The collection as the EPUB shows it: the book's own facts, then its
+/// chapters.
+///
+/// A book of one article keeps the single-article layout (a title page of
+/// the article's provenance, `article.xhtml`); a book of several has a
+/// title page of the book's metadata, one document per article and the
+/// source notes the options ask for.
 #[derive(Debug, Clone)]
 pub(super) struct Book {
-    /// BCP 47 tag for `dc:language`, `lang` and `xml:lang`.
+    /// The book's BCP 47 tag for `dc:language`, and `lang` and `xml:lang`
+    /// of the documents that are not a chapter's.
     pub lang: String,
     pub variant: Variant,
     pub labels: Labels,
-    /// The heading, if the article has one.
+    /// `dc:title`: the book's title; for a book of one given none, the
+    /// article's heading, or the opening of its text when there is none (a
+    /// book needs a `dc:title`; the body does not get one it never had).
+    pub display_title: String,
+    pub identifier: String,
+    pub modified: Timestamp,
+    pub published: Timestamp,
+    /// The book's own date, as given (the title page and cover of a book of
+    /// several).
+    pub date: Option<String>,
+    /// Who made the book, one `dc:creator` each.
+    pub creators: Vec<String>,
+    /// Who selected and edited the articles (`dc:contributor`, role `edt`).
+    pub editor: Option<String>,
+    pub description: Option<String>,
+    /// The source's keywords (a book of one), one `dc:subject` each.
+    pub keywords: Vec<String>,
+    pub publisher: Option<String>,
+    /// `dc:source` of a book of one: the URL, else the site.
+    pub source: Option<String>,
+    /// The articles, in reading order (at least one).
+    pub chapters: Vec<Chapter>,
+    pub vertical: bool,
+    pub cover: bool,
+    pub source_notes: SourceNotes,
+    /// Characters dropped because XML cannot hold them.
+    pub dropped: usize,
+}
+
+/// An article as the book shows it.
+#[derive(Debug, Clone)]
+pub(super) struct Chapter {
+    /// Its document, inside `OEBPS/`.
+    pub file: String,
+    /// Its id, from its text ([`crate::Collection::chapter_ids`]): the file's
+    /// stem, and the anchor of its source note on the "Sources" page.
+    pub id: String,
+    /// Its BCP 47 tag (its document's `lang` and `xml:lang`).
+    pub lang: String,
+    /// The text's heading, if it has one: the chapter's `<h1>`.
     pub title: Option<String>,
-    /// The heading, or the opening of the text when there is none (a book
-    /// needs a `dc:title`; the body does not get one it never had).
+    /// What the tables of contents call it: the caller's title, else the
+    /// heading, else the opening of the text ([`Article::display_title`]).
     pub display_title: String,
     /// The blocks after the title: paragraphs, and the page's head
     /// metadata lines, in order.
     pub paragraphs: Vec<Paragraph>,
-    pub identifier: String,
-    pub modified: Timestamp,
-    pub published: Timestamp,
-    /// The source's own date, as given, for the title page.
+    /// Where the text came from.
+    pub site: Option<String>,
+    /// The source's authors, joined (`张三、李四`).
+    pub author: Option<String>,
+    /// The source's own date, as given.
     pub source_date: Option<String>,
     pub url: Option<String>,
-    pub site: Option<String>,
-    /// Who wrote it, one `dc:creator` each.
-    pub creators: Vec<String>,
-    /// The source's keywords, one `dc:subject` each.
-    pub keywords: Vec<String>,
-    pub publisher: Option<String>,
     /// `UTF-8 · SHA-256 …` of the source bytes.
     pub original: String,
-    pub vertical: bool,
-    pub cover: bool,
-    /// Characters dropped because XML cannot hold them.
-    pub dropped: usize,
 }
 
 /// A block after the title, as the book shows it.
@@ -137,16 +203,123 @@ pub(super) struct Paragraph {
     pub meta: bool,
 }
 
-impl Book {
-    pub fn new(article: &Article, options: &EpubOptions, modified: Timestamp) -> Result<Book> {
-        let mut clean = Cleaner::default();
-        let lang = article.metadata.language.trim();
-        if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(render_error(format!("{lang:?} is not a BCP 47 language tag")));
-        }
-        let variant = Variant::from_tag(lang);
-        let labels = if variant == Variant::Simplified { SIMPLIFIED } else { TRADITIONAL };
+/// A BCP 47 tag as the book writes it, or an error naming what it got.
+fn language_tag(tag: &str) -> Result<String> {
+    let tag = tag.trim();
+    if tag.is_empty() || !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(render_error(format!("{tag:?} is not a BCP 47 language tag")));
+    }
+    Ok(tag.to_owned())
+}
 
+impl Book {
+    pub fn new(
+        meta: &CollectionMetadata,
+        articles: &[Article],
+        facts: &Facts,
+        options: &EpubOptions,
+        modified: Timestamp,
+    ) -> Result<Book> {
+        let mut clean = Cleaner::default();
+        let lang = language_tag(&facts.language)?;
+        let variant = Variant::from_tag(&lang);
+        let labels = if variant == Variant::Simplified { SIMPLIFIED } else { TRADITIONAL };
+        let one = articles.len() == 1;
+
+        let mut chapters = Vec::with_capacity(articles.len());
+        for (n, (article, id)) in articles.iter().zip(&facts.chapter_ids).enumerate() {
+            let file = if one { super::xhtml::ARTICLE.to_owned() } else { format!("{id}.xhtml") };
+            let chapter = Chapter::new(article, id.clone(), file, labels, &mut clean);
+            chapters.push(match chapter {
+                Err(Error::Render { format, message }) if !one => {
+                    return Err(Error::Render {
+                        format,
+                        message: format!("article {} of {}: {message}", n + 1, articles.len()),
+                    })
+                }
+                other => other?,
+            });
+        }
+        let Some(first) = chapters.first() else {
+            return Err(render_error("a book needs at least one article"));
+        };
+
+        let creators: Vec<String> = match clean.field(options.creator.as_deref()) {
+            Some(c) => vec![c],
+            None => meta.creators.iter().filter_map(|c| clean.field(Some(c))).collect(),
+        };
+        let date = clean.field(meta.date.as_deref());
+        let display_title = match clean.field(Some(&meta.title)) {
+            Some(title) => title,
+            None if one => first.title.clone().unwrap_or_else(|| first.display_title.clone()),
+            None => labels.untitled.to_owned(),
+        };
+        let publisher = clean
+            .field(options.publisher.as_deref())
+            .or_else(|| clean.field(meta.publisher.as_deref()))
+            .or_else(|| if one { first.site.clone() } else { None });
+        let (keywords, source) = if one {
+            let article = &articles[0];
+            let keywords = article.metadata.source.keywords.iter().filter_map(|k| clean.field(Some(k))).collect();
+            (keywords, first.url.clone().or_else(|| first.site.clone()))
+        } else {
+            (Vec::new(), None)
+        };
+        let published = date.as_deref().and_then(|d| Timestamp::parse(d).ok()).unwrap_or(modified);
+
+        Ok(Book {
+            lang,
+            variant,
+            labels,
+            display_title,
+            identifier: clean.text(&facts.identifier),
+            modified,
+            published,
+            date,
+            creators,
+            editor: clean.field(meta.editor.as_deref()),
+            description: clean.field(meta.description.as_deref()),
+            keywords,
+            publisher,
+            source,
+            chapters,
+            vertical: options.vertical,
+            cover: options.cover,
+            source_notes: options.source_notes,
+            dropped: clean.dropped,
+        })
+    }
+
+    /// Whether this is a book of one article, laid out as one.
+    pub fn is_single(&self) -> bool {
+        self.chapters.len() == 1
+    }
+
+    /// The line under the title on the cover: a book of one names its site,
+    /// else its authors; a book of several its creators, else its editor.
+    pub fn byline(&self) -> Option<String> {
+        let creators = (!self.creators.is_empty()).then(|| self.creators.join("、"));
+        if self.is_single() {
+            self.chapters[0].site.clone().or(creators)
+        } else {
+            creators.or_else(|| self.editor.clone())
+        }
+    }
+
+    /// The date on the cover: the article's own (a book of one), the book's
+    /// (several). Never the stamped default, which says nothing.
+    pub fn cover_date(&self) -> Option<&str> {
+        if self.is_single() {
+            self.chapters[0].source_date.as_deref()
+        } else {
+            self.date.as_deref()
+        }
+    }
+}
+
+impl Chapter {
+    fn new(article: &Article, id: String, file: String, labels: Labels, clean: &mut Cleaner) -> Result<Chapter> {
+        let lang = language_tag(&article.metadata.language)?;
         let source = &article.metadata.source;
         let title = clean.field(article.title());
         let paragraphs: Vec<Paragraph> = article
@@ -158,42 +331,26 @@ impl Book {
                 BlockKind::Meta(_) => Some(Paragraph { text: clean.text(&b.text), meta: true }),
             })
             .collect();
-        let url = clean.field(source.url.as_deref());
-        let site = clean.field(source.site.as_deref());
-        let creators: Vec<String> = match clean.field(options.creator.as_deref()) {
-            Some(c) => vec![c],
-            None => source.creators().into_iter().filter_map(|c| clean.field(Some(c))).collect(),
-        };
-        let publisher = clean.field(options.publisher.as_deref()).or_else(|| site.clone());
-        let source_date = clean.field(source.date.as_deref());
         if title.is_none() && paragraphs.iter().all(|p| p.text.trim().is_empty()) {
             return Err(render_error("the article has no text to put in a book"));
         }
-        let display_title = title.clone().unwrap_or_else(|| opening(&paragraphs, labels.untitled));
-        let published = source_date.as_deref().and_then(|d| Timestamp::parse(d).ok()).unwrap_or(modified);
+        let display_title =
+            clean.field(article.display_title()).unwrap_or_else(|| opening(&paragraphs, labels.untitled));
+        let creators: Vec<String> = source.creators().into_iter().filter_map(|c| clean.field(Some(c))).collect();
         let encoding = &article.metadata.encoding.name;
         let original = format!("{} · SHA-256 {}", clean.text(encoding), clean.text(&article.metadata.source_sha256));
-
-        Ok(Book {
-            lang: lang.to_owned(),
-            variant,
-            labels,
+        Ok(Chapter {
+            file,
+            id,
+            lang,
             title,
             display_title,
             paragraphs,
-            identifier: article_uuid(article),
-            modified,
-            published,
-            source_date,
-            url,
-            site,
-            creators,
-            keywords: source.keywords.iter().filter_map(|k| clean.field(Some(k))).collect(),
-            publisher,
+            site: clean.field(source.site.as_deref()),
+            author: (!creators.is_empty()).then(|| creators.join("、")),
+            source_date: clean.field(source.date.as_deref()),
+            url: clean.field(source.url.as_deref()),
             original,
-            vertical: options.vertical,
-            cover: options.cover,
-            dropped: clean.dropped,
         })
     }
 }

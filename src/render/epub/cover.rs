@@ -1,7 +1,8 @@
 //! A generated cover: the title set in type, the site or author below it and
-//! the article's date (when known) at the foot, on a plain paper-coloured page. SVG, so it stays
-//! sharp at any size and costs a few hundred bytes; no random art, so the
-//! same article always gets the same cover.
+//! the article's date (when known) at the foot, on a plain paper-coloured page
+//! — for a book of several articles, the book's title, creators (or editor)
+//! and date. SVG, so it stays sharp at any size and costs a few hundred
+//! bytes; no random art, so the same book always gets the same cover.
 //!
 //! The same drawing goes into the book twice: as `cover.svg`, the image a
 //! reading system shows in its library, and inline in the cover page, where
@@ -70,10 +71,9 @@ pub(super) fn draw(book: &Book, x: &mut Xml, usage: Use) -> io::Result<()> {
         }
     };
     let (size, lines) = fit(&book.display_title);
-    let creators = book.creators.join("、");
-    let byline = book.site.as_deref().or((!creators.is_empty()).then_some(creators.as_str()));
-    // Only the article's own date: the book's default date says nothing.
-    let date = book.source_date.as_deref();
+    let byline = book.byline();
+    // Only a date of the text's or the book's: the default stamp says nothing.
+    let date = book.cover_date();
     let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());
     let view_box = format!("0 0 {w} {h}");
     match usage {
@@ -126,7 +126,7 @@ pub(super) fn draw(book: &Book, x: &mut Xml, usage: Use) -> io::Result<()> {
     let below = 230.0 + size + line_height * lines.len() as f32 + 40.0;
     if let Some(byline) = byline {
         let y = format!("{below:.0}");
-        let byline = shorten(byline, LINE_WIDTH / 24.0);
+        let byline = shorten(&byline, LINE_WIDTH / 24.0);
         x.element(
             "text",
             &[
@@ -312,16 +312,39 @@ mod tests {
 
     #[test]
     fn the_inline_cover_is_text_and_the_file_is_titled() {
-        use crate::render::epub::{book::Book, EpubOptions};
+        use crate::render::epub::{book::Book, EpubOptions, Facts};
         use crate::render::Timestamp;
+        use crate::CollectionMetadata;
         let article = crate::normalize("标题\n\n正文。".as_bytes(), &Default::default()).unwrap();
-        let book = Book::new(&article, &EpubOptions { cover: true, ..Default::default() }, Timestamp::DEFAULT).unwrap();
+        let meta = CollectionMetadata::of_article(&article);
+        let facts = Facts::of_article(&meta, &article);
+        let options = EpubOptions { cover: true, ..Default::default() };
+        let book = Book::new(&meta, std::slice::from_ref(&article), &facts, &options, Timestamp::DEFAULT).unwrap();
         let file = String::from_utf8(svg(&book).unwrap()).unwrap();
         assert!(file.starts_with("<?xml") && file.contains("<title>标题</title>"));
         let mut x = Xml::fragment();
         draw(&book, &mut x, Use::Inline).unwrap();
         let inline = String::from_utf8(x.finish()).unwrap();
         assert!(!inline.contains("<title>") && inline.contains(">标题</text>"));
+
+        // A book of several shows its own title, creators and date.
+        let other = crate::normalize("另一篇\n\n正文。".as_bytes(), &Default::default()).unwrap();
+        let meta = CollectionMetadata {
+            title: "文集".into(),
+            creators: vec!["某报".into()],
+            date: Some("2024-12-31".into()),
+            ..Default::default()
+        };
+        let collection = crate::Collection::new(meta, vec![article, other]).unwrap();
+        let facts = Facts::of_collection(&collection);
+        let book = Book::new(&collection.metadata, &collection.articles, &facts, &options, Timestamp::DEFAULT).unwrap();
+        let file = String::from_utf8(svg(&book).unwrap()).unwrap();
+        assert!(
+            file.contains("<title>文集</title>")
+                && file.contains(">某报</text>")
+                && file.contains(">2024-12-31</text>")
+        );
+        assert!(!file.contains("标题"));
     }
 
     #[test]

@@ -34,6 +34,38 @@
 //! Every XHTML document carries `lang` and `xml:lang`, so reading systems pick
 //! Chinese glyphs rather than Japanese ones for the shared code points.
 //!
+//! # Books of several articles
+//!
+//! [`write_epub_collection`] writes a [`Collection`] through the same code;
+//! a collection of one is the book above. A book of several holds:
+//!
+//! * `titlepage.xhtml` (front matter): the book's title as `<h1>`, then its
+//!   creators, editor, date, publisher, description, number of articles and
+//!   identifier — the [`CollectionMetadata`], not any one article's.
+//! * `nav.xhtml`, here also a page of the book (after the title page, with a
+//!   `toc` landmark): every article under its [`Article::display_title`]
+//!   (the caller's title, else its heading, else its opening). The model
+//!   has no headings below an article's title, so the list has one level.
+//! * one document per article, `a-….xhtml`, named by
+//!   [`Collection::chapter_ids`] (from the article's text, so a chapter
+//!   keeps its file and bytes when the book around it changes), each in its
+//!   article's own language when that is not the book's; the first is the
+//!   `bodymatter` landmark.
+//! * each chapter's source — site, author, date, URL, encoding and SHA-256
+//!   of the source bytes — at the chapter's end ([`SourceNotes::ChapterEnd`])
+//!   or on one back-matter page, `sources.xhtml`, that links to every
+//!   chapter ([`SourceNotes::BackMatter`]).
+//! * with [`EpubOptions::cover`], the cover with the book's title, creators
+//!   (else its editor) and date.
+//!
+//! The package's metadata are the book's: `dc:title`, a `dc:creator` per
+//! creator, the editor as `dc:contributor` with the MARC role `edt`,
+//! `dc:date`, `dc:publisher`, `dc:description`, `dc:identifier`
+//! ([`Collection::identifier`], which may be any identifier, not only a
+//! UUID) and `dc:language` ([`Collection::language`]). A book of one with
+//! metadata of its own keeps the single-article layout, and its package
+//! carries those metadata.
+//!
 //! # Accessibility
 //!
 //! Every book conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA, and
@@ -62,11 +94,12 @@
 //!
 //! # Metadata
 //!
-//! `dc:identifier` is [`article_uuid`](crate::render::article_uuid) (a `urn:uuid` from the SHA-256 of the
+//! `dc:identifier` is [`article_uuid`] (a `urn:uuid` from the SHA-256 of the
 //! text), `dc:language` the article's tag, `dcterms:modified` the date from
 //! [`Timestamp::resolve`] (the option, else `SOURCE_DATE_EPOCH`, else the
-//! source date, else 1980-01-01), `dc:date` the source's publication date when
-//! it can be read (else the same date). `dc:source` is the URL (else the site
+//! book's date — for a book of one, the source date — else the first
+//! article's source date, else 1980-01-01), `dc:date` the book's (source's)
+//! publication date when it can be read (else the same date). `dc:source` is the URL (else the site
 //! name), `dc:creator` and `dc:publisher` are written when an option or the
 //! source metadata gives them.
 //!
@@ -103,8 +136,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Warning};
+use crate::collection::{Collection, CollectionMetadata};
 use crate::error::{Error, Result};
-use crate::render::{Rendered, Timestamp};
+use crate::render::{article_uuid, Rendered, Timestamp};
 
 use archive::Package;
 use book::Book;
@@ -137,13 +171,39 @@ pub struct EpubOptions {
     /// `SOURCE_DATE_EPOCH` and the source date. `dc:date` stays the source's
     /// publication date when that is known.
     pub date: Option<String>,
-    /// `dc:creator`; defaults to the source's author.
+    /// `dc:creator`; defaults to the book's creators (for a book of one,
+    /// the source's authors).
     pub creator: Option<String>,
-    /// `dc:publisher`; defaults to the source's site name.
+    /// `dc:publisher`; defaults to the book's publisher, else (a book of
+    /// one) the source's site name.
     pub publisher: Option<String>,
+    /// Where a book of several articles gives each one's source (site,
+    /// author, date, URL, SHA-256 of the source bytes). A book of one gives
+    /// it on its title page.
+    pub source_notes: SourceNotes,
 }
 
-/// Write `article` as an EPUB 3 file (with an EPUB 2 NCX).
+/// Where the source notes of a book of several articles go.
+///
+/// ```
+/// use zharchive::render::epub::{EpubOptions, SourceNotes};
+/// let o: EpubOptions = serde_json::from_str(r#"{ "source_notes": "back-matter" }"#).unwrap();
+/// assert_eq!(o.source_notes, SourceNotes::BackMatter);
+/// assert_eq!(EpubOptions::default().source_notes, SourceNotes::ChapterEnd);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceNotes {
+    /// At the end of each chapter, below its text.
+    #[default]
+    ChapterEnd,
+    /// On one "Sources" page at the back of the book, one entry per chapter
+    /// linking to it.
+    BackMatter,
+}
+
+/// Write `article` as an EPUB 3 file (with an EPUB 2 NCX): the book of one
+/// article, as [`write_epub_collection`] writes [`Collection::of_one`].
 ///
 /// The result's warnings list characters dropped because XML 1.0 cannot hold
 /// them (the article's own warnings are not repeated).
@@ -168,12 +228,90 @@ pub struct EpubOptions {
 /// that is not a font, an article with no text, or a failure inside
 /// epub-builder or the ZIP writer.
 pub fn write_epub(article: &Article, options: &EpubOptions) -> Result<Rendered> {
-    let modified = Timestamp::resolve(options.date.as_deref(), article)?;
+    let metadata = CollectionMetadata::of_article(article);
+    let facts = Facts::of_article(&metadata, article);
+    write_book(&metadata, std::slice::from_ref(article), &facts, options)
+}
+
+/// Write `collection` as one EPUB 3 book (see the [module docs](self) for
+/// what a book of several articles holds). A collection of one whose
+/// metadata are [`CollectionMetadata::of_article`] gives exactly the bytes
+/// of [`write_epub`]; with metadata of its own (a title, creators …), a
+/// book of one keeps the single-article layout and carries those metadata.
+///
+/// ```
+/// use zharchive::render::epub::{write_epub_collection, EpubOptions, SourceNotes};
+/// use zharchive::{Collection, CollectionMetadata};
+/// let opts = zharchive::Options::default();
+/// let a = zharchive::normalize("第一篇\n\n正文。".as_bytes(), &opts)?;
+/// let b = zharchive::normalize("第二篇\n\n正文。".as_bytes(), &opts)?;
+/// let meta = CollectionMetadata { title: "文集".into(), editor: Some("编者甲".into()), ..Default::default() };
+/// let book = Collection::new(meta, vec![a, b])?;
+/// let options = EpubOptions { source_notes: SourceNotes::BackMatter, ..Default::default() };
+/// let epub = write_epub_collection(&book, &options)?;
+/// let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub.bytes)).unwrap();
+/// // One document per article, named by its chapter id; the sources at the back.
+/// for id in book.chapter_ids() {
+///     assert!(zip.by_name(&format!("OEBPS/{id}.xhtml")).is_ok());
+/// }
+/// assert!(zip.by_name("OEBPS/sources.xhtml").is_ok());
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`write_epub`]; an article with no text fails the book, naming its
+/// place in it.
+pub fn write_epub_collection(collection: &Collection, options: &EpubOptions) -> Result<Rendered> {
+    let facts = Facts::of_collection(collection);
+    write_book(&collection.metadata, &collection.articles, &facts, options)
+}
+
+/// What a collection derives from its articles, computed once for the book.
+/// For one article with the metadata [`CollectionMetadata::of_article`]
+/// these are what [`Collection::of_one`] would derive, without moving the
+/// article into a collection.
+#[derive(Debug, PartialEq)]
+struct Facts {
+    language: String,
+    identifier: String,
+    chapter_ids: Vec<String>,
+}
+
+impl Facts {
+    fn of_collection(collection: &Collection) -> Facts {
+        Facts {
+            language: collection.language().to_owned(),
+            identifier: collection.identifier(),
+            chapter_ids: collection.chapter_ids(),
+        }
+    }
+
+    fn of_article(metadata: &CollectionMetadata, article: &Article) -> Facts {
+        let language = if metadata.language.is_empty() { &article.metadata.language } else { &metadata.language };
+        let identifier =
+            if metadata.identifier.is_empty() { article_uuid(article) } else { metadata.identifier.clone() };
+        let id = format!("a-{}", &crate::digest::sha256_hex(article.plain_text().as_bytes())[..12]);
+        Facts { language: language.clone(), identifier, chapter_ids: vec![id] }
+    }
+}
+
+/// The one writer behind [`write_epub`] and [`write_epub_collection`].
+fn write_book(
+    metadata: &CollectionMetadata,
+    articles: &[Article],
+    facts: &Facts,
+    options: &EpubOptions,
+) -> Result<Rendered> {
+    let Some(first) = articles.first() else {
+        return Err(Error::Options("a book needs at least one article".into()));
+    };
+    let modified = stamp(options, metadata, first)?;
     let font = match &options.font {
         Some(path) => Some(style::Font::read(path)?),
         None => None,
     };
-    let book = Book::new(article, options, modified)?;
+    let book = Book::new(metadata, articles, facts, options, modified)?;
     let documents = Documents::render(&book, font.as_ref())?;
 
     let mut package = Package::from_zip(&build_with_epub_builder(&book, &documents, font.as_ref())?)?;
@@ -188,6 +326,20 @@ pub fn write_epub(article: &Article, options: &EpubOptions) -> Result<Rendered> 
     if book.cover {
         let item = format!(" id=\"id_{}\"", xhtml::COVER);
         package.insert_before("OEBPS/content.opf", &item, " properties=\"svg\"")?;
+    }
+    if !book.is_single() {
+        // The table of contents of a book of several is a page of the book
+        // (and its `toc` landmark must point into the spine), after the
+        // title page.
+        let first_chapter = format!("<itemref idref=\"id_{}\"/>", book.chapters[0].file);
+        package.insert_before("OEBPS/content.opf", &first_chapter, "<itemref idref=\"nav\"/>\n    ")?;
+    }
+    if book.identifier != epub_builder_uuid(&book.identifier) {
+        // An identifier of the caller's that is not a UUID (an ISBN, a DOI):
+        // epub-builder takes only UUIDs, so it wrote one made from it.
+        let written = format!(">{}</dc:identifier>", epub_builder_uuid(&book.identifier));
+        let wanted = format!(">{}</dc:identifier>", quick_xml::escape::escape(book.identifier.as_str()));
+        package.replace_text("OEBPS/content.opf", &written, &wanted)?;
     }
     let bytes = package.to_zip(modified)?;
 
@@ -205,12 +357,38 @@ pub fn write_epub(article: &Article, options: &EpubOptions) -> Result<Rendered> 
     Ok(Rendered { bytes, warnings })
 }
 
+/// The date stamped on the book (`dcterms:modified`, the ZIP entries): the
+/// option, else `SOURCE_DATE_EPOCH`, else the book's date when it can be
+/// read, else the first article's source date, else 1980-01-01
+/// ([`Timestamp::resolve`] with the book's date before the article's). For a
+/// book of one article the book's date is the article's.
+fn stamp(options: &EpubOptions, metadata: &CollectionMetadata, first: &Article) -> Result<Timestamp> {
+    let book_date = metadata.date.as_deref().and_then(|d| Timestamp::parse(d).ok());
+    match book_date {
+        Some(date) if options.date.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none() => Ok(date),
+        _ => Timestamp::resolve(options.date.as_deref(), first),
+    }
+}
+
+/// The identifier as epub-builder writes it: a `urn:uuid` as it is, and
+/// any other identifier as a UUID made from its text (replaced by the
+/// identifier itself once epub-builder has written the package).
+fn epub_builder_uuid(identifier: &str) -> String {
+    match uuid::Uuid::parse_str(identifier.trim_start_matches("urn:uuid:")) {
+        Ok(uuid) if identifier.starts_with("urn:uuid:") => uuid::fmt::Urn::from_uuid(uuid).to_string(),
+        _ => crate::collection::text_uuid(identifier.as_bytes()),
+    }
+}
+
 /// Everything we render ourselves, before it goes into the package.
 struct Documents {
     css: Vec<u8>,
     cover: Option<(Vec<u8>, Vec<u8>)>,
     titlepage: Vec<u8>,
-    article: Vec<u8>,
+    /// One per chapter, in order.
+    chapters: Vec<Vec<u8>>,
+    /// The back-matter "Sources" page, when the notes go there.
+    sources: Option<Vec<u8>>,
     nav: Vec<u8>,
     ncx: Vec<u8>,
     opf_metadata: String,
@@ -219,10 +397,11 @@ struct Documents {
 impl Documents {
     fn render(book: &Book, font: Option<&style::Font>) -> Result<Documents> {
         Ok(Documents {
-            css: style::stylesheet(book.variant, book.vertical, font).into_bytes(),
+            css: style::stylesheet(book.variant, book.vertical, font, !book.is_single()).into_bytes(),
             cover: if book.cover { Some((cover::svg(book)?, xhtml::cover_page(book)?)) } else { None },
             titlepage: xhtml::title_page(book)?,
-            article: xhtml::article(book)?,
+            chapters: book.chapters.iter().map(|c| xhtml::chapter(book, c)).collect::<Result<_>>()?,
+            sources: xhtml::sources_page(book)?,
             nav: xhtml::nav(book)?,
             ncx: package::ncx(book)?,
             opf_metadata: package::extra_metadata(book)?,
@@ -236,8 +415,9 @@ impl Documents {
 fn build_with_epub_builder(book: &Book, docs: &Documents, font: Option<&style::Font>) -> Result<Vec<u8>> {
     use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 
-    let uuid = uuid::Uuid::parse_str(book.identifier.trim_start_matches("urn:uuid:"))
-        .map_err(|e| render_error(format!("identifier {:?} is not a UUID: {e}", book.identifier)))?;
+    let urn = epub_builder_uuid(&book.identifier);
+    let uuid = uuid::Uuid::parse_str(urn.trim_start_matches("urn:uuid:"))
+        .map_err(|e| render_error(format!("identifier {urn:?} is not a UUID: {e}")))?;
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(builder_error)?).map_err(builder_error)?;
     builder.epub_version(EpubVersion::V30);
     builder.set_title(book.display_title.as_str());
@@ -265,17 +445,33 @@ fn build_with_epub_builder(book: &Book, docs: &Documents, font: Option<&style::F
     builder
         .add_content(
             EpubContent::new(xhtml::TITLE_PAGE, docs.titlepage.as_slice())
-                .title(book.labels.title_page)
+                .title(if book.is_single() { book.labels.title_page } else { book.labels.book_page })
                 .reftype(ReferenceType::TitlePage),
         )
         .map_err(builder_error)?;
-    builder
-        .add_content(
-            EpubContent::new(xhtml::ARTICLE, docs.article.as_slice())
-                .title(book.display_title.as_str())
-                .reftype(ReferenceType::Text),
-        )
-        .map_err(builder_error)?;
+    for (i, (chapter, page)) in book.chapters.iter().zip(&docs.chapters).enumerate() {
+        let content = EpubContent::new(chapter.file.as_str(), page.as_slice());
+        // The guide names where the text starts; the tables of contents are
+        // our own (`nav.xhtml`, `toc.ncx`), so the other chapters need no
+        // title here.
+        let content = if i == 0 {
+            content
+                .title(if book.is_single() { &book.display_title } else { &chapter.display_title })
+                .reftype(ReferenceType::Text)
+        } else {
+            content
+        };
+        builder.add_content(content).map_err(builder_error)?;
+    }
+    if let Some(page) = &docs.sources {
+        builder
+            .add_content(
+                EpubContent::new(xhtml::SOURCES, page.as_slice())
+                    .title(book.labels.sources)
+                    .reftype(ReferenceType::Bibliography),
+            )
+            .map_err(builder_error)?;
+    }
     // This archive's timestamps are the current time; `Package` rewrites it.
     let mut zip = Vec::new();
     builder.generate(&mut zip).map_err(builder_error)?;
@@ -309,5 +505,28 @@ mod tests {
     fn chrono_time_matches_timestamp() {
         let t = Timestamp::parse("2024-02-29T23:59:58Z").unwrap();
         assert_eq!(chrono_time(t).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string(), t.to_rfc3339());
+    }
+
+    #[test]
+    fn an_article_derives_what_its_collection_of_one_would() {
+        let article = crate::normalize("标题\n\n正文。".as_bytes(), &Default::default()).unwrap();
+        let metadata = CollectionMetadata::of_article(&article);
+        let one = Collection::of_one(article.clone());
+        assert_eq!(Facts::of_article(&metadata, &article), Facts::of_collection(&one));
+        let given = CollectionMetadata { language: "zh-Hant".into(), identifier: "isbn:1".into(), ..metadata };
+        let one = Collection { metadata: given.clone(), ..one };
+        assert_eq!(Facts::of_article(&given, &article), Facts::of_collection(&one));
+    }
+
+    #[test]
+    fn identifiers_that_are_not_uuids_get_one_for_epub_builder() {
+        let urn = "urn:uuid:a8ffc538-6fe0-8241-889b-8a6fe740fbe9";
+        assert_eq!(epub_builder_uuid(urn), urn);
+        let isbn = epub_builder_uuid("urn:isbn:9787000000000");
+        assert!(isbn.starts_with("urn:uuid:") && isbn != epub_builder_uuid("urn:isbn:9787000000001"));
+        assert_ne!(
+            epub_builder_uuid("urn:uuid:A8FFC538-6FE0-8241-889B-8A6FE740FBE9"),
+            "urn:uuid:A8FFC538-6FE0-8241-889B-8A6FE740FBE9"
+        );
     }
 }

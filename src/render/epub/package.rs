@@ -1,7 +1,8 @@
 //! What the package needs beyond epub-builder's templates: the EPUB 2 NCX
 //! (epub-builder's has no `dtb:uid`, titles itself with the table of contents'
 //! name and has no language), the Dublin Core it has no setter for
-//! (`dc:creator` without clashing ids, `dc:publisher`, `dc:source`), the
+//! (`dc:creator` without clashing ids, the editor as a `dc:contributor` with
+//! the MARC role `edt`, `dc:description`, `dc:publisher`, `dc:source`), the
 //! `primary-writing-mode` meta that Kindle reads for vertical books, and the
 //! accessibility metadata of EPUB Accessibility 1.1 ([`accessibility`]).
 
@@ -31,14 +32,14 @@ pub(super) fn ncx(book: &Book) -> Result<Vec<u8>> {
         x.element("text", &[], &book.display_title)?;
         x.end("docTitle")?;
         x.start("navMap", &[])?;
-        for (n, (file, label, _)) in toc_entries(book).into_iter().enumerate() {
+        for (n, entry) in toc_entries(book).into_iter().enumerate() {
             let order = (n + 1).to_string();
             let id = format!("navpoint-{order}");
             x.start("navPoint", &[("id", &id), ("playOrder", &order)])?;
             x.start("navLabel", &[])?;
-            x.element("text", &[], label)?;
+            x.element("text", &[], entry.label)?;
             x.end("navLabel")?;
-            x.empty("content", &[("src", file)])?;
+            x.empty("content", &[("src", entry.file)])?;
             x.end("navPoint")?;
         }
         x.end("navMap")?;
@@ -115,7 +116,14 @@ pub(super) fn extra_metadata(book: &Book) -> Result<String> {
         if let Some(publisher) = &book.publisher {
             x.element("dc:publisher", &[], publisher)?;
         }
-        if let Some(source) = book.url.as_ref().or(book.site.as_ref()) {
+        if let Some(editor) = &book.editor {
+            x.element("dc:contributor", &[("id", "editor")], editor)?;
+            x.element("meta", &[("refines", "#editor"), ("property", "role"), ("scheme", "marc:relators")], "edt")?;
+        }
+        if let Some(description) = &book.description {
+            x.element("dc:description", &[], description)?;
+        }
+        if let Some(source) = &book.source {
             x.element("dc:source", &[], source)?;
         }
         if book.vertical {

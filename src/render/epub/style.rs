@@ -71,8 +71,69 @@ fn families(variant: Variant) -> (&'static str, &'static str) {
 }
 
 /// The stylesheet for a book in `variant`, vertical or not, with or without
-/// an embedded font (which then comes first in every font list).
-pub(super) fn stylesheet(variant: Variant, vertical: bool, font: Option<&Font>) -> String {
+/// an embedded font (which then comes first in every font list), and with
+/// the rules of a book of several articles ([`book_rules`]) when `several`.
+pub(super) fn stylesheet(variant: Variant, vertical: bool, font: Option<&Font>, several: bool) -> String {
+    let mut css = single_stylesheet(variant, vertical, font);
+    if several {
+        let (_, sans) = families(variant);
+        let first = if font.is_some() { format!("\"{EMBEDDED_FAMILY}\", ") } else { String::new() };
+        css.push_str(&book_rules(&first, sans));
+    }
+    css
+}
+
+/// What a book of several articles adds: the book's title on its title
+/// page, each chapter's source note set apart below its text, and the
+/// "Sources" page. Logical properties (`block-start`), so that the note
+/// sits after the text in vertical books too.
+fn book_rules(first: &str, sans: &str) -> String {
+    format!(
+        r#"
+.titlepage h1 {{
+  margin-block-end: 1em;
+}}
+
+footer.source {{
+  margin-block-start: 2em;
+  padding-block-start: 0.5em;
+  border-block-start: 1px solid;
+  font-family: {first}{sans}, sans-serif;
+  font-size: 0.85em;
+  line-height: 1.6;
+}}
+
+footer.source p.source-label {{
+  text-indent: 0;
+  font-weight: bold;
+}}
+
+.sources h2 {{
+  font-family: {first}{sans}, sans-serif;
+  font-size: 1.1em;
+  line-height: 1.4;
+  margin: 1.2em 0 0.3em 0;
+}}
+
+.sources, footer.source dl {{
+  font-family: {first}{sans}, sans-serif;
+}}
+
+.sources dt, footer.source dt {{
+  font-weight: bold;
+}}
+
+.sources dd, footer.source dd {{
+  margin: 0;
+  overflow-wrap: anywhere;
+  word-break: break-all;
+}}
+"#
+    )
+}
+
+/// The rules every book has.
+fn single_stylesheet(variant: Variant, vertical: bool, font: Option<&Font>) -> String {
     let (serif, sans) = families(variant);
     let (font_face, first) = match font {
         Some(font) => (
@@ -196,15 +257,15 @@ mod tests {
 
     #[test]
     fn script_fonts_come_first() {
-        let css = stylesheet(Variant::HongKong, false, None);
+        let css = stylesheet(Variant::HongKong, false, None, false);
         assert!(css.find("Noto Serif CJK HK").unwrap() < css.find("Noto Serif CJK TC").unwrap());
         assert!(!css.contains(" SC\""));
-        assert!(stylesheet(Variant::Simplified, false, None).contains("\"Noto Serif CJK SC\""));
+        assert!(stylesheet(Variant::Simplified, false, None, false).contains("\"Noto Serif CJK SC\""));
     }
 
     #[test]
     fn vertical_sets_every_writing_mode_property() {
-        let css = stylesheet(Variant::Traditional, true, None);
+        let css = stylesheet(Variant::Traditional, true, None, false);
         for p in ["  writing-mode: vertical-rl", "-epub-writing-mode: vertical-rl", "-webkit-writing-mode: vertical-rl"]
         {
             assert!(css.contains(p), "{p}");
@@ -214,8 +275,16 @@ mod tests {
     #[test]
     fn embedded_font_is_named_first() {
         let font = Font { file_name: "fonts/embedded.ttf", media_type: "font/ttf", bytes: Vec::new() };
-        let css = stylesheet(Variant::Simplified, false, Some(&font));
+        let css = stylesheet(Variant::Simplified, false, Some(&font), false);
         assert!(css.contains("src: url(\"fonts/embedded.ttf\")"));
         assert!(css.contains("font-family: \"zharchive-embedded\", \"Noto Serif CJK SC\""));
+    }
+
+    #[test]
+    fn only_a_book_of_several_gets_the_book_rules() {
+        assert!(!stylesheet(Variant::Simplified, false, None, false).contains("footer.source"));
+        let css = stylesheet(Variant::Traditional, true, None, true);
+        assert!(css.starts_with(&stylesheet(Variant::Traditional, true, None, false)));
+        assert!(css.contains("footer.source") && css.contains(".sources h2") && css.contains("Noto Sans CJK TC"));
     }
 }

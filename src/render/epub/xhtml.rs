@@ -1,4 +1,5 @@
-//! The XHTML documents: cover page, title page, article and navigation.
+//! The XHTML documents: cover page, title page, the chapters (one per
+//! article), the "Sources" page and navigation.
 //!
 //! All of them are written with quick-xml's writer, which escapes every text
 //! node and attribute value: article text such as `<b>&amp;</b>` shows as
@@ -19,15 +20,22 @@ use quick_xml::Writer;
 
 use crate::error::Result;
 
-use super::book::Book;
-use super::{cover, xml_error};
+use super::book::{Book, Chapter};
+use super::{cover, xml_error, SourceNotes};
 
 /// The cover page (only with [`super::EpubOptions::cover`]).
 pub(super) const COVER: &str = "cover.xhtml";
-/// The title page: where the article came from.
+/// The title page: where the article came from (a book of one), or the
+/// book's metadata (a book of several).
 pub(super) const TITLE_PAGE: &str = "titlepage.xhtml";
-/// The article.
+/// The article of a book of one (a book of several names each chapter by
+/// its id).
 pub(super) const ARTICLE: &str = "article.xhtml";
+/// The navigation document (in the spine of a book of several).
+pub(super) const NAV: &str = "nav.xhtml";
+/// The back-matter page of every chapter's source
+/// ([`SourceNotes::BackMatter`]).
+pub(super) const SOURCES: &str = "sources.xhtml";
 
 /// An XML document being written: quick-xml's writer with the few shapes we
 /// need.
@@ -134,12 +142,13 @@ fn typed<'a>(epub_type: &'a str, rest: &[(&'a str, &'a str)]) -> Vec<(&'a str, &
     attributes
 }
 
-/// Write an XHTML document in the book's language around `body`.
+/// Write an XHTML document in language `lang` around `body`.
 ///
 /// `horizontal` keeps this document horizontal in a vertical book (for pages
 /// of identifiers and URLs, which read badly turned on their side).
 fn document(
     book: &Book,
+    lang: &str,
     title: &str,
     body_type: &str,
     horizontal: bool,
@@ -148,7 +157,6 @@ fn document(
     let write = || -> io::Result<Vec<u8>> {
         let mut x = Xml::new()?;
         x.doctype_html()?;
-        let lang = book.lang.as_str();
         let mut html = vec![
             ("xmlns", "http://www.w3.org/1999/xhtml"),
             ("xmlns:epub", "http://www.idpf.org/2007/ops"),
@@ -173,18 +181,26 @@ fn document(
     write().map_err(xml_error)
 }
 
-/// The article: its title as the one `<h1>`, then its paragraphs.
-pub(super) fn article(book: &Book) -> Result<Vec<u8>> {
-    document(book, &book.display_title, "bodymatter", false, |x| {
+/// A chapter: the article's title as the one `<h1>`, then its paragraphs
+/// and, in a book of several with [`SourceNotes::ChapterEnd`], its source
+/// note. In its article's language, which may not be the book's.
+pub(super) fn chapter(book: &Book, chapter: &Chapter) -> Result<Vec<u8>> {
+    let single = book.is_single();
+    let title = if single { &book.display_title } else { &chapter.display_title };
+    document(book, &chapter.lang, title, "bodymatter", false, |x| {
         let mut section = typed("chapter", &[("id", "article"), ("class", "article")]);
-        if book.title.is_some() {
+        if chapter.title.is_some() {
             section.push(("aria-labelledby", "title"));
+        } else if !single {
+            // A chapter without a heading is still named, by what the table
+            // of contents calls it.
+            section.push(("aria-label", &chapter.display_title));
         }
         x.start("section", &section)?;
-        if let Some(title) = &book.title {
+        if let Some(title) = &chapter.title {
             x.element("h1", &[("id", "title")], title)?;
         }
-        for paragraph in &book.paragraphs {
+        for paragraph in &chapter.paragraphs {
             let attrs: &[(&str, &str)] = if paragraph.meta { &[("class", "meta")] } else { &[] };
             if book.vertical {
                 x.element_escaped("p", attrs, &upright_numbers(&paragraph.text))?;
@@ -192,8 +208,57 @@ pub(super) fn article(book: &Book) -> Result<Vec<u8>> {
                 x.element("p", attrs, &paragraph.text)?;
             }
         }
+        if !single && book.source_notes == SourceNotes::ChapterEnd {
+            // The labels are the book's words; the facts are the article's.
+            let mut footer = vec![("class", "source")];
+            if own_lang(book, chapter).is_some() {
+                footer.extend([("lang", book.lang.as_str()), ("xml:lang", book.lang.as_str())]);
+            }
+            x.start("footer", &footer)?;
+            x.element("p", &[("class", "source-label")], book.labels.source)?;
+            rows_in(x, &source_facts(book, chapter), own_lang(book, chapter))?;
+            x.end("footer")?;
+        }
         x.end("section")
     })
+}
+
+/// What a chapter's source note says: site, author, date, URL and the
+/// encoding and SHA-256 of the source bytes, each when known.
+fn source_facts<'a>(book: &'a Book, chapter: &'a Chapter) -> Vec<(&'static str, &'a str)> {
+    let l = &book.labels;
+    [
+        (l.site, chapter.site.as_deref()),
+        (l.author, chapter.author.as_deref()),
+        (l.date, chapter.source_date.as_deref()),
+        (l.url, chapter.url.as_deref()),
+        (l.original, Some(chapter.original.as_str())),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect()
+}
+
+/// `rows` as a description list.
+fn source_rows(x: &mut Xml, rows: &[(&str, &str)]) -> io::Result<()> {
+    rows_in(x, rows, None)
+}
+
+/// `rows` as a description list, the values in `lang` when given (a
+/// chapter's facts under the book's labels).
+fn rows_in(x: &mut Xml, rows: &[(&str, &str)], lang: Option<&str>) -> io::Result<()> {
+    let value_lang: Vec<(&str, &str)> = lang.map(|l| vec![("lang", l), ("xml:lang", l)]).unwrap_or_default();
+    x.start("dl", &[])?;
+    for (label, value) in rows {
+        x.element("dt", &[], label)?;
+        x.element("dd", &value_lang, value)?;
+    }
+    x.end("dl")
+}
+
+/// A chapter's language where it is not the book's.
+fn own_lang<'a>(book: &Book, chapter: &'a Chapter) -> Option<&'a str> {
+    (chapter.lang != book.lang).then_some(chapter.lang.as_str())
 }
 
 /// Escaped paragraph text for vertical writing, with each stand-alone number
@@ -223,34 +288,89 @@ fn upright_numbers(text: &str) -> String {
     out
 }
 
-/// The title page: where the text came from. The title itself is left to
-/// the article's heading, so that it appears once.
+/// The title page. A book of one: where the text came from; the title
+/// itself is left to the article's heading, so that it appears once. A book
+/// of several: its title as the `<h1>`, then its metadata and how many
+/// articles it holds.
 pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
+    if book.is_single() {
+        return single_title_page(book);
+    }
     let l = &book.labels;
     let creators = (!book.creators.is_empty()).then(|| book.creators.join("、"));
+    let count = format!("{} {}", book.chapters.len(), l.articles_unit);
     let rows: Vec<(&str, &str)> = [
-        (l.site, book.site.as_deref()),
         (l.author, creators.as_deref()),
-        // The article's date only: the book's own (default) date would
-        // read as the article's.
-        (l.date, book.source_date.as_deref()),
-        (l.url, book.url.as_deref()),
+        (l.editor, book.editor.as_deref()),
+        (l.date, book.date.as_deref()),
+        (l.publisher, book.publisher.as_deref()),
+        (l.description, book.description.as_deref()),
+        (l.articles, Some(count.as_str())),
         (l.identifier, Some(book.identifier.as_str())),
-        (l.original, Some(book.original.as_str())),
     ]
     .into_iter()
     .filter_map(|(label, value)| value.map(|v| (label, v)))
     .collect();
-    document(book, l.title_page, "frontmatter", true, |x| {
-        x.start("section", &typed("titlepage", &[("class", "titlepage")]))?;
-        x.start("dl", &[])?;
-        for (label, value) in rows {
-            x.element("dt", &[], label)?;
-            x.element("dd", &[], value)?;
-        }
-        x.end("dl")?;
+    document(book, &book.lang, l.book_page, "frontmatter", true, |x| {
+        x.start("section", &typed("titlepage", &[("class", "titlepage"), ("aria-labelledby", "book-title")]))?;
+        x.element("h1", &[("id", "book-title")], &book.display_title)?;
+        source_rows(x, &rows)?;
         x.end("section")
     })
+}
+
+/// The title page of a book of one: where the article came from.
+fn single_title_page(book: &Book) -> Result<Vec<u8>> {
+    let l = &book.labels;
+    let chapter = &book.chapters[0];
+    let creators = (!book.creators.is_empty()).then(|| book.creators.join("、"));
+    let rows: Vec<(&str, &str)> = [
+        (l.site, chapter.site.as_deref()),
+        (l.author, creators.as_deref()),
+        // The article's date only: the book's own (default) date would
+        // read as the article's.
+        (l.date, chapter.source_date.as_deref()),
+        (l.url, chapter.url.as_deref()),
+        (l.identifier, Some(book.identifier.as_str())),
+        (l.original, Some(chapter.original.as_str())),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect();
+    document(book, &book.lang, l.title_page, "frontmatter", true, |x| {
+        x.start("section", &typed("titlepage", &[("class", "titlepage")]))?;
+        source_rows(x, &rows)?;
+        x.end("section")
+    })
+}
+
+/// The back-matter "Sources" page of a book of several with
+/// [`SourceNotes::BackMatter`]: each chapter's source, under its title
+/// linking to it, in reading order. `None` for any other book.
+pub(super) fn sources_page(book: &Book) -> Result<Option<Vec<u8>>> {
+    if book.is_single() || book.source_notes != SourceNotes::BackMatter {
+        return Ok(None);
+    }
+    let l = &book.labels;
+    let page = document(book, &book.lang, l.sources, "backmatter", true, |x| {
+        x.start("section", &[("class", "sources"), ("aria-labelledby", "sources-title")])?;
+        x.element("h1", &[("id", "sources-title")], l.sources)?;
+        for chapter in &book.chapters {
+            let heading = format!("{}-title", chapter.id);
+            x.start("section", &[("id", &chapter.id), ("aria-labelledby", &heading)])?;
+            let mut h2 = vec![("id", heading.as_str())];
+            if let Some(lang) = own_lang(book, chapter) {
+                h2.extend([("lang", lang), ("xml:lang", lang)]);
+            }
+            x.start("h2", &h2)?;
+            x.element("a", &[("href", &chapter.file)], &chapter.display_title)?;
+            x.end("h2")?;
+            rows_in(x, &source_facts(book, chapter), own_lang(book, chapter))?;
+            x.end("section")?;
+        }
+        x.end("section")
+    })?;
+    Ok(Some(page))
 }
 
 /// The cover page: the generated cover drawn inline, filling the page.
@@ -264,36 +384,70 @@ pub(super) fn title_page(book: &Book) -> Result<Vec<u8>> {
 pub(super) fn cover_page(book: &Book) -> Result<Vec<u8>> {
     // Horizontal in a vertical book too: a picture has no writing direction,
     // and its size is set across the page.
-    document(book, book.labels.cover, "cover", true, |x| {
+    document(book, &book.lang, book.labels.cover, "cover", true, |x| {
         x.start("div", &[("class", "cover")])?;
         cover::draw(book, x, cover::Use::Inline)?;
         x.end("div")
     })
 }
 
-/// The pages the table of contents lists: file, label, landmark type.
-pub(super) fn toc_entries(book: &Book) -> Vec<(&'static str, &str, &'static str)> {
-    let mut entries = Vec::new();
+/// A page the tables of contents list.
+pub(super) struct TocEntry<'a> {
+    pub file: &'a str,
+    pub label: &'a str,
+    /// Its language, when not the book's (a chapter's own).
+    pub lang: Option<&'a str>,
+    /// Its landmark type, for the pages a reader jumps to.
+    pub landmark: Option<&'static str>,
+}
+
+/// The pages the tables of contents list, in reading order: cover, title
+/// page, then the article (a book of one); or every chapter, the first of
+/// them the body matter, and the "Sources" page (a book of several).
+pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry<'_>> {
+    let l = &book.labels;
+    let page = |file, label, landmark| TocEntry { file, label, lang: None, landmark: Some(landmark) };
+    let mut entries = Vec::with_capacity(book.chapters.len() + 3);
     if book.cover {
-        entries.push((COVER, book.labels.cover, "cover"));
+        entries.push(page(COVER, l.cover, "cover"));
     }
-    entries.push((TITLE_PAGE, book.labels.title_page, "titlepage"));
-    entries.push((ARTICLE, book.display_title.as_str(), "bodymatter"));
+    if book.is_single() {
+        entries.push(page(TITLE_PAGE, l.title_page, "titlepage"));
+        entries.push(page(ARTICLE, &book.display_title, "bodymatter"));
+        return entries;
+    }
+    entries.push(page(TITLE_PAGE, l.book_page, "titlepage"));
+    for (i, chapter) in book.chapters.iter().enumerate() {
+        entries.push(TocEntry {
+            file: &chapter.file,
+            label: &chapter.display_title,
+            lang: (chapter.lang != book.lang).then_some(chapter.lang.as_str()),
+            landmark: (i == 0).then_some("bodymatter"),
+        });
+    }
+    if book.source_notes == SourceNotes::BackMatter {
+        entries.push(page(SOURCES, l.sources, "backmatter"));
+    }
     entries
 }
 
 /// The EPUB 3 navigation document: table of contents and landmarks, in the
 /// book's language (epub-builder's own has no `lang` and English labels).
+/// A chapter in another language is listed in its own.
 pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
     let entries = toc_entries(book);
     let l = &book.labels;
-    document(book, l.contents, "frontmatter", false, |x| {
+    document(book, &book.lang, l.contents, "frontmatter", false, |x| {
         x.start("nav", &typed("toc", &[("id", "toc"), ("aria-labelledby", "toc-title")]))?;
         x.element("h1", &[("id", "toc-title")], l.contents)?;
         x.start("ol", &[])?;
-        for (file, label, _) in &entries {
+        for entry in &entries {
             x.start("li", &[])?;
-            x.element("a", &[("href", file)], label)?;
+            let mut a = vec![("href", entry.file)];
+            if let Some(lang) = entry.lang {
+                a.extend([("lang", lang), ("xml:lang", lang)]);
+            }
+            x.element("a", &a, entry.label)?;
             x.end("li")?;
         }
         x.end("ol")?;
@@ -301,11 +455,19 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
         x.start("nav", &typed("landmarks", &[("id", "landmarks"), ("hidden", "hidden")]))?;
         x.element("h1", &[], l.landmarks)?;
         x.start("ol", &[])?;
-        // No `toc` landmark: it would point at this document, which is not in
-        // the spine (EPUBCheck RSC-011).
-        for (file, label, kind) in &entries {
+        // A book of one has no `toc` landmark: it would point at this
+        // document, which is not in its spine (EPUBCheck RSC-011). A book of
+        // several has this document in its spine, after the title page.
+        let toc =
+            (!book.is_single()).then_some(TocEntry { file: NAV, label: l.contents, lang: None, landmark: Some("toc") });
+        let mut landmarks: Vec<&TocEntry> = entries.iter().filter(|e| e.landmark.is_some()).collect();
+        if let Some(toc) = &toc {
+            let at = landmarks.iter().position(|e| e.file != COVER && e.file != TITLE_PAGE).unwrap_or(landmarks.len());
+            landmarks.insert(at, toc);
+        }
+        for entry in landmarks {
             x.start("li", &[])?;
-            x.element("a", &[("epub:type", kind), ("href", file)], label)?;
+            x.element("a", &[("epub:type", entry.landmark.unwrap_or_default()), ("href", entry.file)], entry.label)?;
             x.end("li")?;
         }
         x.end("ol")?;
