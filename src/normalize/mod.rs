@@ -392,8 +392,12 @@ fn extract_page(
             None,
         ));
     }
-    let extraction =
-        Extraction { format: "html".into(), extractor: html::EXTRACTOR.into(), page_language: meta.lang, whole_page: page.whole_page };
+    let extraction = Extraction {
+        format: "html".into(),
+        extractor: html::EXTRACTOR.into(),
+        page_language: meta.lang,
+        whole_page: page.whole_page,
+    };
     Ok((Some(extraction), kinds))
 }
 

@@ -198,9 +198,10 @@ pub(super) struct Chapter {
 #[derive(Debug, Clone)]
 pub(super) struct Paragraph {
     pub text: String,
-    /// A line of the page's head metadata (authors, date, journal …), set
-    /// apart from the body's paragraphs.
-    pub meta: bool,
+    /// What the block is: a paragraph, a line of the page's head metadata
+    /// (set apart from the body's paragraphs), a subheading, a quotation, a
+    /// list item or a caption.
+    pub kind: BlockKind,
 }
 
 /// A BCP 47 tag as the book writes it, or an error naming what it got.
@@ -325,11 +326,8 @@ impl Chapter {
         let paragraphs: Vec<Paragraph> = article
             .blocks
             .iter()
-            .filter_map(|b| match b.kind {
-                BlockKind::Heading => None,
-                BlockKind::Paragraph => Some(Paragraph { text: clean.text(&b.text), meta: false }),
-                BlockKind::Meta(_) => Some(Paragraph { text: clean.text(&b.text), meta: true }),
-            })
+            .filter(|b| b.kind != BlockKind::Heading)
+            .map(|b| Paragraph { text: clean.text(&b.text), kind: b.kind })
             .collect();
         if title.is_none() && paragraphs.iter().all(|p| p.text.trim().is_empty()) {
             return Err(render_error("the article has no text to put in a book"));

@@ -211,6 +211,34 @@ p.meta {{
   text-align: start;
 }}
 
+/* Subheadings of an article (a web page's h2-h6). */
+section.article h2, section.article h3, section.article h4, section.article h5, section.article h6 {{
+  font-size: 1.1em;
+  text-align: start;
+  margin: 1em 0 0.5em;
+}}
+
+/* A quotation set apart, and list items: inset, not indented. */
+blockquote {{
+  margin: 0.5em 2em;
+}}
+
+blockquote p, li {{
+  text-indent: 0;
+}}
+
+ul {{
+  margin: 0.5em 0;
+  padding-inline-start: 2em;
+}}
+
+/* The caption of a figure the book does not show. */
+p.caption {{
+  font-size: 0.9em;
+  text-indent: 0;
+  text-align: center;
+}}
+
 .titlepage {{
   margin-top: 2em;
   font-family: {first}{sans}, sans-serif;

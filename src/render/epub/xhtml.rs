@@ -18,6 +18,7 @@ use std::io;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
+use crate::article::BlockKind;
 use crate::error::Result;
 
 use super::book::{Book, Chapter};
@@ -200,13 +201,47 @@ pub(super) fn chapter(book: &Book, chapter: &Chapter) -> Result<Vec<u8>> {
         if let Some(title) = &chapter.title {
             x.element("h1", &[("id", "title")], title)?;
         }
-        for paragraph in &chapter.paragraphs {
-            let attrs: &[(&str, &str)] = if paragraph.meta { &[("class", "meta")] } else { &[] };
+        let text = |x: &mut Xml, name: &str, attrs: &[(&str, &str)], text: &str| {
             if book.vertical {
-                x.element_escaped("p", attrs, &upright_numbers(&paragraph.text))?;
+                x.element_escaped(name, attrs, &upright_numbers(text))
             } else {
-                x.element("p", attrs, &paragraph.text)?;
+                x.element(name, attrs, text)
             }
+        };
+        // Subheadings keep their order under the title's h1 but never skip
+        // a level (h2 then h4 becomes h2 then h3), as assistive technology
+        // expects.
+        let mut level = 1u8;
+        let mut in_list = false;
+        for paragraph in &chapter.paragraphs {
+            if in_list && paragraph.kind != BlockKind::ListItem {
+                x.end("ul")?;
+                in_list = false;
+            }
+            match paragraph.kind {
+                BlockKind::Subheading(n) => {
+                    level = n.clamp(2, level + 1).min(6);
+                    text(x, ["h2", "h3", "h4", "h5", "h6"][usize::from(level - 2)], &[], &paragraph.text)?;
+                }
+                BlockKind::Quote => {
+                    x.start("blockquote", &[])?;
+                    text(x, "p", &[], &paragraph.text)?;
+                    x.end("blockquote")?;
+                }
+                BlockKind::ListItem => {
+                    if !in_list {
+                        x.start("ul", &[])?;
+                        in_list = true;
+                    }
+                    text(x, "li", &[], &paragraph.text)?;
+                }
+                BlockKind::Caption => text(x, "p", &[("class", "caption")], &paragraph.text)?,
+                BlockKind::Meta(_) => text(x, "p", &[("class", "meta")], &paragraph.text)?,
+                BlockKind::Heading | BlockKind::Paragraph => text(x, "p", &[], &paragraph.text)?,
+            }
+        }
+        if in_list {
+            x.end("ul")?;
         }
         if !single && book.source_notes == SourceNotes::ChapterEnd {
             // The labels are the book's words; the facts are the article's.

@@ -137,7 +137,15 @@ pub(crate) fn compose_book(book: &BookText<'_>, setter: &Setter<'_>, run_on: boo
             _ => 0.8 * body_lh,
         };
         title_flows.push(Flow { space_before, line_height: lh, lines: lines.len(), keep_with_next: i == 0 });
-        title_blocks.push(SetBlock { lines, size, line_height: lh, centred: !paragraph, inset: 0.0, bullet: false, tag: Tag::Content(node) });
+        title_blocks.push(SetBlock {
+            lines,
+            size,
+            line_height: lh,
+            centred: !paragraph,
+            inset: 0.0,
+            bullet: false,
+            tag: Tag::Content(node),
+        });
     }
     let mut title_positions = paginate(&title_flows, frame.height());
     let one_page = title_positions.iter().flatten().all(|&(p, _)| p == 0);

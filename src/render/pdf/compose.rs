@@ -100,7 +100,8 @@ struct Look {
 impl Look {
     fn of(kind: BlockKind, scale: Scale) -> Look {
         let body = scale.body;
-        let text = Look { size: body, indent: 2.0 * body, inset: 0.0, inset_right: 0.0, centred: false, heading: false };
+        let text =
+            Look { size: body, indent: 2.0 * body, inset: 0.0, inset_right: 0.0, centred: false, heading: false };
         match kind {
             BlockKind::Heading => Look { size: scale.title, indent: 0.0, centred: true, heading: true, ..text },
             // Between the title and the body, set from the left like a

@@ -135,7 +135,12 @@ pub fn read_tei_corpus(xml: &[u8]) -> Result<Collection> {
 
 /// The blocks of a body `div` (an article's, or a section of level
 /// `section` inside one), with their kinds, in order.
-fn div_blocks<'a>(div: &'a Element, section: Option<u8>, depth: usize, out: &mut Vec<(&'a Element, BlockKind)>) -> Result<()> {
+fn div_blocks<'a>(
+    div: &'a Element,
+    section: Option<u8>,
+    depth: usize,
+    out: &mut Vec<(&'a Element, BlockKind)>,
+) -> Result<()> {
     if depth > 6 {
         return Err(Error::TeiRead("body/div: sections nest deeper than six levels".into()));
     }
