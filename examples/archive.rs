@@ -93,7 +93,8 @@ const USAGE: &str =
                      (see examples/common/jsonl.rs for the contract)
   --script NAME      simplified (default), traditional, taiwan, taiwan-phrases,
                      hongkong, hongkong-phrases, keep
-  --encoding LABEL   force an encoding (utf-8, gb18030, big5, utf-16le …)";
+  --encoding LABEL   force an encoding (utf-8, gb18030, big5, utf-16le …)
+  --input-format F   auto (default: a saved web page if the bytes begin like one), text or html";
 
 /// The command line.
 struct Config {
@@ -159,6 +160,11 @@ fn parse_args() -> Result<Option<Config>, String> {
                     zharchive::TargetScript::from_name(&v).ok_or_else(|| format!("unknown script {v:?}"))?;
             }
             "--encoding" => config.options.encoding = Some(value("--encoding")?),
+            "--input-format" => {
+                let v = value("--input-format")?;
+                config.options.input_format = zharchive::InputFormat::from_name(&v)
+                    .ok_or_else(|| format!("unknown input format {v:?} (auto, text, html)"))?;
+            }
             flag if flag.starts_with('-') && flag != "-" => return Err(format!("unknown option {flag}")),
             _ => config.inputs.push(PathBuf::from(arg)),
         }

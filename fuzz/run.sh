@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-600}; shift || true
-targets=("${@:-normalize tei epub pdf}")
+targets=("${@:-normalize html tei epub pdf}")
 targets=(${targets[@]})
 cargo +nightly fuzz build -s none
-for t in "${targets[@]}"; do mkdir -p corpus/$t; cp -n seeds/* ../fixtures/*.txt corpus/$t/ 2>/dev/null || true; done
+for t in "${targets[@]}"; do mkdir -p corpus/$t; cp -n seeds/* ../fixtures/*.txt ../fixtures/html/*.html corpus/$t/ 2>/dev/null || true; done
 run() {
   cargo +nightly fuzz run -s none "$1" -- -max_total_time="$secs" -max_len=16384 -timeout=20 \
     -rss_limit_mb=4096 -print_final_stats=1 > "logs/$1.log" 2>&1 || echo "$1: FAILED (see fuzz/logs/$1.log)"

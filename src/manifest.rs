@@ -266,8 +266,8 @@ impl Manifest {
     }
 }
 
-/// The text files of `folder` in natural order (`2.txt` before `10.txt`):
-/// files ending in `.txt` or `.text`, not hidden. The other files are
+/// The articles of `folder` in natural order (`2.txt` before `10.txt`):
+/// files ending in `.txt`, `.text`, `.html` or `.htm`, not hidden. The other files are
 /// returned second, so that a caller can say they were not taken.
 ///
 /// # Errors
@@ -283,7 +283,7 @@ pub fn text_files_in(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_text = matches!(
             path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
-            Some("txt" | "text")
+            Some("txt" | "text" | "html" | "htm")
         );
         if !name.starts_with('.') && is_text && path.is_file() {
             taken.push(path);

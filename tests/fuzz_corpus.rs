@@ -46,6 +46,12 @@ fn normalize_corpus() {
     replay("normalize", properties::normalization);
 }
 
+#[cfg(feature = "html")]
+#[test]
+fn html_corpus() {
+    replay("html", properties::html_page);
+}
+
 #[cfg(feature = "tei")]
 #[test]
 fn tei_corpus() {

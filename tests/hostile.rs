@@ -5,7 +5,8 @@
 //! The inputs are the ones an archive meets: empty, whitespace only, binary,
 //! NUL bytes, invalid UTF-8 in the middle, control characters, markup, only
 //! boilerplate, a 5 MB single line, 50,000 tiny paragraphs, a
-//! 20,000-character title, emoji and non-BMP Han. Their timings (release
+//! 20,000-character title, emoji and non-BMP Han; and web pages nested
+//! 100,000 deep, of 50 MB, of script only, and of broken markup. Their timings (release
 //! build) are in BENCHMARKS.md; a test does not time them.
 
 #![cfg(all(feature = "tei", feature = "epub", feature = "pdf", feature = "embedded-font"))]
@@ -36,6 +37,8 @@ fn hostile_inputs() -> Vec<(&'static str, Vec<u8>)> {
         tiny.push_str(&format!("第{i}段。\n\n"));
     }
     let title = format!("{}\n\n正文只有一句。", "题目很长".repeat(5_000));
+    let deep = format!("<!doctype html><html><body>{}<p>深处。</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let big_page = format!("<!doctype html><html><body><p>{}</p></body></html>", "大".repeat(50 * 1024 * 1024 / 3));
 
     vec![
         ("empty.txt", Vec::new()),
@@ -54,6 +57,16 @@ fn hostile_inputs() -> Vec<(&'static str, Vec<u8>)> {
         ("single-line-5mb.txt", single_line.into_bytes()),
         ("tiny-paragraphs.txt", tiny.into_bytes()),
         ("long-title.txt", title.into_bytes()),
+        ("deeply-nested.html", deep.into_bytes()),
+        ("page-50mb.html", big_page.into_bytes()),
+        (
+            "script-only.html",
+            b"<!doctype html><html><head><script>document.write('<p>x</p>')</script></head><body></body></html>".to_vec(),
+        ),
+        (
+            "malformed.html",
+            "<html><body><p>第一段<b>没关<i>交错</b>的</i> &#xZZ; &bogus; < 3 ><p>第二段 &amp 没分号<table><td>表".as_bytes().to_vec(),
+        ),
         ("emoji-non-bmp.txt", "标题😀𠀀\n\n𠀀𪚥𰻞👨\u{200D}👩\u{200D}👧🇨🇳👍🏽正文。\n\n\u{202E}反向\u{202C}文字。".as_bytes().to_vec()),
     ]
 }

@@ -61,6 +61,11 @@ pub fn parse(valued: &[&str]) -> Result<Option<Args>, String> {
                 })?;
             }
             "--encoding" => args.options.encoding = Some(value("--encoding")?),
+            "--input-format" => {
+                let v = value("--input-format")?;
+                args.options.input_format = zharchive::InputFormat::from_name(&v)
+                    .ok_or_else(|| format!("unknown input format {v:?} (auto, text, html)"))?;
+            }
             "-o" | "--output" => args.output = Some(PathBuf::from(value("-o")?)),
             "--report" => args.report = true,
             "--manifest" => args.manifest = Some(PathBuf::from(value("--manifest")?)),
@@ -91,7 +96,7 @@ pub fn parse(valued: &[&str]) -> Result<Option<Args>, String> {
 
 /// The usage lines for the book flags, for examples that write books.
 pub const BOOK_USAGE: &str =
-    "  INPUT...           several files, or folders (their .txt files in natural order), make one book
+    "  INPUT...           several files, or folders (their .txt and .html files in natural order), make one book
   --manifest FILE    the book described in TOML or JSON: [book] metadata, [options], [[article]] path, title, url …
   --skip-bad         leave out an article that cannot be read or normalised (warned) instead of failing
   --title T  --creator NAME (repeatable)  --editor NAME  --book-date DATE  --language TAG
@@ -127,10 +132,10 @@ pub fn load_collection(args: &Args) -> Result<zharchive::Collection, String> {
                 if input.is_dir() {
                     let (taken, left) = text_files_in(input).map_err(|e| e.to_string())?;
                     for path in left {
-                        eprintln!("warning: {} is not a .txt file: not taken into the book", path.display());
+                        eprintln!("warning: {} is not a .txt or .html file: not taken into the book", path.display());
                     }
                     if taken.is_empty() {
-                        return Err(format!("{}: the folder holds no .txt file", input.display()));
+                        return Err(format!("{}: the folder holds no .txt or .html file", input.display()));
                     }
                     files.extend(taken);
                 } else {
@@ -194,6 +199,7 @@ pub fn run_with(name: &str, usage: &str, valued: &[&str], body: impl FnOnce(&Arg
             println!("usage: {name} {usage}");
             println!("  --script simplified|traditional|taiwan|taiwan-phrases|hongkong|hongkong-phrases|keep");
             println!("  --encoding LABEL   force an encoding (utf-8, gb18030, big5, utf-16le …)");
+            println!("  --input-format auto|text|html   a saved web page or text (default: what the bytes look like)");
             ExitCode::SUCCESS
         }
         Ok(Some(args)) => match body(&args) {

@@ -402,7 +402,7 @@ mod tests {
     #[test]
     fn untitled_articles_borrow_their_opening() {
         let long = "一二三四五六七八九十一二三四五六七八九十一二".to_owned();
-        let p = |text: String| Paragraph { text, meta: false };
+        let p = |text: String| Paragraph { text, kind: BlockKind::Paragraph };
         assert_eq!(opening(&[p(String::new()), p(long)], "无题"), "一二三四五六七八九十一二三四五六七八九十…");
         assert_eq!(opening(&[], "无题"), "无题");
     }

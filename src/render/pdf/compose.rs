@@ -130,8 +130,8 @@ pub(crate) struct SetBlock {
     /// How far in from the left the lines start, in points (quotations and
     /// list items).
     pub inset: f32,
-    /// Mark the first line with a bullet in the inset (list items): drawn
-    /// as a layout artifact, so it is not part of the text.
+    /// Mark the first line with a bullet in the inset (list items): drawn,
+    /// an artifact, so it is not part of the text.
     pub bullet: bool,
     /// What the block is.
     pub tag: Tag,
@@ -146,6 +146,16 @@ pub(crate) struct Leader {
     pub y: f32,
 }
 
+/// A list item's bullet: a dot drawn at `(x, y)` (its centre, points from
+/// the page's bottom-left corner), not text, so it never reaches the text
+/// layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Bullet {
+    pub x: f32,
+    pub y: f32,
+    pub diameter: f32,
+}
+
 /// One page, set.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetPage {
@@ -153,6 +163,8 @@ pub(crate) struct SetPage {
     pub lines: Vec<SetLine>,
     /// Leaders of a table of contents.
     pub leaders: Vec<Leader>,
+    /// Bullets of list items.
+    pub bullets: Vec<Bullet>,
 }
 
 /// What sets text: the face, the page's text area and the scale. The
@@ -273,15 +285,13 @@ impl Setter<'_> {
                 if pages.len() <= n {
                     pages.resize_with(n + 1, SetPage::default);
                 }
-                let first_line = pages[n].lines.last().is_none_or(|l| l.tag != block.tag) || !block.bullet;
+                let first_line = !block.bullet || pages[n].lines.last().is_none_or(|l| l.tag != block.tag);
                 pages[n].lines.push(SetLine { x, y: baseline, size, glyphs, tag: block.tag });
                 if block.bullet && first_line {
-                    if let Some(ch) = ['•', '・'].into_iter().find(|&c| self.font.has_char(c)) {
-                        let width = self.advance(ch) * size;
-                        let bullet = vec![Placed { ch, x: 0.0, width }];
-                        let at = x - 1.2 * size;
-                        pages[n].lines.push(SetLine { x: at, y: baseline, size, glyphs: bullet, tag: Tag::Layout });
-                    }
+                    // A round dot a third of an em across, centred on the
+                    // ideographs' middle, one em before the item.
+                    let middle = baseline + 0.38 * size;
+                    pages[n].bullets.push(Bullet { x: x - 0.9 * size, y: middle, diameter: size / 3.0 });
                 }
             }
         }

@@ -52,6 +52,15 @@ pub(crate) fn page_content(
         out.push_str("Q\nEMC\n");
         content.extend_from_slice(out.as_bytes());
     }
+    if !page.bullets.is_empty() {
+        // Each a zero-length stroke with a round cap as wide as the dot.
+        let mut out = String::from("/Artifact <</Type /Layout>> BDC\nq 0 G 1 J\n");
+        for b in &page.bullets {
+            let _ = writeln!(out, "{} w {} {} m {} {} l S", b.diameter, b.x, b.y, b.x, b.y);
+        }
+        out.push_str("Q\nEMC\n");
+        content.extend_from_slice(out.as_bytes());
+    }
     (content, marks)
 }
 

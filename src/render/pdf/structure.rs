@@ -125,9 +125,6 @@ pub(crate) enum Tag {
     Header,
     /// A page number: a pagination artifact.
     Footer,
-    /// A list item's bullet: a layout artifact (the item's text is the
-    /// item's, without it).
-    Layout,
 }
 
 #[derive(Debug, Clone)]
@@ -412,7 +409,6 @@ impl PageMarks {
             }
             Tag::Header => out.push_str("/Artifact <</Type /Pagination /Subtype /Header>> BDC\n"),
             Tag::Footer => out.push_str("/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"),
-            Tag::Layout => out.push_str("/Artifact <</Type /Layout>> BDC\n"),
         }
         self.open = Some(tag);
     }
@@ -441,7 +437,7 @@ impl PageMarks {
                 let _ = writeln!(out, "/Span <</MCID {} /ActualText <{actual}>>> BDC", self.mcids.len());
                 self.mcids.push(node);
             }
-            Tag::Header | Tag::Footer | Tag::Layout => {
+            Tag::Header | Tag::Footer => {
                 self.show(structure, tag, out);
                 let _ = writeln!(out, "/Span <</ActualText <{actual}>>> BDC");
             }
