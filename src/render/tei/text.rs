@@ -50,7 +50,8 @@ pub(super) struct DoubtMark {
     /// Its byte range in the block's text (never inside a change: the
     /// normalizer widens doubts to whole changes).
     pub range: std::ops::Range<usize>,
-    /// Its `xml:id`, which the warnings' notes point to.
+    /// Its `xml:id` in a record on its own (in a corpus, [`Out::id`] of
+    /// it), which the warnings' notes point to.
     pub id: String,
     /// Whether any warning about it is unrepaired damage.
     pub damaged: bool,
@@ -131,7 +132,8 @@ fn content(out: &mut Out, index: usize, block: &Block, marks: &[DoubtMark], opti
             out.text(&block.text[*pos..at])?;
             *pos = at;
             if open {
-                out.start(m.element(), &mark_attrs(m))?;
+                let id = out.id(&m.id);
+                out.start(m.element(), &mark_attrs(m, &id))?;
             } else {
                 out.end(m.element())?;
             }
@@ -166,12 +168,13 @@ fn content(out: &mut Out, index: usize, block: &Block, marks: &[DoubtMark], opti
     text_to(out, block.text.len(), &mut pos)
 }
 
-/// `xml:id` and why: `damage agent="byte-shift"`, `unclear reason="guessed-bytes"`.
-fn mark_attrs(m: &DoubtMark) -> Vec<(&str, &str)> {
+/// `xml:id` (`id`, the mark's id as written) and why: `damage
+/// agent="byte-shift"`, `unclear reason="guessed-bytes"`.
+fn mark_attrs<'a>(m: &DoubtMark, id: &'a str) -> Vec<(&'static str, &'a str)> {
     if m.damaged {
-        vec![("xml:id", m.id.as_str()), ("agent", "byte-shift")]
+        vec![("xml:id", id), ("agent", "byte-shift")]
     } else {
-        vec![("xml:id", m.id.as_str()), ("reason", "guessed-bytes")]
+        vec![("xml:id", id), ("reason", "guessed-bytes")]
     }
 }
 
@@ -183,8 +186,7 @@ fn choice(out: &mut Out, change: &Change, new: &str, options: &TeiOptions) -> Re
         if !pointers.is_empty() {
             pointers.push(' ');
         }
-        pointers.push('#');
-        pointers.push_str(&xml::revision_id(kind));
+        pointers.push_str(&out.pointer(&xml::revision_id(kind)));
     }
     let (old_side, new_side) = if change.is_correction() { ("sic", "corr") } else { ("orig", "reg") };
     if pointers.is_empty() {
@@ -260,7 +262,8 @@ fn verbatim(out: &mut Out, text: &str) -> Result<()> {
     while let Some(i) = rest.find(|c| !is_xml_char(c)) {
         out.text(&rest[..i])?;
         let c = rest[i..].chars().next().unwrap_or_default();
-        out.inline("g", &[("ref", &format!("#{}", xml::char_id(c)))], "")?;
+        let pointer = out.pointer(&xml::char_id(c));
+        out.inline("g", &[("ref", &pointer)], "")?;
         rest = &rest[i + c.len_utf8()..];
     }
     out.text(rest)

@@ -36,6 +36,10 @@ pub(crate) struct Out {
     depth: usize,
     /// Characters dropped because XML 1.0 cannot represent them.
     pub dropped: usize,
+    /// The `xml:id` of the record being written inside a `teiCorpus`, which
+    /// every `xml:id` of the record starts with (see [`Out::id`]); `None`
+    /// for a record on its own.
+    scope: Option<String>,
 }
 
 /// Attributes as `(name, value)`; values are escaped when written.
@@ -45,13 +49,46 @@ impl Out {
     /// A document with the XML declaration and the `xml-model` processing
     /// instruction that names the schema.
     pub fn new() -> Result<Out> {
-        let mut out = Out { buf: Vec::with_capacity(64 * 1024), depth: 0, dropped: 0 };
+        let mut out = Out { buf: Vec::with_capacity(64 * 1024), depth: 0, dropped: 0, scope: None };
         out.raw(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <?xml-model href=\"http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng\" \
              type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?>",
         );
         Ok(out)
+    }
+
+    /// Write the `xml:id`s of what follows inside `scope` ([`Out::id`]), or
+    /// as a record on its own (`None`).
+    pub fn set_scope(&mut self, scope: Option<&str>) {
+        self.scope = scope.map(str::to_owned);
+    }
+
+    /// The `xml:id` to write for `local` (`rev-repair`, `doubt-1`, `U0001`):
+    /// `local` itself in a record on its own, `SCOPE.local` in a record of a
+    /// corpus, where ids must be unique across all the records.
+    pub fn id(&self, local: &str) -> String {
+        match &self.scope {
+            Some(scope) => format!("{scope}{SCOPE_SEPARATOR}{local}"),
+            None => local.to_owned(),
+        }
+    }
+
+    /// A pointer (`#…`) to what [`Out::id`] names.
+    pub fn pointer(&self, local: &str) -> String {
+        format!("#{}", self.id(local))
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Reserve room for `more` bytes (a corpus knows roughly how large it
+    /// will be; growing a buffer of hundreds of megabytes by doubling would
+    /// hold twice that for a moment).
+    pub fn reserve(&mut self, more: usize) {
+        self.buf.reserve(more);
     }
 
     /// The finished bytes, ending with a newline.
@@ -185,6 +222,18 @@ fn escape(s: &str, attribute: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// What joins a record's `xml:id` and a local id in a corpus
+/// (`a-1f2e3d4c5b6a.rev-repair`).
+pub(crate) const SCOPE_SEPARATOR: char = '.';
+
+/// A local id back from an id written by [`Out::id`] in `scope`.
+pub(crate) fn unscope<'a>(id: &'a str, scope: Option<&str>) -> Option<&'a str> {
+    match scope {
+        Some(scope) => id.strip_prefix(scope)?.strip_prefix(SCOPE_SEPARATOR),
+        None => Some(id),
+    }
 }
 
 /// `12-30`: a byte range as written in `@n`.
