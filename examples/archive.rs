@@ -9,6 +9,8 @@
 //! cargo run --release --example archive -- INPUT... --bag DIR
 //!     [--bag-info "Key: Value"]... [--date YYYY-MM-DD] [--formats …] [--jobs N] [--force]
 //! cargo run --release --example archive -- --jsonl [--formats tei,epub,pdf] [--jobs N] [--script NAME]
+//! cargo run --release --example archive -- INPUT... --out-dir DIR --book NAME [--title T] [--creator NAME]...
+//!     [--skip-bad] [same options]
 //! ```
 //!
 //! # Folder mode
@@ -48,6 +50,19 @@
 //! `SOURCE_DATE_EPOCH`, else today (said on stderr: that bag is not
 //! reproducible); `--bag-info "Key: Value"` (repeatable) adds a field to
 //! `bag-info.txt`.
+//!
+//! # Book
+//!
+//! `--book NAME` also makes one book of all the inputs, in order (a folder's
+//! files in natural order, `2` before `10`): `DIR/NAME.epub`, `NAME.pdf` and
+//! `NAME.tei.xml` (a `teiCorpus`) for the chosen formats, and
+//! `NAME.report.json` (every article's input, SHA-256 and title, every
+//! output's size and SHA-256), next to the per-article files — in a bag,
+//! under `data/NAME/`. Its title is `--title`, else NAME; `--creator` names
+//! its makers. An input that cannot be normalised fails the book (the
+//! per-article files are still written) unless `--skip-bad` leaves it out,
+//! with a warning. The book is made again on every run, so that it always
+//! holds every input.
 //!
 //! # JSON-lines mode
 //!
@@ -89,6 +104,10 @@ const USAGE: &str =
                      --jsonl: the default for lines without \"formats\", else tei)
   --jobs N           parallel jobs (default: one per core)
   --force            overwrite existing outputs (default: skip inputs already archived)
+  --book NAME        also write the inputs as one book: NAME.epub, NAME.pdf, NAME.tei.xml
+                     (a teiCorpus) and NAME.report.json
+  --title T          the book's title (default: NAME); --creator NAME (repeatable) its makers
+  --skip-bad         leave an input that fails out of the book (warned) instead of failing it
   --jsonl            read JSON requests on stdin, write JSON responses on stdout
                      (see examples/common/jsonl.rs for the contract)
   --script NAME      simplified (default), traditional, taiwan, taiwan-phrases,
@@ -109,6 +128,11 @@ struct Config {
     force: bool,
     jsonl: bool,
     options: zharchive::Options,
+    /// `--book NAME`.
+    book: Option<String>,
+    /// `--title`, `--creator`.
+    book_metadata: zharchive::CollectionMetadata,
+    skip_bad: bool,
 }
 
 fn parse_args() -> Result<Option<Config>, String> {
@@ -124,6 +148,9 @@ fn parse_args() -> Result<Option<Config>, String> {
         force: false,
         jsonl: false,
         options: zharchive::Options::default(),
+        book: None,
+        book_metadata: zharchive::CollectionMetadata::default(),
+        skip_bad: false,
     };
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
@@ -153,6 +180,10 @@ fn parse_args() -> Result<Option<Config>, String> {
                 config.jobs = Some(n.max(1));
             }
             "--force" => config.force = true,
+            "--book" => config.book = Some(value("--book")?),
+            "--title" => config.book_metadata.title = value("--title")?,
+            "--creator" => config.book_metadata.creators.push(value("--creator")?),
+            "--skip-bad" => config.skip_bad = true,
             "--jsonl" => config.jsonl = true,
             "--script" => {
                 let v = value("--script")?;
@@ -189,11 +220,25 @@ fn parse_args() -> Result<Option<Config>, String> {
             return Err("no INPUT given".into());
         }
     }
+    match &config.book {
+        None if !config.book_metadata.title.is_empty()
+            || !config.book_metadata.creators.is_empty()
+            || config.skip_bad =>
+        {
+            return Err("--title, --creator and --skip-bad are for --book".into())
+        }
+        Some(_) if config.jsonl => return Err("--book is for files, not --jsonl".into()),
+        Some(name) if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') => {
+            return Err(format!("--book {name:?}: give a file name without folders"))
+        }
+        Some(name) if config.book_metadata.title.is_empty() => config.book_metadata.title = name.clone(),
+        _ => {}
+    }
     Ok(Some(config))
 }
 
-/// The files to archive: files as given, folders expanded (sorted, so runs
-/// are reproducible).
+/// The files to archive: files as given, folders expanded (in natural order,
+/// `2` before `10`, so runs are reproducible and a book reads in order).
 fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for input in inputs {
@@ -204,7 +249,10 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
                 .collect();
-            found.sort();
+            found.sort_by(|a, b| {
+                let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                zharchive::manifest::natural_cmp(&name(a), &name(b))
+            });
             files.extend(found);
         } else {
             files.push(input.clone());
@@ -544,6 +592,11 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     // Two inputs with one stem (`a/x.txt`, `b/x.txt`) would write the same
     // outputs from two jobs at once: refuse before anything is written.
     let mut stems = std::collections::HashMap::new();
+    if let Some(name) = &config.book {
+        if let Some(file) = files.iter().find(|f| stem(f) == *name) {
+            return Err(format!("--book {name}: {} would be archived under the same name", file.display()));
+        }
+    }
     for file in &files {
         if let Some(other) = stems.insert(stem(file), file) {
             return Err(format!(
@@ -618,6 +671,17 @@ fn run_folder(config: &Config) -> Result<bool, String> {
         ))
     })?;
     progress.finish();
+    let mut sink = sink;
+    let book_written = match &config.book {
+        Some(name) => match write_book(name, &files, &mut sink, config) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("archive: error: the book {name} was not written: {e}");
+                false
+            }
+        },
+        None => true,
+    };
     // The bag's tag files, and the swap: until here the old bag (or none)
     // is what the folder holds.
     if let Sink::Bag(bag) = sink {
@@ -661,7 +725,91 @@ fn run_folder(config: &Config) -> Result<bool, String> {
     if failed.len() > 20 {
         eprintln!("  … and {} more", failed.len() - 20);
     }
-    Ok(failed.is_empty())
+    Ok(failed.is_empty() && book_written)
+}
+
+#[derive(Serialize)]
+struct BookReport<'a> {
+    book: &'a zharchive::CollectionMetadata,
+    identifier: String,
+    language: &'a str,
+    articles: Vec<BookArticle<'a>>,
+    left_out: Vec<&'a str>,
+    outputs: Vec<OutputReport>,
+}
+
+#[derive(Serialize)]
+struct BookArticle<'a> {
+    title: Option<&'a str>,
+    source_sha256: &'a str,
+    source_bytes: u64,
+    warnings: usize,
+}
+
+/// `--book NAME`: normalise every input again (the batch keeps no article,
+/// so that its memory does not grow with the corpus), make one book of them
+/// and write its forms and report next to the per-article files.
+fn write_book(name: &str, files: &[PathBuf], sink: &mut Sink, config: &Config) -> Result<(), String> {
+    let mut manifest = zharchive::manifest::Manifest::of_files(files.iter().cloned(), config.options.clone());
+    manifest.book = config.book_metadata.clone();
+    let (book, left_out) = with_pool(config.jobs, || manifest.collect(config.skip_bad))?.map_err(|e| e.to_string())?;
+    for w in &left_out {
+        eprintln!("archive: warning: {}", w.message);
+    }
+    let shown = |file: &str| match sink {
+        Sink::Folder(_) => file.to_owned(),
+        Sink::Bag(_) => format!("data/{name}/{file}"),
+    };
+    let mut outputs = Vec::new();
+    let mut forms = Vec::new();
+    for &format in &config.formats {
+        let rendered = format.render_collection(&book)?;
+        let file = format!("{name}.{}", format.extension());
+        outputs.push(OutputReport {
+            format: format.name(),
+            path: shown(&file),
+            bytes: rendered.bytes.len(),
+            sha256: sha256(&rendered.bytes),
+            warnings: rendered.warnings,
+        });
+        forms.push((file, rendered.bytes));
+    }
+    let report = BookReport {
+        book: &book.metadata,
+        identifier: book.identifier(),
+        language: book.language(),
+        articles: book
+            .articles
+            .iter()
+            .map(|a| BookArticle {
+                title: a.display_title(),
+                source_sha256: &a.metadata.source_sha256,
+                source_bytes: a.metadata.source_bytes,
+                warnings: a.warnings.len(),
+            })
+            .collect(),
+        left_out: left_out.iter().map(|w| w.message.as_str()).collect(),
+        outputs,
+    };
+    forms.push((format!("{name}.report.json"), serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?));
+    for (file, bytes) in &forms {
+        match sink {
+            Sink::Folder(writer) => {
+                let dir = config.out_dir.as_deref().unwrap_or(Path::new("."));
+                writer.write(&dir.join(file), bytes)?;
+            }
+            Sink::Bag(bag) => {
+                bag.add_file(&format!("{name}/{file}"), bytes).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    eprintln!(
+        "book {name}: {} article(s){} → {}",
+        book.len(),
+        if left_out.is_empty() { String::new() } else { format!(" ({} left out)", left_out.len()) },
+        forms.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
 }
 
 /// A counting semaphore: how many JSONL requests may be in flight.

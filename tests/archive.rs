@@ -189,3 +189,52 @@ fn a_bag_holds_the_sources_and_outputs_and_two_runs_give_the_bag_of_one() {
     assert_eq!(zharchive::package::bagit::validate(out.join("once")).unwrap().files, 8);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_book_of_all_the_inputs_next_to_the_articles() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = scratch("book-in");
+    let out = scratch("book-out");
+    // Named so that natural order (2 before 10) differs from byte order.
+    for (name, fixture) in [("10.txt", "article.txt"), ("2.txt", "transit.big5.txt")] {
+        std::fs::copy(root.join("fixtures").join(fixture), input.join(name)).unwrap();
+    }
+    std::fs::write(input.join("3.txt"), b"").unwrap(); // cannot be normalised
+    let p = Path::new;
+    let Some((code, stderr)) =
+        archive(&[&input, p("--out-dir"), &out, p("--book"), p("collected"), p("--title"), p("文集")])
+    else {
+        return;
+    };
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("the book collected was not written") && stderr.contains("3.txt"), "{stderr}");
+    assert!(!out.join("collected.epub").exists(), "no book shorter than its inputs");
+    assert!(out.join("2.epub").exists(), "the articles are still archived");
+
+    let (code, stderr) =
+        archive(&[&input, p("--out-dir"), &out, p("--book"), p("collected"), p("--title"), p("文集"), p("--skip-bad")])
+            .unwrap();
+    assert_eq!(code, Some(1), "the empty input still failed as an article: {stderr}");
+    assert!(stderr.contains("left out of the book") && stderr.contains("3.txt"), "{stderr}");
+    for ext in ["epub", "pdf", "tei.xml", "report.json"] {
+        assert!(out.join(format!("collected.{ext}")).metadata().is_ok_and(|m| m.len() > 0), "collected.{ext}");
+    }
+    let corpus = std::fs::read_to_string(out.join("collected.tei.xml")).unwrap();
+    assert!(corpus.contains("<teiCorpus") && corpus.matches("<TEI ").count() == 2, "two records in the corpus");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("collected.report.json")).unwrap()).unwrap();
+    assert_eq!(report["book"]["title"], "文集");
+    let titles: Vec<&str> =
+        report["articles"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 2);
+    let transit =
+        zharchive::normalize(&std::fs::read(root.join("fixtures/transit.big5.txt")).unwrap(), &Default::default())
+            .unwrap();
+    assert_eq!(Some(titles[0]), transit.title(), "2.txt comes before 10.txt");
+    assert_eq!(report["left_out"].as_array().unwrap().len(), 1);
+
+    // A book named like an input would overwrite it: refused up front.
+    let (code, stderr) = archive(&[&input, p("--out-dir"), &out, p("--book"), p("2")]).unwrap();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("same name"), "{stderr}");
+}

@@ -687,6 +687,18 @@ fn a_book_of_one_with_metadata_of_its_own_keeps_the_single_layout() {
     assert!(opf.contains("<dc:description>只有一篇。</dc:description>"));
     assert!(opf.contains(r#"<dc:identifier id="epub-id-1">urn:isbn:9787000000000</dc:identifier>"#));
     assert!(book.text("OEBPS/toc.ncx").contains(r#"content="urn:isbn:9787000000000""#));
+
+    // What the book's metadata leave empty comes from the article.
+    let (a, _) = two_articles();
+    let meta = CollectionMetadata { title: "只给书名".into(), ..Default::default() };
+    let bytes = write_epub_collection(&Collection::new(meta, vec![a.clone()]).unwrap(), &EpubOptions::default());
+    let book = Unzipped::new(&bytes.unwrap().bytes);
+    let opf = book.text("OEBPS/content.opf");
+    assert!(opf.contains("<dc:title>只给书名</dc:title>"), "{opf}");
+    assert!(opf.contains(r#"<dc:creator id="creator">作者甲</dc:creator>"#), "{opf}");
+    assert!(opf.contains("<dc:date>2024-05-01T00:00:00Z</dc:date>"), "{opf}");
+    assert!(opf.contains(&format!(">{}</dc:identifier>", article_uuid(&a))));
+    assert_eq!(package_doc(opf).language, "zh-Hans");
 }
 
 #[test]

@@ -88,6 +88,28 @@ impl Format {
     }
 }
 
+impl Format {
+    /// Write `book` in this format with the writer's default options: one
+    /// EPUB, one PDF, one TEI corpus (a book of one is the article's own
+    /// output).
+    pub fn render_collection(self, book: &zharchive::Collection) -> Result<Rendered, String> {
+        let text = |e: zharchive::Error| e.to_string();
+        match self {
+            #[cfg(feature = "epub")]
+            Format::Epub => zharchive::render::epub::write_epub_collection(book, &Default::default()).map_err(text),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => zharchive::render::pdf::write_pdf_collection(book, &Default::default()).map_err(text),
+            #[cfg(feature = "tei")]
+            Format::Tei => zharchive::render::tei::write_tei_collection(book, &Default::default()).map_err(text),
+            #[allow(unreachable_patterns)]
+            other => {
+                let _ = (book, text);
+                Err(format!("this build has no {} writer (cargo feature `{}`)", other.name(), other.name()))
+            }
+        }
+    }
+}
+
 /// Lower-case hex SHA-256, as the reports give checksums.
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;

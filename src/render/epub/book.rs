@@ -245,11 +245,19 @@ impl Book {
             return Err(render_error("a book needs at least one article"));
         };
 
+        // A book of one takes what its metadata leave empty from its article
+        // (a title given alone keeps the article's authors and date).
+        let article_meta = one.then(|| CollectionMetadata::of_article(&articles[0]));
+        let given_creators = match &article_meta {
+            Some(of_article) if meta.creators.is_empty() => &of_article.creators,
+            _ => &meta.creators,
+        };
         let creators: Vec<String> = match clean.field(options.creator.as_deref()) {
             Some(c) => vec![c],
-            None => meta.creators.iter().filter_map(|c| clean.field(Some(c))).collect(),
+            None => given_creators.iter().filter_map(|c| clean.field(Some(c))).collect(),
         };
-        let date = clean.field(meta.date.as_deref());
+        let given_date = meta.date.as_deref().or(article_meta.as_ref().and_then(|m| m.date.as_deref()));
+        let date = clean.field(given_date);
         let display_title = match clean.field(Some(&meta.title)) {
             Some(title) => title,
             None if one => first.title.clone().unwrap_or_else(|| first.display_title.clone()),
