@@ -81,7 +81,7 @@ PY
 }
 
 # Every fixture, both directions, with and without a cover.
-for input in fixtures/*.txt; do
+for input in fixtures/*.txt fixtures/html/*.html; do
     name=$(basename "$input" .txt)
     epub "$input" -o "$out/$name.epub"
     epub "$input" -o "$out/$name.cover.epub" --cover

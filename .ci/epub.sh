@@ -35,7 +35,7 @@ check() {
 }
 
 # Every fixture, both modes.
-for input in fixtures/*.txt; do
+for input in fixtures/*.txt fixtures/html/*.html; do
     name=$(basename "$input" .txt)
     epub "$input" -o "$out/$name.epub"
     epub "$input" -o "$out/$name.vertical.epub" --vertical --cover

@@ -56,7 +56,7 @@ fi
 echo "schema: $rng"
 
 # --- records -----------------------------------------------------------------
-for input in fixtures/*.txt; do
+for input in fixtures/*.txt fixtures/html/*.html; do
     name=$(basename "$input" .txt)
     cargo run -q --example tei -- "$input" -o "$work/records/fixture-$name.xml"
     cargo run -q --example tei -- "$input" --script traditional --date 2026-11-28 \
@@ -88,6 +88,8 @@ for record in "$work/records"/*.xml; do
     "${CARGO_TARGET_DIR:-target}/debug/examples/tei" --rebuild "$record" -o "$work/rebuilt.bin"
     name=$(basename "$record" .xml)
     case "$name" in
+        fixture-*.html | fixture-*.html.traditional)
+            cmp "$work/rebuilt.bin" "fixtures/html/$(echo "${name#fixture-}" | sed 's/\.traditional$//')" ;;
         fixture-*) cmp "$work/rebuilt.bin" "fixtures/$(echo "${name#fixture-}" | sed 's/\.traditional$//').txt" ;;
         generated-*) cmp "$work/rebuilt.bin" "$work/records/$name.source" ;;
     esac

@@ -114,7 +114,9 @@ impl Gather {
 
     fn push_text(&mut self, text: &str) {
         for c in text.chars() {
-            if c.is_whitespace() && c != '\u{3000}' && c != '\u{A0}' {
+            // A no-break space is a space to a reader (pages indent with
+            // rows of `&nbsp;`); an ideographic space is text.
+            if c.is_whitespace() && c != '\u{3000}' {
                 if !self.text.is_empty() && !self.text.ends_with(' ') {
                     self.text.push(' ');
                 }
@@ -216,9 +218,10 @@ mod tests {
 
     #[test]
     fn white_space_collapses_but_ideographic_space_stays() {
-        let blocks = page_blocks("<p>  a \n\t b  </p><p>\u{3000}\u{3000}正文</p>");
+        let blocks = page_blocks("<p>  a \n\t b  </p><p>\u{3000}\u{3000}正文</p><p>&nbsp;&nbsp;缩进&nbsp; 的段落</p>");
         assert_eq!(blocks[0].text, "a b");
         assert_eq!(blocks[1].text, "\u{3000}\u{3000}正文");
+        assert_eq!(blocks[2].text, "缩进 的段落");
     }
 
     #[test]
