@@ -37,7 +37,11 @@ fn hostile_inputs() -> Vec<(&'static str, Vec<u8>)> {
         tiny.push_str(&format!("第{i}段。\n\n"));
     }
     let title = format!("{}\n\n正文只有一句。", "题目很长".repeat(5_000));
-    let deep = format!("<!doctype html><html><body>{}<p>深处。</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let deep = format!(
+        "<!doctype html><html><body>{}<p>深处。</p>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
     let big_page = format!("<!doctype html><html><body><p>{}</p></body></html>", "大".repeat(50 * 1024 * 1024 / 3));
 
     vec![

@@ -184,3 +184,41 @@ fn hostile_pages_get_a_clear_answer() {
     let a = zharchive::normalize(bad, &html).unwrap();
     assert!(a.plain_text().contains("第二段"), "{}", a.plain_text());
 }
+
+#[cfg(feature = "epub")]
+#[test]
+fn the_pages_structure_reaches_the_epub_and_its_contents() {
+    use std::io::Read;
+    use zharchive::render::epub::{write_epub, write_epub_collection, EpubOptions};
+    let read = |bytes: &[u8], name: &str| {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let a = normalize("metadata.utf8.html");
+    let single = write_epub(&a, &EpubOptions::default()).unwrap().bytes;
+    let chapter = read(&single, "OEBPS/article.xhtml");
+    for element in [r#"<h2 id="s-1">读者怎么说</h2>"#, "<blockquote>", "<ul>", "<li>自助借还", r#"<p class="caption">"#]
+    {
+        assert!(chapter.contains(element), "{element} in the chapter:\n{chapter}");
+    }
+    assert!(read(&single, "OEBPS/nav.xhtml").contains(r##"href="article.xhtml#s-1""##));
+    let opf = read(&single, "OEBPS/content.opf");
+    assert!(
+        opf.contains("林晓") && opf.contains("https://news.example.cn/2024/06/20/city-reading-rooms.html"),
+        "{opf}"
+    );
+    // In a book, the sections are listed under their chapter, in both tables.
+    let book = zharchive::Collection::new(
+        zharchive::CollectionMetadata { title: "文集".into(), ..Default::default() },
+        vec![a, normalize("gbk.html")],
+    )
+    .unwrap();
+    let bytes = write_epub_collection(&book, &EpubOptions::default()).unwrap().bytes;
+    let nav = read(&bytes, "OEBPS/nav.xhtml");
+    let ids = book.chapter_ids();
+    assert!(nav.contains(&format!(r##"href="{}.xhtml#s-1">读者怎么说</a>"##, ids[0])), "{nav}");
+    let ncx = read(&bytes, "OEBPS/toc.ncx");
+    assert!(ncx.contains(r#"<meta name="dtb:depth" content="2"/>"#) && ncx.contains("#s-1"), "{ncx}");
+}

@@ -183,6 +183,9 @@ pub(super) struct Chapter {
     /// The blocks after the title: paragraphs, and the page's head
     /// metadata lines, in order.
     pub paragraphs: Vec<Paragraph>,
+    /// Its sections' headings (its subheadings, in order): the tables of
+    /// contents list them under the chapter, pointing at `#s-1`, `#s-2` …
+    pub sections: Vec<String>,
     /// Where the text came from.
     pub site: Option<String>,
     /// The source's authors, joined (`张三、李四`).
@@ -345,6 +348,11 @@ impl Chapter {
         let creators: Vec<String> = source.creators().into_iter().filter_map(|c| clean.field(Some(c))).collect();
         let encoding = &article.metadata.encoding.name;
         let original = format!("{} · SHA-256 {}", clean.text(encoding), clean.text(&article.metadata.source_sha256));
+        let sections = paragraphs
+            .iter()
+            .filter(|p| matches!(p.kind, BlockKind::Subheading(_)) && !p.text.trim().is_empty())
+            .map(|p| p.text.clone())
+            .collect();
         Ok(Chapter {
             file,
             id,
@@ -352,6 +360,7 @@ impl Chapter {
             title,
             display_title,
             paragraphs,
+            sections,
             site: clean.field(source.site.as_deref()),
             author: (!creators.is_empty()).then(|| creators.join("、")),
             source_date: clean.field(source.date.as_deref()),

@@ -24,7 +24,9 @@ pub(super) fn ncx(book: &Book) -> Result<Vec<u8>> {
         )?;
         x.start("head", &[])?;
         x.empty("meta", &[("name", "dtb:uid"), ("content", &book.identifier)])?;
-        x.empty("meta", &[("name", "dtb:depth"), ("content", "1")])?;
+        let entries = toc_entries(book);
+        let depth = if entries.iter().any(|e| !e.sections.is_empty()) { "2" } else { "1" };
+        x.empty("meta", &[("name", "dtb:depth"), ("content", depth)])?;
         x.empty("meta", &[("name", "dtb:totalPageCount"), ("content", "0")])?;
         x.empty("meta", &[("name", "dtb:maxPageNumber"), ("content", "0")])?;
         x.end("head")?;
@@ -32,14 +34,23 @@ pub(super) fn ncx(book: &Book) -> Result<Vec<u8>> {
         x.element("text", &[], &book.display_title)?;
         x.end("docTitle")?;
         x.start("navMap", &[])?;
-        for (n, entry) in toc_entries(book).into_iter().enumerate() {
-            let order = (n + 1).to_string();
+        let mut n = 0;
+        let mut point = |x: &mut Xml, label: &str, src: &str| -> io::Result<()> {
+            n += 1;
+            let order = n.to_string();
             let id = format!("navpoint-{order}");
             x.start("navPoint", &[("id", &id), ("playOrder", &order)])?;
             x.start("navLabel", &[])?;
-            x.element("text", &[], entry.label)?;
+            x.element("text", &[], label)?;
             x.end("navLabel")?;
-            x.empty("content", &[("src", entry.file)])?;
+            x.empty("content", &[("src", src)])
+        };
+        for entry in &entries {
+            point(&mut x, entry.label, entry.file)?;
+            for (k, section) in entry.sections.iter().enumerate() {
+                point(&mut x, section, &format!("{}#s-{}", entry.file, k + 1))?;
+                x.end("navPoint")?;
+            }
             x.end("navPoint")?;
         }
         x.end("navMap")?;

@@ -213,6 +213,7 @@ pub(super) fn chapter(book: &Book, chapter: &Chapter) -> Result<Vec<u8>> {
         // expects.
         let mut level = 1u8;
         let mut in_list = false;
+        let mut section = 0;
         for paragraph in &chapter.paragraphs {
             if in_list && paragraph.kind != BlockKind::ListItem {
                 x.end("ul")?;
@@ -221,7 +222,19 @@ pub(super) fn chapter(book: &Book, chapter: &Chapter) -> Result<Vec<u8>> {
             match paragraph.kind {
                 BlockKind::Subheading(n) => {
                     level = n.clamp(2, level + 1).min(6);
-                    text(x, ["h2", "h3", "h4", "h5", "h6"][usize::from(level - 2)], &[], &paragraph.text)?;
+                    let name = ["h2", "h3", "h4", "h5", "h6"][usize::from(level - 2)];
+                    // The anchor the tables of contents point at (the
+                    // sections are counted as `Chapter::sections` counts them).
+                    let id = if paragraph.text.trim().is_empty() {
+                        None
+                    } else {
+                        section += 1;
+                        Some(format!("s-{section}"))
+                    };
+                    match &id {
+                        Some(id) => text(x, name, &[("id", id)], &paragraph.text)?,
+                        None => text(x, name, &[], &paragraph.text)?,
+                    }
                 }
                 BlockKind::Quote => {
                     x.start("blockquote", &[])?;
@@ -434,6 +447,8 @@ pub(super) struct TocEntry<'a> {
     pub lang: Option<&'a str>,
     /// Its landmark type, for the pages a reader jumps to.
     pub landmark: Option<&'static str>,
+    /// Its sections (a chapter's subheadings), each at `file#s-N`.
+    pub sections: &'a [String],
 }
 
 /// The pages the tables of contents list, in reading order: cover, title
@@ -441,14 +456,15 @@ pub(super) struct TocEntry<'a> {
 /// them the body matter, and the "Sources" page (a book of several).
 pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry<'_>> {
     let l = &book.labels;
-    let page = |file, label, landmark| TocEntry { file, label, lang: None, landmark: Some(landmark) };
+    let page = |file, label, landmark| TocEntry { file, label, lang: None, landmark: Some(landmark), sections: &[] };
     let mut entries = Vec::with_capacity(book.chapters.len() + 3);
     if book.cover {
         entries.push(page(COVER, l.cover, "cover"));
     }
     if book.is_single() {
         entries.push(page(TITLE_PAGE, l.title_page, "titlepage"));
-        entries.push(page(ARTICLE, &book.display_title, "bodymatter"));
+        let sections = book.chapters.first().map_or(&[][..], |c| c.sections.as_slice());
+        entries.push(TocEntry { sections, ..page(ARTICLE, &book.display_title, "bodymatter") });
         return entries;
     }
     entries.push(page(TITLE_PAGE, l.book_page, "titlepage"));
@@ -458,6 +474,7 @@ pub(super) fn toc_entries(book: &Book) -> Vec<TocEntry<'_>> {
             label: &chapter.display_title,
             lang: (chapter.lang != book.lang).then_some(chapter.lang.as_str()),
             landmark: (i == 0).then_some("bodymatter"),
+            sections: &chapter.sections,
         });
     }
     if book.source_notes == SourceNotes::BackMatter {
@@ -483,6 +500,20 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
                 a.extend([("lang", lang), ("xml:lang", lang)]);
             }
             x.element("a", &a, entry.label)?;
+            if !entry.sections.is_empty() {
+                x.start("ol", &[])?;
+                for (k, section) in entry.sections.iter().enumerate() {
+                    x.start("li", &[])?;
+                    let href = format!("{}#s-{}", entry.file, k + 1);
+                    let mut a = vec![("href", href.as_str())];
+                    if let Some(lang) = entry.lang {
+                        a.extend([("lang", lang), ("xml:lang", lang)]);
+                    }
+                    x.element("a", &a, section)?;
+                    x.end("li")?;
+                }
+                x.end("ol")?;
+            }
             x.end("li")?;
         }
         x.end("ol")?;
@@ -493,8 +524,13 @@ pub(super) fn nav(book: &Book) -> Result<Vec<u8>> {
         // A book of one has no `toc` landmark: it would point at this
         // document, which is not in its spine (EPUBCheck RSC-011). A book of
         // several has this document in its spine, after the title page.
-        let toc =
-            (!book.is_single()).then_some(TocEntry { file: NAV, label: l.contents, lang: None, landmark: Some("toc") });
+        let toc = (!book.is_single()).then_some(TocEntry {
+            file: NAV,
+            label: l.contents,
+            lang: None,
+            landmark: Some("toc"),
+            sections: &[],
+        });
         let mut landmarks: Vec<&TocEntry> = entries.iter().filter(|e| e.landmark.is_some()).collect();
         if let Some(toc) = &toc {
             let at = landmarks.iter().position(|e| e.file != COVER && e.file != TITLE_PAGE).unwrap_or(landmarks.len());
