@@ -191,7 +191,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     let target_script = options.script.script().unwrap_or(source_script);
     let (source_text, final_text, segments, mut edits) = text.into_parts();
     let mut blocks = build_blocks(&final_text, &source_text, &segments, &mut edits);
-    let marks: Vec<(Range<usize>, BlockKind)> = page_blocks
+    let marks: BlockMarks = page_blocks
         .into_iter()
         .chain(head_sources.into_iter().map(|(range, field)| (range, BlockKind::Meta(field))))
         .collect();
@@ -309,6 +309,9 @@ fn with_head_values(given: &SourceInfo, found: head::HeadValues, convert: impl F
 
 /// Apply one pass's output, turning its notes into warnings placed in the
 /// source.
+/// Block kinds by the source range of the block they mark.
+type BlockMarks = Vec<(Range<usize>, BlockKind)>;
+
 /// Whether `bytes` are a web page (only with the `html` feature).
 fn is_html_page(bytes: &[u8]) -> bool {
     #[cfg(feature = "html")]
@@ -344,7 +347,7 @@ fn extract_page(
     text: &mut TrackedText,
     source: &mut SourceInfo,
     warnings: &mut Vec<Warning>,
-) -> Result<(Option<Extraction>, Vec<(Range<usize>, BlockKind)>)> {
+) -> Result<(Option<Extraction>, BlockMarks)> {
     let page = html::extract(text.text(), source.url.as_deref())?;
     text.apply(EditKind::Extraction, page.replacements);
     // Each block's kind, by where it begins in the page (the page's text is
@@ -406,7 +409,7 @@ fn extract_page(
     _: &mut TrackedText,
     _: &mut SourceInfo,
     _: &mut Vec<Warning>,
-) -> Result<(Option<Extraction>, Vec<(Range<usize>, BlockKind)>)> {
+) -> Result<(Option<Extraction>, BlockMarks)> {
     Ok((None, Vec::new()))
 }
 
