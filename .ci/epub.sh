@@ -120,7 +120,14 @@ check "$books/fifty.epub"
 check "$books/fifty.vertical.epub"
 check "$books/fifty.back.epub"
 epub "$books/corpus" -o "$books/thousand.epub" --title "一千篇"
+epub "$books/corpus" -o "$books/thousand.vertical.epub" --title "一千篇" --vertical --cover
 check "$books/thousand.epub"
+check "$books/thousand.vertical.epub"
+# A book of web pages: each chapter's sections in the table of contents.
+epub fixtures/html/*.html fixtures/article.txt -o "$books/pages.epub" --title "网页文集"
+epub fixtures/html/*.html -o "$books/pages.vertical.epub" --title "网页文集" --vertical --cover
+check "$books/pages.epub"
+check "$books/pages.vertical.epub"
 # Reproducible: the same inputs and flags give the same book.
 epub "$books/50" -o "$books/fifty.again.epub" "${meta[@]}" --vertical --cover --script traditional
 cmp "$books/fifty.vertical.epub" "$books/fifty.again.epub"
