@@ -348,7 +348,7 @@ fn extract_page(
     source: &mut SourceInfo,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Option<Extraction>, BlockMarks)> {
-    let page = html::extract(text.text(), source.url.as_deref())?;
+    let page = html::extract(text.text())?;
     text.apply(EditKind::Extraction, page.replacements);
     // Each block's kind, by where it begins in the page (the page's text is
     // the source, so these ranges are source ranges).

@@ -137,19 +137,12 @@ fn reference(src: &str, i: usize) -> Option<(char, usize)> {
     }
 }
 
-/// A block placed in the page: the byte range its found characters span,
-/// and the text it must read as.
-#[derive(Debug, Clone)]
-pub(crate) struct Placed {
-    /// Where in the page the block's first to last found character are;
-    /// `None` for a block inserted because it was not found.
-    pub span: Option<Range<usize>>,
-}
-
 /// Align `blocks` (texts in reading order) with the page `src`, and give the
 /// edits that turn the page into the blocks separated by blank lines, with a
-/// final newline; and where each block was placed.
-pub(crate) fn align(src: &str, blocks: &[&str]) -> (Vec<Replacement>, Vec<Placed>) {
+/// final newline; and where each block was placed: the byte range from its
+/// first to its last found character, `None` for a block inserted because
+/// it was not found.
+pub(crate) fn align(src: &str, blocks: &[&str]) -> (Vec<Replacement>, Vec<Option<Range<usize>>>) {
     let vis = visible(src);
     let mut reps = Vec::new();
     let mut placed = Vec::with_capacity(blocks.len());
@@ -165,7 +158,7 @@ pub(crate) fn align(src: &str, blocks: &[&str]) -> (Vec<Replacement>, Vec<Placed
         let matched = match_block(&vis, cursor, &want).or_else(|| literal(src, &vis, done, block));
         let Some((pairs, next_cursor)) = matched.filter(|(pairs, _)| !pairs.is_empty()) else {
             pending.push_str(block);
-            placed.push(Placed { span: None });
+            placed.push(None);
             continue;
         };
         cursor = next_cursor;
@@ -187,7 +180,7 @@ pub(crate) fn align(src: &str, blocks: &[&str]) -> (Vec<Replacement>, Vec<Placed
         let last_len = block[last_at..].chars().next().map_or(0, char::len_utf8);
         pending.push_str(&block[last_at + last_len..]);
         done = last.end as usize;
-        placed.push(Placed { span: Some(first.start as usize..last.end as usize) });
+        placed.push(Some(first.start as usize..last.end as usize));
     }
     pending.push('\n');
     push(&mut reps, src, done..src.len(), &pending);
@@ -249,7 +242,7 @@ mod tests {
     use crate::normalize::tracked::TrackedText;
     use crate::EditKind;
 
-    fn run(src: &str, blocks: &[&str]) -> (String, Vec<Placed>) {
+    fn run(src: &str, blocks: &[&str]) -> (String, Vec<Option<Range<usize>>>) {
         let (reps, placed) = align(src, blocks);
         let mut t = TrackedText::new(src.to_owned());
         t.apply(EditKind::Extraction, reps);
@@ -262,7 +255,7 @@ mod tests {
                     <body><nav>首页 | 新闻</nav><h1>标题</h1><p>第一段&amp;<b>加粗</b>。</p>\n<p>第二&#x6BB5;。</p><footer>版权</footer></body></html>";
         let (text, placed) = run(page, &["标题", "第一段&加粗。", "第二段。"]);
         assert_eq!(text, "标题\n\n第一段&加粗。\n\n第二段。\n");
-        let title = placed[0].span.clone().unwrap();
+        let title = placed[0].clone().unwrap();
         assert_eq!(&page[title], "标题", "the first 标题 in the page is the <title>");
     }
 
@@ -271,7 +264,7 @@ mod tests {
         let page = "<p>正文。</p><figure><img alt=\"图片说明文字\"></figure>";
         let (text, placed) = run(page, &["正文。", "图片说明文字"]);
         assert_eq!(text, "正文。\n\n图片说明文字\n");
-        assert!(placed[1].span.is_some());
+        assert!(placed[1].is_some());
     }
 
     #[test]
@@ -279,7 +272,7 @@ mod tests {
         let page = "<p>正文第一段。</p><p>正文第二段。</p>";
         let (text, placed) = run(page, &["正文第一段。", "页面上没有的", "正文第二段。"]);
         assert_eq!(text, "正文第一段。\n\n页面上没有的\n\n正文第二段。\n");
-        assert!(placed[1].span.is_none());
+        assert!(placed[1].is_none());
     }
 
     #[test]

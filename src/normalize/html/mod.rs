@@ -88,8 +88,6 @@ pub struct PageMetadata {
     pub url: Option<String>,
     /// The page's `lang`.
     pub lang: Option<String>,
-    /// Its summary (`description`).
-    pub description: Option<String>,
 }
 
 /// The article taken from a page.
@@ -113,7 +111,7 @@ pub(crate) struct Extracted {
 ///
 /// [`Error::Html`] for a page over [`MAX_PAGE_BYTES`] or with too many
 /// elements, and for a page with no text at all.
-pub(crate) fn extract(src: &str, url: Option<&str>) -> Result<Extracted> {
+pub(crate) fn extract(src: &str) -> Result<Extracted> {
     if src.len() > MAX_PAGE_BYTES {
         return Err(Error::Html(format!(
             "the page is {} bytes; pages over {} MiB are not taken apart (is it a web page?)",
@@ -136,11 +134,11 @@ pub(crate) fn extract(src: &str, url: Option<&str>) -> Result<Extracted> {
         doc.select("link[rel=canonical]").attr("href").map(|h| h.trim().to_owned()).filter(|h| h.starts_with("http"));
     let lang = doc.select("html").attr("lang").map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
     let config = dom_smoothie::Config { max_elements_to_parse: MAX_ELEMENTS, ..Default::default() };
-    let base = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let mut readability = dom_smoothie::Readability::with_document(doc, base, Some(config))
-        .or_else(|_| dom_smoothie::Readability::new(src, None, None))
-        .map_err(|e| Error::Html(e.to_string()))?;
-    let (title, content, meta, whole_page) = match readability.parse() {
+    // No document URL: it only makes the article's links absolute, and the
+    // links are not kept.
+    let mut readability =
+        dom_smoothie::Readability::with_document(doc, None, Some(config)).map_err(|e| Error::Html(e.to_string()))?;
+    let (content, meta, whole_page) = match readability.parse() {
         Ok(a) => {
             let meta = PageMetadata {
                 title: a.title.trim().to_owned(),
@@ -149,9 +147,8 @@ pub(crate) fn extract(src: &str, url: Option<&str>) -> Result<Extracted> {
                 published: clean(a.published_time),
                 url: canonical.or(clean(a.url)),
                 lang: lang.or(clean(a.lang)),
-                description: clean(a.excerpt),
             };
-            (a.title.trim().to_owned(), a.content.to_string(), meta, false)
+            (a.content.to_string(), meta, false)
         }
         Err(dom_smoothie::ReadabilityError::TooManyElements(found, max)) => {
             return Err(Error::Html(format!("the page has {found} elements; at most {max} are taken apart")))
@@ -162,26 +159,26 @@ pub(crate) fn extract(src: &str, url: Option<&str>) -> Result<Extracted> {
             let doc = dom_query::Document::from(src);
             let title = doc.select("title").text().trim().to_owned();
             let body = doc.select("body").html().to_string();
-            let meta = PageMetadata { title: title.clone(), url: canonical, lang, ..Default::default() };
-            (title, body, meta, true)
+            (body, PageMetadata { title, url: canonical, lang, ..Default::default() }, true)
         }
     };
+    let title = &meta.title;
     let mut blocks = page_blocks(&content);
     // The title stands first. Where the article opens with a heading that
     // says the same (the page's h1), that heading is the title.
     let fold = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let opens_with_title = blocks.first().is_some_and(|b| {
-        matches!(b.kind, PageBlockKind::Heading(_)) && !title.is_empty() && fold(&title).contains(&fold(&b.text))
+        matches!(b.kind, PageBlockKind::Heading(_)) && !title.is_empty() && fold(title).contains(&fold(&b.text))
     });
     if !opens_with_title && !title.is_empty() {
-        blocks.insert(0, PageBlock { kind: PageBlockKind::Heading(1), text: title });
+        blocks.insert(0, PageBlock { kind: PageBlockKind::Heading(1), text: title.clone() });
     }
     if blocks.is_empty() {
         return Err(Error::Html("the page holds no text".into()));
     }
     let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
     let (replacements, placed) = align::align(src, &texts);
-    let blocks = blocks.iter().zip(placed).skip(1).map(|(b, p)| (b.kind, p.span)).collect();
+    let blocks = blocks.iter().zip(placed).skip(1).map(|(b, span)| (b.kind, span)).collect();
     Ok(Extracted { replacements, blocks, page: meta, whole_page })
 }
 
