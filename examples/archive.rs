@@ -284,6 +284,21 @@ struct OutputReport {
     warnings: Vec<zharchive::Warning>,
 }
 
+impl OutputReport {
+    /// The report of `rendered`, written at `path` (as the report shows
+    /// it), and the bytes to write.
+    fn of(format: Format, path: String, rendered: zharchive::render::Rendered) -> (OutputReport, Vec<u8>) {
+        let report = OutputReport {
+            format: format.name(),
+            path,
+            bytes: rendered.bytes.len(),
+            sha256: sha256(&rendered.bytes),
+            warnings: rendered.warnings,
+        };
+        (report, rendered.bytes)
+    }
+}
+
 /// What happened to one input.
 enum Outcome {
     /// Archived; bytes written.
@@ -400,14 +415,9 @@ fn prepare_one(input: &Path, to: Target, config: &Config) -> Result<Prepared, Ou
     for &format in &config.formats {
         let rendered = format.render(&article).map_err(Outcome::Failed)?;
         let path = target(format.extension());
-        outputs.push(OutputReport {
-            format: format.name(),
-            path: shown(&path),
-            bytes: rendered.bytes.len(),
-            sha256: sha256(&rendered.bytes),
-            warnings: rendered.warnings,
-        });
-        files.push((path, rendered.bytes));
+        let (report, bytes) = OutputReport::of(format, shown(&path), rendered);
+        outputs.push(report);
+        files.push((path, bytes));
     }
     let report = Report {
         input: input.display().to_string(),
@@ -765,14 +775,9 @@ fn write_book(name: &str, files: &[PathBuf], sink: &mut Sink, config: &Config) -
     for &format in &config.formats {
         let rendered = format.render_collection(&book)?;
         let file = format!("{name}.{}", format.extension());
-        outputs.push(OutputReport {
-            format: format.name(),
-            path: shown(&file),
-            bytes: rendered.bytes.len(),
-            sha256: sha256(&rendered.bytes),
-            warnings: rendered.warnings,
-        });
-        forms.push((file, rendered.bytes));
+        let (report, bytes) = OutputReport::of(format, shown(&file), rendered);
+        outputs.push(report);
+        forms.push((file, bytes));
     }
     let report = BookReport {
         book: &book.metadata,
