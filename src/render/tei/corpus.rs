@@ -166,19 +166,7 @@ fn source_bibl(out: &mut Out, article: &Article, place: usize, id: &str, options
     if let Some(site) = &meta.source.site {
         out.leaf("publisher", &[], site)?;
     }
-    if let Some(url) = &meta.source.url {
-        out.leaf("idno", &[("type", "URI")], url)?;
-    }
-    if let Some(d) = &meta.source.date {
-        match Timestamp::parse(d).ok().and_then(header::when) {
-            Some(w) => out.leaf("date", &[("when", &w)], d)?,
-            None => out.leaf("date", &[], d)?,
-        }
-    }
-    out.leaf("idno", &[("type", "sha256")], &meta.source_sha256)?;
-    out.open("extent", &[])?;
-    let bytes = meta.source_bytes.to_string();
-    out.leaf("measure", &[("unit", "bytes"), ("quantity", &bytes)], &format!("{bytes} bytes"))?;
+    header::source_identity(out, meta)?;
     out.close("extent")?;
     if !super::text::keeps_source(article, options) {
         out.leaf("note", &[], "The record does not keep this source.")?;

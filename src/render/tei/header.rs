@@ -183,19 +183,7 @@ fn source_desc(out: &mut Out, article: &Article, options: &TeiOptions) -> Result
         out.leaf("idno", &[], value)?;
         out.close("note")?;
     }
-    if let Some(url) = &meta.source.url {
-        out.leaf("idno", &[("type", "URI")], url)?;
-    }
-    if let Some(d) = &meta.source.date {
-        match Timestamp::parse(d).ok().and_then(when) {
-            Some(w) => out.leaf("date", &[("when", &w)], d)?,
-            None => out.leaf("date", &[], d)?,
-        }
-    }
-    out.leaf("idno", &[("type", "sha256")], &meta.source_sha256)?;
-    out.open("extent", &[])?;
-    let bytes = meta.source_bytes.to_string();
-    out.leaf("measure", &[("unit", "bytes"), ("quantity", &bytes)], &format!("{bytes} bytes"))?;
+    source_identity(out, meta)?;
     let bad = meta.encoding.malformed_bytes.to_string();
     out.leaf(
         "measure",
@@ -312,6 +300,26 @@ pub(super) fn book_abstract(out: &mut Out, book: &CollectionMetadata) -> Result<
     out.open("abstract", &[])?;
     out.leaf("p", &[], description)?;
     out.close("abstract")
+}
+
+/// What identifies a source, in a `bibl`: its URL, its date (`@when` when
+/// it can be read), the SHA-256 of its bytes, and an open `extent` with its
+/// length in bytes (the caller adds its measures and closes it). A record's
+/// `sourceDesc` and a corpus's `listBibl` say it the same way.
+pub(super) fn source_identity(out: &mut Out, meta: &crate::article::Metadata) -> Result<()> {
+    if let Some(url) = &meta.source.url {
+        out.leaf("idno", &[("type", "URI")], url)?;
+    }
+    if let Some(d) = &meta.source.date {
+        match Timestamp::parse(d).ok().and_then(when) {
+            Some(w) => out.leaf("date", &[("when", &w)], d)?,
+            None => out.leaf("date", &[], d)?,
+        }
+    }
+    out.leaf("idno", &[("type", "sha256")], &meta.source_sha256)?;
+    out.open("extent", &[])?;
+    let bytes = meta.source_bytes.to_string();
+    out.leaf("measure", &[("unit", "bytes"), ("quantity", &bytes)], &format!("{bytes} bytes"))
 }
 
 /// `tag` if TEI accepts it as a language tag, else `und`.
