@@ -64,33 +64,29 @@ pub struct Manifest {
 }
 
 /// One article of a [`Manifest`].
+///
+/// Every field but `path` may be left out; an entry without a `path` is an
+/// error naming the article.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ManifestEntry {
     /// The article's file (relative to the manifest, once loaded with
     /// [`Manifest::load`]: absolute or joined to the manifest's folder).
     pub path: PathBuf,
     /// A title to show in the book's contents and headers in place of the
     /// text's own heading ([`crate::SourceInfo::title`]).
-    #[serde(default)]
     pub title: Option<String>,
     /// The URL the article was scraped from.
-    #[serde(default)]
     pub url: Option<String>,
     /// The site or publication.
-    #[serde(default)]
     pub site: Option<String>,
     /// Its author(s), as one line.
-    #[serde(default)]
     pub author: Option<String>,
     /// Its publication date (ISO 8601).
-    #[serde(default)]
     pub date: Option<String>,
     /// The script to convert this article to, instead of the book's.
-    #[serde(default)]
     pub script: Option<TargetScript>,
     /// Force this encoding for this article (a WHATWG label).
-    #[serde(default)]
     pub encoding: Option<String>,
 }
 
@@ -372,6 +368,14 @@ mod tests {
         assert!(e.contains("line 3") && e.contains("pth"), "{e}");
         let e = Manifest::from_json("{\"book\": {}}", "b.json".as_ref()).unwrap_err().to_string();
         assert!(e.contains("no article"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_without_a_path_is_named() {
+        let e = Manifest::from_toml("[[article]]\npath = \"a\"\n[[article]]\ntitle = \"b\"\n", "b.toml".as_ref())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("article 2") && e.contains("`path`"), "{e}");
     }
 
     #[test]
