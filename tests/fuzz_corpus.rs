@@ -50,6 +50,14 @@ fn normalize_corpus() {
 #[test]
 fn html_corpus() {
     replay("html", properties::html_page);
+    // The HTML fixtures are seeds too (`fuzz/run.sh` copies them in).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let outcome = std::panic::catch_unwind(|| properties::html_page(&bytes));
+        assert!(outcome.is_ok(), "{} fails its property", path.display());
+    }
 }
 
 #[cfg(feature = "tei")]
