@@ -227,7 +227,7 @@ impl Plausibility for WordFrequency {
         let simple_before: String = before.chars().map(simplified_char).collect();
         let simple_after: String = after.chars().map(simplified_char).collect();
         let around = Around::new(self, &simple_before, &simple_after);
-        let mut piece = String::new();
+        let mut scratch = Scratch::default();
         let mut middle = String::new();
         candidates
             .iter()
@@ -235,7 +235,7 @@ impl Plausibility for WordFrequency {
                 middle.clear();
                 middle.extend(candidate.chars().map(simplified_char));
                 around
-                    .score_middle(self, &middle, &mut piece)
+                    .score_middle(self, &middle, &mut scratch)
                     .unwrap_or_else(|| self.score(&format!("{before}{candidate}{after}")))
             })
             .collect()
@@ -256,6 +256,19 @@ struct Around {
     /// end that some word begins with: only they can go on through the
     /// hole.
     reaching: Vec<usize>,
+    /// The [`unpaired_brackets`] of `before` then `after`: that of the
+    /// whole when the middle holds no bracket and no line break (most
+    /// candidates are one Han character).
+    unpaired_around: usize,
+}
+
+/// Buffers [`Around::score_middle`] reuses from one candidate to the next:
+/// a hole ranks up to 190 of them in one context.
+#[derive(Default)]
+struct Scratch {
+    piece: String,
+    middle_chars: Vec<(usize, char)>,
+    best: Vec<f64>,
 }
 
 impl Around {
@@ -296,7 +309,8 @@ impl Around {
             })
             .collect();
         let suffix = model.suffix_scores(after, |c| model.longest_word_from(c), true);
-        Around { before_chars, after_chars, prefix, suffix, reaching }
+        let unpaired_around = unpaired_brackets_in(before.chars().chain(after.chars()));
+        Around { before_chars, after_chars, prefix, suffix, reaching, unpaired_around }
     }
 
     /// The score of the whole with `middle` (Simplified) between the two
@@ -308,7 +322,7 @@ impl Around {
     /// tokens that start at the pieces of `before` reaching its end or in
     /// `middle`; a token that ends in `after` closes with the best score of
     /// `after` from there.
-    fn score_middle(&self, model: &WordFrequency, middle: &str, piece: &mut String) -> Option<f64> {
+    fn score_middle(&self, model: &WordFrequency, middle: &str, scratch: &mut Scratch) -> Option<f64> {
         let (first, last) = (middle.chars().next()?, middle.chars().next_back()?);
         let before_last = self.before_chars.last().map(|&(_, c)| c);
         let after_first = self.after_chars.first().map(|&(_, c)| c);
@@ -317,15 +331,14 @@ impl Around {
             return None;
         }
         let n = self.before_chars.len();
-        let middle_chars: Vec<(usize, char)> = middle.char_indices().collect();
+        let Scratch { piece, middle_chars, best } = scratch;
+        middle_chars.clear();
+        middle_chars.extend(middle.char_indices());
+        let middle_chars = &*middle_chars;
         let m = middle_chars.len();
-        let mut walk = Walk {
-            before: n,
-            middle: m,
-            best: vec![f64::NEG_INFINITY; m + 1],
-            total: f64::NEG_INFINITY,
-            suffix: &self.suffix,
-        };
+        best.clear();
+        best.resize(m + 1, f64::NEG_INFINITY);
+        let mut walk = Walk { before: n, middle: m, best, total: f64::NEG_INFINITY, suffix: &self.suffix };
         walk.best[0] = self.prefix[n];
         // The characters of the whole by position.
         let char_at = |p: usize| -> Option<char> {
@@ -370,13 +383,17 @@ impl Around {
             words_from(&mut walk, p, at_p);
         }
         let total = walk.total.max(walk.best[m] + self.suffix[0]);
-        let unpaired = unpaired_brackets_in(
-            self.before_chars
-                .iter()
-                .map(|&(_, c)| c)
-                .chain(middle.chars())
-                .chain(self.after_chars.iter().map(|&(_, c)| c)),
-        );
+        let unpaired = if middle.chars().any(|c| c == '\n' || is_bracket(c)) {
+            unpaired_brackets_in(
+                self.before_chars
+                    .iter()
+                    .map(|&(_, c)| c)
+                    .chain(middle.chars())
+                    .chain(self.after_chars.iter().map(|&(_, c)| c)),
+            )
+        } else {
+            self.unpaired_around
+        };
         Some(total - UNPAIRED * unpaired as f64)
     }
 }
@@ -387,7 +404,7 @@ impl Around {
 struct Walk<'s> {
     before: usize,
     middle: usize,
-    best: Vec<f64>,
+    best: &'s mut [f64],
     total: f64,
     suffix: &'s [f64],
 }
@@ -419,8 +436,6 @@ fn unpaired_brackets(text: &str) -> usize {
 
 /// [`unpaired_brackets`] of a text given as its characters.
 fn unpaired_brackets_in(chars: impl Iterator<Item = char>) -> usize {
-    const PAIRS: [(char, char); 7] =
-        [('“', '”'), ('‘', '’'), ('《', '》'), ('「', '」'), ('『', '』'), ('（', '）'), ('【', '】')];
     let mut open = [0usize; PAIRS.len()];
     let mut unpaired = 0;
     for c in chars {
@@ -443,6 +458,15 @@ fn unpaired_brackets_in(chars: impl Iterator<Item = char>) -> usize {
         }
     }
     unpaired
+}
+
+/// The brackets [`unpaired_brackets`] pairs.
+const PAIRS: [(char, char); 7] =
+    [('“', '”'), ('‘', '’'), ('《', '》'), ('「', '」'), ('『', '』'), ('（', '）'), ('【', '】')];
+
+/// Whether `c` is one of the [`PAIRS`].
+fn is_bracket(c: char) -> bool {
+    PAIRS.iter().any(|&(o, close)| c == o || c == close)
 }
 
 /// The length in characters of an HTML tag (`</p>`, `<br/>`) or character
@@ -600,15 +624,15 @@ mod tests {
     fn a_middle_between_sealed_sides_is_scored_from_them() {
         let m = WordFrequency::shared();
         let around = Around::new(m, "因为医", "说的AGI");
-        let mut piece = String::new();
-        for middle in ["生", "生今天", "生A股", "獒t今天", "“模型”来"] {
-            let got = around.score_middle(m, middle, &mut piece).expect("sealed on both sides");
+        let mut scratch = Scratch::default();
+        for middle in ["生", "生今天", "生A股", "獒t今天", "“模型”来", "》"] {
+            let got = around.score_middle(m, middle, &mut scratch).expect("sealed on both sides");
             let want = m.score(&format!("因为医{middle}说的AGI"));
             assert!((got - want).abs() < 1e-9, "{middle}: {got} vs {want}");
         }
         // ASCII on both sides of a boundary: a run may cross it.
         let around = Around::new(m, "实现A", "");
-        assert!(around.score_middle(m, "GI", &mut piece).is_none());
+        assert!(around.score_middle(m, "GI", &mut scratch).is_none());
     }
 
     #[test]

@@ -651,12 +651,26 @@ fn scores_between(left: &str, middles: &[&str], right: &str, model: &dyn Plausib
             && !after.starts_with(|c: char| c.is_whitespace() || c == '(' || c == '（')
     };
     let whole = |middle: &str| model.score(&readable(&format!("{left}{middle}{right}")));
-    if !middles.iter().all(|m| sealed(left, m) && (right.is_empty() || sealed(m, right))) {
-        return middles.iter().map(|m| whole(m)).collect();
-    }
-    let parts: Vec<std::borrow::Cow<'_, str>> = middles.iter().map(|m| readable(m)).collect();
+    // Each middle that seals its joints shares the context; the others (a
+    // hole's candidate `　` or `(`, say) are scored whole, one by one.
+    let shared: Vec<usize> = (0..middles.len())
+        .filter(|&k| sealed(left, middles[k]) && (right.is_empty() || sealed(middles[k], right)))
+        .collect();
+    let parts: Vec<std::borrow::Cow<'_, str>> = shared.iter().map(|&k| readable(middles[k])).collect();
     let parts: Vec<&str> = parts.iter().map(|p| p.as_ref()).collect();
-    model.score_each(&readable(left), &parts, &readable(right))
+    let mut scores: Vec<f64> = Vec::with_capacity(middles.len());
+    let mut shared_scores =
+        if parts.is_empty() { Vec::new() } else { model.score_each(&readable(left), &parts, &readable(right)) }
+            .into_iter();
+    let mut next_shared = shared.iter().peekable();
+    for (k, middle) in middles.iter().enumerate() {
+        if next_shared.next_if(|&&s| s == k).is_some() {
+            scores.extend(shared_scores.next());
+        } else {
+            scores.push(whole(middle));
+        }
+    }
+    scores
 }
 
 /// The text as it will read once its annotations are removed: a correct
