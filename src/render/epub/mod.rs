@@ -315,6 +315,18 @@ fn write_book(
     let documents = Documents::render(&book, font.as_ref())?;
 
     let mut package = Package::from_zip(&build_with_epub_builder(&book, &documents, font.as_ref())?)?;
+    // The documents epub-builder was given by name only (see
+    // `build_with_epub_builder`).
+    package.replace(&format!("OEBPS/{}", xhtml::TITLE_PAGE), documents.titlepage)?;
+    for (chapter, page) in book.chapters.iter().zip(documents.chapters) {
+        package.replace(&format!("OEBPS/{}", chapter.file), page)?;
+    }
+    if let Some(page) = documents.sources {
+        package.replace(&format!("OEBPS/{}", xhtml::SOURCES), page)?;
+    }
+    if let Some(font) = font {
+        package.replace(&format!("OEBPS/{}", font.file_name), font.bytes)?;
+    }
     package.replace("OEBPS/nav.xhtml", documents.nav)?;
     package.replace("OEBPS/toc.ncx", documents.ncx)?;
     package.insert_before("OEBPS/content.opf", "</metadata>", &documents.opf_metadata)?;
@@ -412,6 +424,13 @@ impl Documents {
 /// Let epub-builder lay out the package: container, manifest, spine, guide
 /// and the Dublin Core it knows (title, language, identifier, dates,
 /// direction).
+///
+/// The title page, the chapters, the "Sources" page and the font are given
+/// to it by name with no content, and go into the package afterwards:
+/// epub-builder deflates every file it is given into its own archive, which
+/// [`Package`] must read back and inflate to write a reproducible one, and
+/// for a book of 200 articles that round trip was 40% of writing the EPUB.
+/// It only needs the names (for the manifest and the spine).
 fn build_with_epub_builder(book: &Book, docs: &Documents, font: Option<&style::Font>) -> Result<Vec<u8>> {
     use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 
@@ -432,7 +451,7 @@ fn build_with_epub_builder(book: &Book, docs: &Documents, font: Option<&style::F
     }
     builder.stylesheet(docs.css.as_slice()).map_err(builder_error)?;
     if let Some(font) = font {
-        builder.add_resource(font.file_name, font.bytes.as_slice(), font.media_type).map_err(builder_error)?;
+        builder.add_resource(font.file_name, &[][..], font.media_type).map_err(builder_error)?;
     }
     if let Some((svg, page)) = &docs.cover {
         builder.add_cover_image(cover::FILE, svg.as_slice(), "image/svg+xml").map_err(builder_error)?;
@@ -444,13 +463,13 @@ fn build_with_epub_builder(book: &Book, docs: &Documents, font: Option<&style::F
     }
     builder
         .add_content(
-            EpubContent::new(xhtml::TITLE_PAGE, docs.titlepage.as_slice())
+            EpubContent::new(xhtml::TITLE_PAGE, &[][..])
                 .title(if book.is_single() { book.labels.title_page } else { book.labels.book_page })
                 .reftype(ReferenceType::TitlePage),
         )
         .map_err(builder_error)?;
-    for (i, (chapter, page)) in book.chapters.iter().zip(&docs.chapters).enumerate() {
-        let content = EpubContent::new(chapter.file.as_str(), page.as_slice());
+    for (i, chapter) in book.chapters.iter().enumerate() {
+        let content = EpubContent::new(chapter.file.as_str(), &[][..]);
         // The guide names where the text starts; the tables of contents are
         // our own (`nav.xhtml`, `toc.ncx`), so the other chapters need no
         // title here.
@@ -463,10 +482,10 @@ fn build_with_epub_builder(book: &Book, docs: &Documents, font: Option<&style::F
         };
         builder.add_content(content).map_err(builder_error)?;
     }
-    if let Some(page) = &docs.sources {
+    if docs.sources.is_some() {
         builder
             .add_content(
-                EpubContent::new(xhtml::SOURCES, page.as_slice())
+                EpubContent::new(xhtml::SOURCES, &[][..])
                     .title(book.labels.sources)
                     .reftype(ReferenceType::Bibliography),
             )
