@@ -641,33 +641,43 @@ fn prune(hyps: &mut Vec<Reading>, left: &str, model: &dyn Plausibility) {
 
 /// The score of `left`, each of `middles`, then `right`, read as
 /// [`readable`] would leave them: with the model's
-/// [`score_each`](Plausibility::score_each) when no annotation can reach
-/// across a joint (so that each part reads the same alone), else whole.
+/// [`score_each`](Plausibility::score_each) in a shared context where no
+/// annotation can reach across a joint (so that each part reads the same
+/// alone), else whole.
+///
+/// A middle sealed from `left` but not from `right` (a hole's candidate
+/// before the annotation that may be its own: `?(diū)`) is read together
+/// with `right`, still sharing `left`; one not sealed from `left` is scored
+/// whole.
 fn scores_between(left: &str, middles: &[&str], right: &str, model: &dyn Plausibility) -> Vec<f64> {
     // An annotation attaches to the character before it, across whitespace;
     // an unclosed bracket may be closed in the next part.
     let sealed = |before: &str, after: &str| {
         before.rfind(['(', '（']).is_none_or(|i| before[i..].contains([')', '）']))
-            && !after.starts_with(|c: char| c.is_whitespace() || c == '(' || c == '（')
+            && !after.trim_start().starts_with(['(', '（'])
     };
-    let whole = |middle: &str| model.score(&readable(&format!("{left}{middle}{right}")));
-    // Each middle that seals its joints shares the context; the others (a
-    // hole's candidate `　` or `(`, say) are scored whole, one by one.
-    let shared: Vec<usize> = (0..middles.len())
-        .filter(|&k| sealed(left, middles[k]) && (right.is_empty() || sealed(middles[k], right)))
-        .collect();
-    let parts: Vec<std::borrow::Cow<'_, str>> = shared.iter().map(|&k| readable(middles[k])).collect();
-    let parts: Vec<&str> = parts.iter().map(|p| p.as_ref()).collect();
-    let mut scores: Vec<f64> = Vec::with_capacity(middles.len());
-    let mut shared_scores =
-        if parts.is_empty() { Vec::new() } else { model.score_each(&readable(left), &parts, &readable(right)) }
-            .into_iter();
-    let mut next_shared = shared.iter().peekable();
-    for (k, middle) in middles.iter().enumerate() {
-        if next_shared.next_if(|&&s| s == k).is_some() {
-            scores.extend(shared_scores.next());
+    let mut scores = vec![0.0; middles.len()];
+    // (index, readable middle) sharing `left` and `right`, and sharing
+    // `left` only.
+    let mut both = Vec::new();
+    let mut left_only = Vec::new();
+    for (k, &middle) in middles.iter().enumerate() {
+        if !sealed(left, middle) {
+            scores[k] = model.score(&readable(&format!("{left}{middle}{right}")));
+        } else if right.is_empty() || sealed(middle, right) {
+            both.push((k, readable(middle)));
         } else {
-            scores.push(whole(middle));
+            left_only.push((k, readable(&format!("{middle}{right}")).into_owned().into()));
+        }
+    }
+    let left = readable(left);
+    for (group, right) in [(both, readable(right)), (left_only, "".into())] {
+        if group.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = group.iter().map(|(_, p)| p.as_ref()).collect();
+        for ((k, _), score) in group.iter().zip(model.score_each(&left, &parts, &right)) {
+            scores[*k] = score;
         }
     }
     scores

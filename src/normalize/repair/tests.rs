@@ -199,3 +199,40 @@ fn fold(text: &str) -> String {
         })
         .collect()
 }
+
+/// Up to eight of the pieces `alternatives` matches, one after another.
+fn pieces(alternatives: &'static str) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(alternatives, 0..8).prop_map(|p| p.concat())
+}
+
+proptest::proptest! {
+    /// However the candidates of a stretch or a hole are grouped to share
+    /// their context (both sides, the left only, or none), each is scored
+    /// as the whole text would read once its annotations are removed.
+    #[test]
+    fn scores_between_are_whole_scores(
+        left in pieces("為|醫|生|會|議|大|模型|的|是|[(]yī[)]|[(]huì[)]|\u{FFFC}|“|（|[(]| |，|。|A|1"),
+        right in pieces("為|醫|生|會|議|大|模型|的|是|[(]yī[)]|[(]huì[)]|\u{FFFC}|”|）|[)]| |，|。|\n|A|1"),
+        middles in proptest::collection::vec("[醫會獒t　 (（]|[(]yī[)]|[醫會][(]yī[)]|[大模型醫會 \u{FFFC}]{2,4}", 1..6),
+    ) {
+        let model = WordFrequency::shared();
+        let each: Vec<&str> = middles.iter().map(String::as_str).collect();
+        for (middle, got) in middles.iter().zip(scores_between(&left, &each, &right, model)) {
+            let want = model.score(&readable(&format!("{left}{middle}{right}")));
+            proptest::prop_assert!((got - want).abs() < 1e-9, "{left:?}|{middle:?}|{right:?}: {got} vs {want}");
+        }
+    }
+}
+
+#[test]
+fn an_annotation_after_a_line_break_is_read_with_the_candidate_before_it() {
+    let model = WordFrequency::shared();
+    for right in ["\n(yī)生", " \n (yī)生", "\n\n", "(yī)生", "生(yī)"] {
+        let middles = ["醫", "獒", "　"];
+        for (middle, got) in middles.iter().zip(scores_between("因為", &middles, right, model)) {
+            let want = model.score(&readable(&format!("因為{middle}{right}")));
+            assert!((got - want).abs() < 1e-9, "{middle:?}|{right:?}: {got} vs {want}");
+        }
+    }
+}
