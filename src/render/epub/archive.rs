@@ -28,9 +28,13 @@ use crate::render::Timestamp;
 use super::render_error;
 
 /// The files of an EPUB, in the order they were added.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct Package {
     files: Vec<(String, Vec<u8>)>,
+    /// The raw deflate data of files deflated ahead ([`deflate_all`]), by
+    /// path: a book's chapters are deflated while epub-builder lays out the
+    /// package.
+    deflated: std::collections::HashMap<String, Vec<u8>>,
 }
 
 impl Package {
@@ -50,12 +54,20 @@ impl Package {
             file.read_to_end(&mut content).map_err(|e| render_error(format!("cannot read {name}: {e}")))?;
             files.push((name, content));
         }
-        Ok(Package { files })
+        Ok(Package { files, deflated: Default::default() })
     }
 
     /// Replace the content of a file epub-builder wrote.
     pub fn replace(&mut self, path: &str, content: Vec<u8>) -> Result<()> {
         *self.file_mut(path)? = content;
+        Ok(())
+    }
+
+    /// [`replace`](Self::replace), with `content` already deflated (by
+    /// [`deflate_all`]).
+    pub fn replace_deflated(&mut self, path: &str, content: Vec<u8>, deflated: Vec<u8>) -> Result<()> {
+        *self.file_mut(path)? = content;
+        self.deflated.insert(path.to_owned(), deflated);
         Ok(())
     }
 
@@ -83,7 +95,9 @@ impl Package {
         Ok(())
     }
 
+    /// A file's content, to be changed: what was deflated ahead of it goes.
     fn file_mut(&mut self, path: &str) -> Result<&mut Vec<u8>> {
+        self.deflated.remove(path);
         self.files
             .iter_mut()
             .find(|(p, _)| p == path)
@@ -95,27 +109,20 @@ impl Package {
     /// (stored if deflating does not make it smaller), all stamped with
     /// `time` (clamped to what a ZIP can hold).
     pub fn to_zip(&self, time: Timestamp) -> Result<Vec<u8>> {
-        use rayon::prelude::*;
-        thread_local! {
-            /// One compressor per thread, for every book it writes: zlib's
-            /// window and tables (about 300 KB) are allocated once.
-            static DEFLATER: std::cell::RefCell<flate2::Compress> =
-                std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(2), false));
-        }
-        let deflate = |content: &Vec<u8>| DEFLATER.with_borrow_mut(|deflater| deflate(deflater, content));
-        // A book's chapters are deflated in parallel (each thread with its
-        // own compressor, reset for every entry, so the bytes are the same
-        // as one compressor's); an article's few small files are not worth
-        // waking the thread pool for.
-        let total: usize = self.files.iter().map(|(_, content)| content.len()).sum();
-        let deflated: Vec<Vec<u8>> = if total >= PARALLEL_DEFLATE {
-            self.files.par_iter().map(|(_, content)| deflate(content)).collect::<Result<_>>()?
-        } else {
-            self.files.iter().map(|(_, content)| deflate(content)).collect::<Result<_>>()?
-        };
+        let ahead = |path: &String| self.deflated.get(path);
+        let rest: Vec<&[u8]> =
+            self.files.iter().filter(|(path, _)| ahead(path).is_none()).map(|(_, c)| c.as_slice()).collect();
+        let rest = deflate_all(&rest)?;
+        let mut rest = rest.iter();
+        let deflated: Vec<&[u8]> = self
+            .files
+            .iter()
+            .map(|(path, _)| ahead(path).or_else(|| rest.next()).map(Vec::as_slice))
+            .collect::<Option<_>>()
+            .ok_or_else(|| render_error("ZIP writer: an entry was not deflated"))?;
         let stamp = zip_time(time);
         let size: usize = self.files.iter().map(|(path, _)| path.len() + 80).sum::<usize>()
-            + deflated.iter().map(Vec::len).sum::<usize>();
+            + deflated.iter().map(|d| d.len()).sum::<usize>();
         let mut zip = ZipOut {
             bytes: Vec::with_capacity(size + 256),
             central: Vec::new(),
@@ -130,8 +137,28 @@ impl Package {
     }
 }
 
-/// The size of the files above which [`Package::to_zip`] deflates them in
-/// parallel.
+/// Each of `contents` as raw deflate data, in order: in parallel when they
+/// are many (a book's chapters: each thread with its own compressor, reset
+/// for every entry, so the bytes are the same as one compressor's); an
+/// article's few small files are not worth waking the thread pool for.
+pub(super) fn deflate_all(contents: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    thread_local! {
+        /// One compressor per thread, for every book it writes: zlib's
+        /// window and tables (about 300 KB) are allocated once.
+        static DEFLATER: std::cell::RefCell<flate2::Compress> =
+            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(2), false));
+    }
+    let one = |content: &&[u8]| DEFLATER.with_borrow_mut(|deflater| deflate(deflater, content));
+    let total: usize = contents.iter().map(|c| c.len()).sum();
+    if total >= PARALLEL_DEFLATE {
+        contents.par_iter().map(one).collect()
+    } else {
+        contents.iter().map(one).collect()
+    }
+}
+
+/// The size of the files above which [`deflate_all`] works in parallel.
 const PARALLEL_DEFLATE: usize = 256 * 1024;
 
 /// `content` as raw deflate data, with `deflater` reset first. Level 2,
@@ -172,12 +199,12 @@ impl ZipOut {
     /// Append the entry `name` (ASCII, as every name in an EPUB this writer
     /// makes) holding `content`, given `compressed` (raw deflate), or stored
     /// without it.
-    fn add(&mut self, name: &str, content: &[u8], compressed: Option<Vec<u8>>) -> Result<()> {
+    fn add(&mut self, name: &str, content: &[u8], compressed: Option<&[u8]>) -> Result<()> {
         let too_big = || render_error(format!("ZIP writer: {name} is too large for a ZIP without ZIP64"));
         let mut crc = flate2::Crc::new();
         crc.update(content);
-        let (method, data) = match &compressed {
-            Some(data) if data.len() < content.len() => (DEFLATED, data.as_slice()),
+        let (method, data) = match compressed {
+            Some(data) if data.len() < content.len() => (DEFLATED, data),
             _ => (STORED, content),
         };
         let offset = u32::try_from(self.bytes.len()).map_err(|_| too_big())?;
@@ -263,6 +290,7 @@ mod tests {
                 ("META-INF/container.xml".into(), b"<container/>".to_vec()),
                 ("OEBPS/a.xhtml".into(), b"<p>a</p>".to_vec()),
             ],
+            ..Default::default()
         }
     }
 
@@ -299,6 +327,7 @@ mod tests {
         let text = "<p>重复的段落。</p>\n".repeat(200).into_bytes();
         let p = Package {
             files: vec![("OEBPS/noise.bin".into(), noise.clone()), ("OEBPS/text.xhtml".into(), text.clone())],
+            ..Default::default()
         };
         let bytes = p.to_zip(Timestamp::DEFAULT).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();

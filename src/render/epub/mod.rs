@@ -314,18 +314,25 @@ fn write_book(
     let book = Book::new(metadata, articles, facts, options, modified)?;
     let documents = Documents::render(&book, font.as_ref())?;
 
-    let mut package = Package::from_zip(&build_with_epub_builder(&book, &documents, font.as_ref())?)?;
-    // The documents epub-builder was given by name only (see
-    // `build_with_epub_builder`).
-    package.replace(&format!("OEBPS/{}", xhtml::TITLE_PAGE), documents.titlepage)?;
-    for (chapter, page) in book.chapters.iter().zip(documents.chapters) {
-        package.replace(&format!("OEBPS/{}", chapter.file), page)?;
+    // The documents epub-builder is given by name only (see
+    // `build_with_epub_builder`) are deflated while it lays out the package.
+    let mut ours: Vec<(String, &[u8])> = Vec::with_capacity(book.chapters.len() + 3);
+    ours.push((format!("OEBPS/{}", xhtml::TITLE_PAGE), &documents.titlepage));
+    for (chapter, page) in book.chapters.iter().zip(&documents.chapters) {
+        ours.push((format!("OEBPS/{}", chapter.file), page));
     }
-    if let Some(page) = documents.sources {
-        package.replace(&format!("OEBPS/{}", xhtml::SOURCES), page)?;
+    if let Some(page) = &documents.sources {
+        ours.push((format!("OEBPS/{}", xhtml::SOURCES), page));
     }
-    if let Some(font) = font {
-        package.replace(&format!("OEBPS/{}", font.file_name), font.bytes)?;
+    if let Some(font) = &font {
+        ours.push((format!("OEBPS/{}", font.file_name), &font.bytes));
+    }
+    let contents: Vec<&[u8]> = ours.iter().map(|&(_, c)| c).collect();
+    let (skeleton, deflated) =
+        rayon::join(|| build_with_epub_builder(&book, &documents, font.as_ref()), || archive::deflate_all(&contents));
+    let mut package = Package::from_zip(&skeleton?)?;
+    for ((path, content), deflated) in ours.into_iter().zip(deflated?) {
+        package.replace_deflated(&path, content.to_vec(), deflated)?;
     }
     package.replace("OEBPS/nav.xhtml", documents.nav)?;
     package.replace("OEBPS/toc.ncx", documents.ncx)?;
