@@ -73,6 +73,8 @@
 //! memory stays flat however long the stream. Exit status 0 unless stdin or
 //! stdout fail (per-line errors are data, not a reason to kill a Spark task).
 
+#[path = "common/alloc.rs"]
+mod alloc;
 #[path = "common/formats.rs"]
 mod formats;
 #[path = "common/jsonl.rs"]

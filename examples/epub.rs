@@ -11,6 +11,8 @@
 //! article. The same inputs and flags give the same bytes. `--report` prints
 //! the normalisation summaries and the writer's warnings as JSON to stderr.
 
+#[path = "common/alloc.rs"]
+mod alloc;
 #[path = "common/cli.rs"]
 mod cli;
 

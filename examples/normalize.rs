@@ -9,6 +9,8 @@
 //! lines. `--report` prints the summary (encoding, edits by kind, warnings)
 //! as JSON to stderr.
 
+#[path = "common/alloc.rs"]
+mod alloc;
 #[path = "common/cli.rs"]
 mod cli;
 

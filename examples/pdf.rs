@@ -11,6 +11,8 @@
 //! Warnings about the PDF (characters the font cannot show) go to stderr;
 //! `--report` adds the normalisation summary of each article as JSON.
 
+#[path = "common/alloc.rs"]
+mod alloc;
 #[path = "common/cli.rs"]
 mod cli;
 

@@ -20,6 +20,8 @@
 //! source is written into the folder `-o` names (created if need be), as
 //! `source-0001.txt`, `source-0002.txt` … in reading order.
 
+#[path = "common/alloc.rs"]
+mod alloc;
 #[path = "common/cli.rs"]
 mod cli;
 
