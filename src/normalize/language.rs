@@ -61,6 +61,12 @@ pub struct WordFrequency {
     /// segmentation looks up far fewer pieces than `max_chars` at each
     /// position. 64 KB, built with the map.
     longest_from: Vec<u8>,
+    /// For each character of the Basic Multilingual Plane, whether any word
+    /// holds it (a bit each, 8 KB): no word can cover one that none holds,
+    /// so a hole's candidate like that reads as its context does plus an
+    /// unknown character, without a look-up (most of the 190 candidates of
+    /// a lost trail byte are rare characters).
+    in_words: Vec<u64>,
 }
 
 impl WordFrequency {
@@ -84,6 +90,7 @@ impl WordFrequency {
         let mut words = FxHashMap::with_capacity_and_hasher(lines.len() / 6, Default::default());
         let mut max_chars = 1;
         let mut longest_from = vec![0u8; 0x1_0000];
+        let mut in_words = vec![0u64; 0x1_0000 / 64];
         // Lines and fields are cut at ASCII bytes with a plain loop: for
         // 50,000 short lines, `lines()` and `split_once` (a searcher set up
         // per call) were a third of building the model, which every
@@ -100,13 +107,24 @@ impl WordFrequency {
             for (end, _) in word.char_indices().skip(1) {
                 words.entry(&word[..end]).or_insert(f64::NEG_INFINITY);
             }
+            for c in word.chars() {
+                if let Some(bits) = in_words.get_mut(c as usize / 64) {
+                    *bits |= 1 << (c as usize % 64);
+                }
+            }
             let chars = word.chars().count();
             max_chars = max_chars.max(chars);
             if let Some(slot) = word.chars().next().and_then(|c| longest_from.get_mut(c as usize)) {
                 *slot = (*slot).max(u8::try_from(chars).unwrap_or(u8::MAX));
             }
         }
-        WordFrequency { words, max_chars, longest_from }
+        WordFrequency { words, max_chars, longest_from, in_words }
+    }
+
+    /// Whether some word holds `c` (characters outside the Basic
+    /// Multilingual Plane are taken to be in one: they are looked up).
+    fn in_some_word(&self, c: char) -> bool {
+        self.in_words.get(c as usize / 64).is_none_or(|bits| bits & (1 << (c as usize % 64)) != 0)
     }
 
     /// The most characters a word starting with `c` has (0 if none does).
@@ -331,6 +349,12 @@ impl Around {
             return None;
         }
         let n = self.before_chars.len();
+        // A Han character no word holds: no word covers it, so the best
+        // segmentation is the best of each side around it as a token alone
+        // (and, being no bracket, it pairs none).
+        if first == last && middle.len() == first.len_utf8() && is_han(first) && !model.in_some_word(first) {
+            return Some(self.prefix[n] + HAN_UNKNOWN + self.suffix[0] - UNPAIRED * self.unpaired_around as f64);
+        }
         let Scratch { piece, middle_chars, best } = scratch;
         middle_chars.clear();
         middle_chars.extend(middle.char_indices());
@@ -625,7 +649,9 @@ mod tests {
         let m = WordFrequency::shared();
         let around = Around::new(m, "因为医", "说的AGI");
         let mut scratch = Scratch::default();
-        for middle in ["生", "生今天", "生A股", "獒t今天", "“模型”来", "》"] {
+        // 鼷 is in no word: scored from the two sides alone.
+        assert!(!m.in_some_word('鼷') && m.in_some_word('生'));
+        for middle in ["生", "生今天", "生A股", "獒t今天", "“模型”来", "》", "鼷"] {
             let got = around.score_middle(m, middle, &mut scratch).expect("sealed on both sides");
             let want = m.score(&format!("因为医{middle}说的AGI"));
             assert!((got - want).abs() < 1e-9, "{middle}: {got} vs {want}");
