@@ -272,8 +272,10 @@ struct Around {
     suffix: Vec<f64>,
     /// The starts (in characters of `before`) of the pieces running to its
     /// end that some word begins with: only they can go on through the
-    /// hole.
-    reaching: Vec<usize>,
+    /// hole, each with its text: a word or the beginning of one, as is
+    /// every shorter piece from its start, so only what goes on past
+    /// `before` needs looking up.
+    reaching: Vec<(usize, String)>,
     /// The [`unpaired_brackets`] of `before` then `after`: that of the
     /// whole when the middle holds no bracket and no line break (most
     /// candidates are one Han character).
@@ -325,6 +327,7 @@ impl Around {
                     && before_chars[i..].iter().all(|&(_, c)| is_word_char(c))
                     && model.words.contains_key(&before[byte_at(i)..])
             })
+            .map(|i| (i, before[byte_at(i)..].to_owned()))
             .collect();
         let suffix = model.suffix_scores(after, |c| model.longest_word_from(c), true);
         let unpaired_around = unpaired_brackets_in(before.chars().chain(after.chars()));
@@ -374,12 +377,14 @@ impl Around {
                 self.after_chars.get(p - n - m).map(|&(_, c)| c)
             }
         };
-        // The words from position `p`, reached with the score `at_p`.
-        let mut words_from = |walk: &mut Walk, p: usize, at_p: f64| {
+        // The words from position `p`, reached with the score `at_p`; the
+        // piece of `before` from `p` is `known`, when `p` is in `before`.
+        let mut words_from = |walk: &mut Walk, p: usize, at_p: f64, known: &str| {
             let Some(c) = char_at(p).filter(|&c| is_word_char(c)) else { return };
             let limit = p + model.longest_word_from(c);
             piece.clear();
-            let mut q = p;
+            piece.push_str(known);
+            let mut q = if p < n { n } else { p };
             while q < limit {
                 let Some(next) = char_at(q).filter(|&x| is_word_char(x)) else { break };
                 piece.push(next);
@@ -393,8 +398,8 @@ impl Around {
                 }
             }
         };
-        for &start in &self.reaching {
-            words_from(&mut walk, start, self.prefix[start]);
+        for (start, known) in &self.reaching {
+            words_from(&mut walk, *start, self.prefix[*start], known);
         }
         for p in n..n + m {
             let at_p = walk.best[p - n];
@@ -404,7 +409,7 @@ impl Around {
             let end = n + always_token_end(&middle_chars, p - n);
             let to = middle_chars.get(end - n).map_or(middle.len(), |&(b, _)| b);
             walk.close(at_p, end, model.token_score(&middle[middle_chars[p - n].0..to]));
-            words_from(&mut walk, p, at_p);
+            words_from(&mut walk, p, at_p, "");
         }
         let total = walk.total.max(walk.best[m] + self.suffix[0]);
         let unpaired = if middle.chars().any(|c| c == '\n' || is_bracket(c)) {
