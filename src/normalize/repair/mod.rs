@@ -361,6 +361,8 @@ impl Gate {
         let left = context_before(text, m);
         let right = context_after(text, run.end);
         let score = |middle: &str| model.score(&readable(&format!("{left}{middle}{right}")));
+        // What the rebuild changes.
+        let changed = trim_common(text, m..run.end, &run.text).0;
         let (damaged, margin) = match *self {
             Gate::Marker(end) if run.free_losses == 0 => (&text[end.min(run.end)..run.end], -DAMAGE_MARGIN),
             // Marks alone at a line's end (`??`, `?!?`): the last character
@@ -369,10 +371,12 @@ impl Gate {
             // mark chosen is reported as a guess (see `holes`).
             _ if marks_at_line_end(&text[m..run.end], &text[run.end..]) => (&text[m..run.end], FREE_MARGIN),
             // One character after the `?` is little evidence that it was
-            // read out of step (`?A股` may be a question mark and A股).
-            _ if trim_common(text, m..run.end, &run.text).0.len()
-                <= text[m..].chars().take(2).map(char::len_utf8).sum() =>
-            {
+            // read out of step (`?A股` may be a question mark and A股), and
+            // a `?` after no Han character on its line is little evidence
+            // that the bytes around it were GBK text at all (`'1.0'?>U`
+            // read as `'1.0'。綰`: the line `?>` ended, and `U` began the
+            // next until the structure pass joined them).
+            _ if changed.len() <= text[m..].chars().take(2).map(char::len_utf8).sum() || !left.chars().any(is_han) => {
                 (&text[m..run.end], SHORT_FREE_MARGIN)
             }
             _ => (&text[m..run.end], FREE_MARGIN),
