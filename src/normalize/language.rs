@@ -436,7 +436,7 @@ impl Around {
             if at_p == f64::NEG_INFINITY {
                 continue;
             }
-            let end = n + always_token_end(&middle_chars, p - n);
+            let end = n + always_token_end(middle_chars, p - n);
             let to = middle_chars.get(end - n).map_or(middle.len(), |&(b, _)| b);
             walk.close(at_p, end, model.token_score(&middle[middle_chars[p - n].0..to]));
             words_from(&mut walk, p, at_p, "");
