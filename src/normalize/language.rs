@@ -272,6 +272,21 @@ impl Plausibility for WordFrequency {
     }
 }
 
+/// [`WordFrequency::shared`], built on the first score asked of it: most
+/// clean texts hold no `?` and no annotation, and the repair then scores
+/// nothing, so building the word map (a few milliseconds) would be wasted.
+pub(crate) struct SharedOnFirstUse;
+
+impl Plausibility for SharedOnFirstUse {
+    fn score(&self, text: &str) -> f64 {
+        WordFrequency::shared().score(text)
+    }
+
+    fn score_each(&self, before: &str, candidates: &[&str], after: &str) -> Vec<f64> {
+        WordFrequency::shared().score_each(before, candidates, after)
+    }
+}
+
 thread_local! {
     /// The sides of this thread's last [`WordFrequency::score_each`],
     /// segmented: the beam of a damaged stretch is pruned against the same

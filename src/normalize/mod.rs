@@ -121,7 +121,7 @@ pub(crate) fn run(bytes: &[u8], options: &Options, converter: &dyn Converter) ->
     apply(&mut text, EditKind::Cleanup, reps, Vec::new(), &mut warnings);
 
     if options.repair {
-        let (reps, notes) = repair::repair(text.text(), language::WordFrequency::shared());
+        let (reps, notes) = repair::repair(text.text(), &language::SharedOnFirstUse);
         apply(&mut text, EditKind::Repair, reps, notes, &mut warnings);
     }
     if options.annotations {
