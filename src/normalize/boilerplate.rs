@@ -277,6 +277,23 @@ pub fn builtin_rules() -> Vec<Rule> {
 
 const OPEN: [char; 6] = ['(', '（', '[', '【', '〔', '［'];
 
+/// Where the [`OPEN`] brackets of `text` are, in order: found with
+/// `memchr`'s searches, one per bracket, rather than by decoding every
+/// character (20M of the 843M instructions of normalising 左传, whose 1.9 MB
+/// hold few brackets).
+/// A UTF-8 encoding found in UTF-8 text always starts a character.
+fn opening_brackets(text: &str) -> Vec<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    for open in OPEN {
+        let mut buf = [0u8; 4];
+        let needle = open.encode_utf8(&mut buf).as_bytes();
+        found.extend(memchr::memmem::find_iter(bytes, needle).map(|i| (i, open)));
+    }
+    found.sort_unstable_by_key(|&(i, _)| i);
+    found
+}
+
 fn closing(open: char) -> &'static [char] {
     match open {
         '(' | '（' => &[')', '）'],
@@ -305,7 +322,7 @@ pub fn boilerplate(text: &str, rules: &[Rule]) -> Vec<Replacement> {
     let line_rules: Vec<&Rule> = rules.iter().filter(|r| r.shape != Shape::Bracketed).collect();
     let mut found: Vec<std::ops::Range<usize>> = Vec::new();
     if !bracketed.is_empty() {
-        for (i, open) in text.char_indices().filter(|(_, c)| OPEN.contains(c)) {
+        for (i, open) in opening_brackets(text) {
             found.extend(bracketed.iter().filter_map(|rule| bracketed_at(text, i, open, rule)));
         }
     }

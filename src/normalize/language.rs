@@ -104,15 +104,18 @@ impl WordFrequency {
             let (word, freq) = (&line[..space], &line[space + 1..]);
             let Ok(freq) = freq.trim().parse::<u64>() else { continue };
             words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL);
-            for (end, _) in word.char_indices().skip(1) {
-                words.entry(&word[..end]).or_insert(f64::NEG_INFINITY);
-            }
-            for c in word.chars() {
+            // One walk over the word's characters: its beginnings, the
+            // characters it holds, its length.
+            let mut chars = 0;
+            for (end, c) in word.char_indices() {
+                if end > 0 {
+                    words.entry(&word[..end]).or_insert(f64::NEG_INFINITY);
+                }
                 if let Some(bits) = in_words.get_mut(c as usize / 64) {
                     *bits |= 1 << (c as usize % 64);
                 }
+                chars += 1;
             }
-            let chars = word.chars().count();
             max_chars = max_chars.max(chars);
             if let Some(slot) = word.chars().next().and_then(|c| longest_from.get_mut(c as usize)) {
                 *slot = (*slot).max(u8::try_from(chars).unwrap_or(u8::MAX));
