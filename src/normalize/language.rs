@@ -432,16 +432,15 @@ impl Around {
             let limit = p + model.longest_word_from(c);
             piece.clear();
             piece.push_str(known);
-            let mut q = if p < n { n } else { p };
+            let mut q = p.max(n);
             while q < limit {
                 let Some(next) = char_at(q).filter(|&x| is_word_char(x)) else { break };
                 piece.push(next);
                 q += 1;
+                // Every piece looked up ends past `before` (the pieces that
+                // end inside it are in its prefix scores already).
                 match model.words.get(piece.as_str()) {
-                    // Pieces that end inside `before` are in its prefix
-                    // scores already.
-                    Some(&word) if q > n => walk.close(at_p, q, word),
-                    Some(_) => {}
+                    Some(&word) => walk.close(at_p, q, word),
                     None => break,
                 }
             }

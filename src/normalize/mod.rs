@@ -307,8 +307,6 @@ fn with_head_values(given: &SourceInfo, found: head::HeadValues, convert: impl F
     source
 }
 
-/// Apply one pass's output, turning its notes into warnings placed in the
-/// source.
 /// Block kinds by the source range of the block they mark.
 type BlockMarks = Vec<(Range<usize>, BlockKind)>;
 
@@ -423,6 +421,8 @@ fn html_date(value: &str) -> String {
     v[..cut].to_owned()
 }
 
+/// Apply one pass's output, turning its notes into warnings placed in the
+/// source.
 fn apply(
     text: &mut TrackedText,
     kind: EditKind,

@@ -361,8 +361,6 @@ impl Gate {
         let left = context_before(text, m);
         let right = context_after(text, run.end);
         let score = |middle: &str| model.score(&readable(&format!("{left}{middle}{right}")));
-        // What the rebuild changes.
-        let changed = trim_common(text, m..run.end, &run.text).0;
         let (damaged, margin) = match *self {
             Gate::Marker(end) if run.free_losses == 0 => (&text[end.min(run.end)..run.end], -DAMAGE_MARGIN),
             // Marks alone at a line's end (`??`, `?!?`): the last character
@@ -376,7 +374,10 @@ impl Gate {
             // that the bytes around it were GBK text at all (`'1.0'?>U`
             // read as `'1.0'。綰`: the line `?>` ended, and `U` began the
             // next until the structure pass joined them).
-            _ if changed.len() <= text[m..].chars().take(2).map(char::len_utf8).sum() || !left.chars().any(is_han) => {
+            _ if trim_common(text, m..run.end, &run.text).0.len()
+                <= text[m..].chars().take(2).map(char::len_utf8).sum()
+                || !left.chars().any(is_han) =>
+            {
                 (&text[m..run.end], SHORT_FREE_MARGIN)
             }
             _ => (&text[m..run.end], FREE_MARGIN),

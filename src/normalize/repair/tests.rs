@@ -238,11 +238,12 @@ fn an_annotation_after_a_line_break_is_read_with_the_candidate_before_it() {
 }
 
 #[test]
-fn ascii_alone_after_a_question_mark_is_no_evidence_of_a_lost_byte() {
+fn a_question_mark_after_no_han_character_is_little_evidence_of_a_lost_byte() {
     // `?>` ended a line and `U` began the next, until the structure pass
     // joined them: read one byte over, `?>U` makes `。綰`, which reads a
-    // little better than the marks but is no repair (and a second run
-    // over the joined text must not find one the first did not).
+    // little better than the marks, but nothing before the `?` on its line
+    // says the bytes were GBK text (and a second run over the joined text
+    // must not find a repair the first did not).
     for text in ["會議<?xml version='1.0'?>U", "會議<?xml version='1.0'?>\nU", "會議<?xml version='1.0'?>U會議"]
     {
         assert_eq!(repaired(text), text);
