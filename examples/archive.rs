@@ -564,19 +564,17 @@ impl Progress {
     }
 }
 
-/// Load the shared state of a batch (OpenCC's detection tables, the PDF
-/// font) on the pool's threads at once, instead of one after the other as
-/// the first articles ask for them. A handful of files gain nothing: one
-/// article needs only the parts of the tables its own text meets.
+/// Load the shared state of a batch (what normalising shares, see
+/// `zharchive::normalize::preload_for`, and the PDF font) on the pool's
+/// threads at once, instead of one after the other as the first articles
+/// ask for them. A handful of files gain nothing: one article needs only
+/// the parts of the tables its own text meets.
 fn preload(config: &Config, files: usize) {
     if files < 8 {
         return;
     }
-    use zharchive::normalize::script::{Conversion, OpenCc};
-    let cc = OpenCc::shared();
     rayon::scope(|s| {
-        s.spawn(|_| cc.load(Conversion::S2t));
-        s.spawn(|_| cc.load(Conversion::T2s));
+        s.spawn(|_| zharchive::normalize::preload_for(files));
         // An error here is reported by each article that needs the font.
         #[cfg(feature = "embedded-font")]
         if config.formats.contains(&Format::Pdf) {

@@ -232,9 +232,7 @@ impl Manifest {
     /// without `skip_bad`; [`Error::Options`] when no article is left.
     pub fn collect(&self, skip_bad: bool) -> Result<(Collection, Vec<Warning>)> {
         use rayon::prelude::*;
-        if self.articles.len() >= PRELOAD_FROM {
-            preload();
-        }
+        crate::normalize::preload_for(self.articles.len());
         let results: Vec<Result<Article>> = self
             .articles
             .par_iter()
@@ -263,30 +261,6 @@ impl Manifest {
         }
         Ok((Collection { metadata: self.book.clone(), articles }, warnings))
     }
-}
-
-/// Books of this many articles or more load the shared tables up front
-/// ([`preload`]); a handful of articles need only the parts of OpenCC's
-/// tables their own texts meet.
-const PRELOAD_FROM: usize = 8;
-
-/// Build what normalising many articles shares — OpenCC's detection tables
-/// (both directions), the repair's word model and GBK table — on the pool's threads at
-/// once, instead of one after the other as the first articles ask for them
-/// while the other threads wait.
-fn preload() {
-    use crate::normalize::script::{Conversion, OpenCc};
-    let cc = OpenCc::shared();
-    rayon::scope(|s| {
-        s.spawn(|_| cc.load(Conversion::S2t));
-        s.spawn(|_| cc.load(Conversion::T2s));
-        s.spawn(|_| {
-            crate::normalize::language::WordFrequency::shared();
-        });
-        s.spawn(|_| {
-            crate::normalize::gbk::decode_pair(0x81, 0x40);
-        });
-    });
 }
 
 /// The articles of `folder` in natural order (`2.txt` before `10.txt`):
