@@ -655,21 +655,24 @@ fn prune(hyps: &mut Vec<Reading>, left: &str, model: &dyn Plausibility) {
 /// with `right`, still sharing `left`; one not sealed from `left` is scored
 /// whole.
 fn scores_between(left: &str, middles: &[&str], right: &str, model: &dyn Plausibility) -> Vec<f64> {
-    // An annotation attaches to the character before it, across whitespace;
-    // an unclosed bracket may be closed in the next part.
-    let sealed = |before: &str, after: &str| {
-        before.rfind(['(', '（']).is_none_or(|i| before[i..].contains([')', '）']))
-            && !after.trim_start().starts_with(['(', '（'])
-    };
+    // A joint is sealed when the part before it closes every bracket it
+    // opens (an unclosed one may be closed in the next part) and the part
+    // after it does not begin with an annotation (which attaches to the
+    // character before it, across whitespace). `left` and `right` are the
+    // same for every middle: their halves of the test are taken once (the
+    // whole test per middle was a sixth of a hole's ranking).
+    let closes_all = |before: &str| before.rfind(['(', '（']).is_none_or(|i| before[i..].contains([')', '）']));
+    let opens = |after: &str| after.trim_start().starts_with(['(', '（']);
+    let (left_closes_all, right_opens) = (closes_all(left), opens(right));
     let mut scores = vec![0.0; middles.len()];
     // (index, readable middle) sharing `left` and `right`, and sharing
     // `left` only.
     let mut both = Vec::new();
     let mut left_only = Vec::new();
     for (k, &middle) in middles.iter().enumerate() {
-        if !sealed(left, middle) {
+        if !left_closes_all || opens(middle) {
             scores[k] = model.score(&readable(&format!("{left}{middle}{right}")));
-        } else if right.is_empty() || sealed(middle, right) {
+        } else if right.is_empty() || (!right_opens && closes_all(middle)) {
             both.push((k, readable(middle)));
         } else {
             left_only.push((k, readable(&format!("{middle}{right}")).into_owned().into()));
@@ -692,8 +695,12 @@ fn scores_between(left: &str, middles: &[&str], right: &str, model: &dyn Plausib
 /// reading keeps the annotations of the characters it rebuilds (`醫(yī)`), and
 /// they must not count against it.
 fn readable(text: &str) -> std::borrow::Cow<'_, str> {
-    // Most windows hold no bracket at all: nothing to take out.
-    if !text.contains(['(', '（']) {
+    // Most windows hold no bracket at all: nothing to take out. (Most are a
+    // hole's one-character candidates: a plain walk over the bytes costs
+    // less than setting up a search for either of two characters.)
+    let bytes = text.as_bytes();
+    let opens_at = |i: usize| bytes[i] == b'(' || bytes[i..].starts_with("（".as_bytes());
+    if !(0..bytes.len()).any(opens_at) {
         return text.into();
     }
     // An annotation after a hole goes too: the hole will be filled with a
