@@ -18,13 +18,14 @@
 //! crate, whose trie took about 17 ms to build: 60 % of a one-article `epub`
 //! process. A repair only ever scores a few dozen characters at a time.
 
-use std::sync::OnceLock;
+mod trie;
 
-use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 use super::readings::is_han;
 use super::repair::Plausibility;
 use super::script::simplified_char;
+use trie::{Node, Trie};
 
 /// `word frequency` lines, most frequent first.
 const WORDS: &str = include_str!("../../assets/wordfreq/jieba-top50k.txt");
@@ -44,15 +45,13 @@ const LN_TOTAL: f64 = 17.911_56;
 pub struct WordFrequency {
     /// Word → log-probability (of its frequency + 1, as jieba's
     /// `suggest_freq` counts it).
-    /// Fx-hashed: every segmentation looks up most substrings of a few
-    /// characters, and the keys are the crate's own list, so SipHash's
-    /// protection against chosen keys buys nothing here.
     ///
-    /// Every beginning of a word that is not a word itself is here too,
-    /// with `-∞`: the segmentation stops lengthening a piece as soon as no
-    /// word begins with it, instead of looking up every length up to the
-    /// longest word (most pieces of three characters or more begin none).
-    words: FxHashMap<&'static str, f64>,
+    /// Every beginning of a word is in it too (with `-∞` when it is no word
+    /// itself): the segmentation lengthens a piece one character at a time
+    /// and stops as soon as no word begins with it, instead of looking up
+    /// every length up to the longest word (most pieces of three characters
+    /// or more begin none).
+    words: Trie,
     /// The longest word, in characters.
     max_chars: usize,
     /// For each character of the Basic Multilingual Plane, the longest word
@@ -87,7 +86,7 @@ impl WordFrequency {
     /// crate and well formed (a test checks every line); a line that is not
     /// is skipped rather than failing a repair.
     fn parse(lines: &'static str) -> WordFrequency {
-        let mut words = FxHashMap::with_capacity_and_hasher(lines.len() / 6, Default::default());
+        let mut words = Trie::with_capacity(lines.len() / 6);
         let mut max_chars = 1;
         let mut longest_from = vec![0u8; 0x1_0000];
         let mut in_words = vec![0u64; 0x1_0000 / 64];
@@ -104,13 +103,9 @@ impl WordFrequency {
             let (word, freq) = (&line[..space], &line[space + 1..]);
             let Ok(freq) = freq.trim().parse::<u64>() else { continue };
             words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL);
-            // One walk over the word's characters: its beginnings, the
-            // characters it holds, its length.
+            // The characters the word holds, its length.
             let mut chars = 0;
-            for (end, c) in word.char_indices() {
-                if end > 0 {
-                    words.entry(&word[..end]).or_insert(f64::NEG_INFINITY);
-                }
+            for c in word.chars() {
                 if let Some(bits) = in_words.get_mut(c as usize / 64) {
                     *bits |= 1 << (c as usize % 64);
                 }
@@ -168,14 +163,15 @@ impl WordFrequency {
         for i in (0..chars.len()).rev() {
             let c = chars[i].1;
             let end = always_token_end(&chars, i);
-            // Where the look-ups of longer pieces below begin.
-            let (mut score, from) = if is_han(c) {
+            // Where the look-ups of longer pieces below begin, and the node
+            // of the piece before it.
+            let (mut score, from, mut node) = if is_han(c) {
                 // The token alone is also the first piece: looked up once.
-                let word = self.words.get(&text[byte_at(i)..byte_at(end)]).copied();
-                let from = if word.is_none() && stop_early { usize::MAX } else { i + 2 };
-                (word.filter(|p| p.is_finite()).unwrap_or(HAN_UNKNOWN) + best[end], from)
+                let node = self.words.step(Trie::ROOT, c);
+                let word = node.map(|n| self.words.value(n));
+                (word.filter(|p| p.is_finite()).unwrap_or(HAN_UNKNOWN) + best[end], i + 2, node)
             } else {
-                (self.token_score(&text[byte_at(i)..byte_at(end)]) + best[end], i + 1)
+                (self.token_score(&text[byte_at(i)..byte_at(end)]) + best[end], i + 1, Some(Trie::ROOT))
             };
             if is_word_char(c) {
                 let limit = (i + ahead(c)).min(chars.len());
@@ -183,9 +179,18 @@ impl WordFrequency {
                     if !is_word_char(chars[j - 1].1) {
                         break;
                     }
-                    match self.words.get(&text[byte_at(i)..byte_at(j)]) {
+                    // Stopping early, a piece is the one before it and a
+                    // step; else (to check that stopping changes nothing)
+                    // every piece is looked up whole.
+                    let piece = if stop_early {
+                        node = node.and_then(|n| self.words.step(n, chars[j - 1].1));
+                        node.map(|n| self.words.value(n))
+                    } else {
+                        self.words.get(&text[byte_at(i)..byte_at(j)])
+                    };
+                    match piece {
                         // `-∞` for a beginning that is no word: no change.
-                        Some(&p) => score = score.max(p + best[j]),
+                        Some(p) => score = score.max(p + best[j]),
                         None if stop_early => break,
                         None => {}
                     }
@@ -198,11 +203,18 @@ impl WordFrequency {
 
     /// The score of `piece` as one token: a word's, or an unknown token's.
     fn token_score(&self, piece: &str) -> f64 {
-        self.words
-            .get(piece)
-            .copied()
-            .filter(|p| p.is_finite())
-            .unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
+        let mut chars = piece.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            // One character, most tokens: one step, and a Han character in
+            // no word scores as `unknown_token_freq` has it, without a log.
+            let word = self.words.step(Trie::ROOT, c).map(|n| self.words.value(n)).filter(|p| p.is_finite());
+            if let Some(p) = word {
+                return p;
+            } else if is_han(c) {
+                return HAN_UNKNOWN;
+            }
+        }
+        self.words.get(piece).filter(|p| p.is_finite()).unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
     }
 }
 
@@ -320,10 +332,10 @@ struct Around {
     suffix: Vec<f64>,
     /// The starts (in characters of `before`) of the pieces running to its
     /// end that some word begins with: only they can go on through the
-    /// hole, each with its text: a word or the beginning of one, as is
+    /// hole, each with its node: a word or the beginning of one, as is
     /// every shorter piece from its start, so only what goes on past
     /// `before` needs looking up.
-    reaching: Vec<(usize, String)>,
+    reaching: Vec<(usize, Node)>,
     /// The [`unpaired_brackets`] of `before` then `after`: that of the
     /// whole when the middle holds no bracket and no line break (most
     /// candidates are one Han character).
@@ -334,7 +346,6 @@ struct Around {
 /// a hole ranks up to 190 of them in one context.
 #[derive(Default)]
 struct Scratch {
-    piece: String,
     middle_chars: Vec<(usize, char)>,
     best: Vec<f64>,
 }
@@ -357,12 +368,17 @@ impl Around {
             prefix[end] = prefix[end].max(prefix[i] + token);
             let c = before_chars[i].1;
             if is_word_char(c) {
+                let mut node = Trie::ROOT;
                 for j in i + 1..=(i + model.longest_word_from(c)).min(n) {
-                    if !is_word_char(before_chars[j - 1].1) {
+                    let next = before_chars[j - 1].1;
+                    if !is_word_char(next) {
                         break;
                     }
-                    match model.words.get(&before[byte_at(i)..byte_at(j)]) {
-                        Some(&p) => prefix[j] = prefix[j].max(prefix[i] + p),
+                    match model.words.step(node, next) {
+                        Some(piece) => {
+                            node = piece;
+                            prefix[j] = prefix[j].max(prefix[i] + model.words.value(piece));
+                        }
                         None => break,
                     }
                 }
@@ -373,9 +389,8 @@ impl Around {
                 prefix[i] > f64::NEG_INFINITY
                     && i + model.longest_word_from(before_chars[i].1) > n
                     && before_chars[i..].iter().all(|&(_, c)| is_word_char(c))
-                    && model.words.contains_key(&before[byte_at(i)..])
             })
-            .map(|i| (i, before[byte_at(i)..].to_owned()))
+            .filter_map(|i| Some((i, model.words.find(&before[byte_at(i)..])?)))
             .collect();
         let suffix = model.suffix_scores(after, |c| model.longest_word_from(c), true);
         let unpaired_around = unpaired_brackets_in(before.chars().chain(after.chars()));
@@ -406,7 +421,7 @@ impl Around {
         if first == last && middle.len() == first.len_utf8() && is_han(first) && !model.in_some_word(first) {
             return Some(self.prefix[n] + HAN_UNKNOWN + self.suffix[0] - UNPAIRED * self.unpaired_around as f64);
         }
-        let Scratch { piece, middle_chars, best } = scratch;
+        let Scratch { middle_chars, best } = scratch;
         middle_chars.clear();
         middle_chars.extend(middle.char_indices());
         let middle_chars = &*middle_chars;
@@ -427,26 +442,27 @@ impl Around {
         };
         // The words from position `p`, reached with the score `at_p`; the
         // piece of `before` from `p` is `known`, when `p` is in `before`.
-        let mut words_from = |walk: &mut Walk, p: usize, at_p: f64, known: &str| {
+        let words_from = |walk: &mut Walk, p: usize, at_p: f64, known: Node| {
             let Some(c) = char_at(p).filter(|&c| is_word_char(c)) else { return };
             let limit = p + model.longest_word_from(c);
-            piece.clear();
-            piece.push_str(known);
+            let mut node = known;
             let mut q = p.max(n);
             while q < limit {
                 let Some(next) = char_at(q).filter(|&x| is_word_char(x)) else { break };
-                piece.push(next);
                 q += 1;
                 // Every piece looked up ends past `before` (the pieces that
                 // end inside it are in its prefix scores already).
-                match model.words.get(piece.as_str()) {
-                    Some(&word) => walk.close(at_p, q, word),
+                match model.words.step(node, next) {
+                    Some(piece) => {
+                        node = piece;
+                        walk.close(at_p, q, model.words.value(piece));
+                    }
                     None => break,
                 }
             }
         };
-        for (start, known) in &self.reaching {
-            words_from(&mut walk, *start, self.prefix[*start], known);
+        for &(start, known) in &self.reaching {
+            words_from(&mut walk, start, self.prefix[start], known);
         }
         for p in n..n + m {
             let at_p = walk.best[p - n];
@@ -456,7 +472,7 @@ impl Around {
             let end = n + always_token_end(middle_chars, p - n);
             let to = middle_chars.get(end - n).map_or(middle.len(), |&(b, _)| b);
             walk.close(at_p, end, model.token_score(&middle[middle_chars[p - n].0..to]));
-            words_from(&mut walk, p, at_p, "");
+            words_from(&mut walk, p, at_p, Trie::ROOT);
         }
         let total = walk.total.max(walk.best[m] + self.suffix[0]);
         let unpaired = if middle.chars().any(|c| c == '\n' || is_bracket(c)) {
@@ -638,11 +654,7 @@ fn unknown_token_freq(token: &str) -> f64 {
 
 impl std::fmt::Debug for WordFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "WordFrequency({} words of jieba's dictionary)",
-            self.words.values().filter(|p| p.is_finite()).count()
-        )
+        write!(f, "WordFrequency({} words of jieba's dictionary)", self.words.word_values().count())
     }
 }
 
@@ -657,8 +669,8 @@ mod tests {
             assert!(!word.is_empty() && freq.parse::<u64>().is_ok(), "{line}");
         }
         let m = WordFrequency::shared();
-        assert_eq!(m.words.values().filter(|p| p.is_finite()).count(), 50_000);
-        assert!(m.words.contains_key("医生") && m.words.contains_key("边际"));
+        assert_eq!(m.words.word_values().count(), 50_000);
+        assert!(m.words.get("医生").is_some_and(f64::is_finite) && m.words.get("边际").is_some_and(f64::is_finite));
     }
 
     proptest::proptest! {
@@ -723,7 +735,7 @@ mod tests {
         let m = WordFrequency::shared();
         assert!(m.longest_word_from('中') >= 2);
         assert_eq!(m.longest_word_from('，'), 0);
-        for (word, _) in m.words.iter() {
+        for word in WORDS.lines().filter_map(|line| line.split(' ').next()) {
             let first = word.chars().next().unwrap();
             assert!(m.longest_word_from(first) >= word.chars().count(), "{word}");
         }
@@ -732,7 +744,7 @@ mod tests {
     #[test]
     fn segmentation_takes_the_likeliest_words() {
         let m = WordFrequency::shared();
-        let word = |w: &str| m.words[w];
+        let word = |w: &str| m.words.get(w).unwrap();
         let unknown = |w: &str| unknown_token_freq(w).ln() - LN_TOTAL;
         // 医生 is one word, likelier than 医 + 生.
         assert!((m.best_segmentation("医生") - word("医生")).abs() < 1e-9);
