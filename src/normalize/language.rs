@@ -204,17 +204,17 @@ impl WordFrequency {
     /// The score of `piece` as one token: a word's, or an unknown token's.
     fn token_score(&self, piece: &str) -> f64 {
         let mut chars = piece.chars();
-        if let (Some(c), None) = (chars.next(), chars.next()) {
-            // One character, most tokens: one step, and a Han character in
-            // no word scores as `unknown_token_freq` has it, without a log.
-            let word = self.words.step(Trie::ROOT, c).map(|n| self.words.value(n)).filter(|p| p.is_finite());
-            if let Some(p) = word {
-                return p;
-            } else if is_han(c) {
-                return HAN_UNKNOWN;
-            }
+        let (word, one_han) = match (chars.next(), chars.next()) {
+            // One character, most tokens: one step.
+            (Some(c), None) => (self.words.step(Trie::ROOT, c).map(|n| self.words.value(n)), is_han(c)),
+            _ => (self.words.get(piece), false),
+        };
+        match word.filter(|p| p.is_finite()) {
+            Some(p) => p,
+            // What `unknown_token_freq` gives one Han character, without a log.
+            None if one_han => HAN_UNKNOWN,
+            None => unknown_token_freq(piece).ln() - LN_TOTAL,
         }
-        self.words.get(piece).filter(|p| p.is_finite()).unwrap_or_else(|| unknown_token_freq(piece).ln() - LN_TOTAL)
     }
 }
 
