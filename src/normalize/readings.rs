@@ -286,6 +286,29 @@ mod tests {
         assert!(gbk_chars_reading(&parse_syllable("yàn").unwrap()).contains(&'驗'));
     }
 
+    /// `gbk_chars_reading(s)` holds every GBK character that `s` reads, for
+    /// every syllable: each reading of each character, written each way,
+    /// finds that character (and the list holds only characters `s` reads,
+    /// by its definition). No GBK character but a Han one has a reading, so
+    /// the repair may take the list for asking `is_reading` of every pair.
+    #[test]
+    fn every_reading_of_every_gbk_character_finds_it() {
+        let mut checked = 0;
+        for c in (0x81u8..=0xFE).flat_map(|l| (0x40u8..=0xFE).filter_map(move |t| super::super::gbk::decode_pair(l, t)))
+        {
+            let Some(multi) = c.to_pinyin_multi() else { continue };
+            assert!(is_han(c), "{c} has a reading");
+            for p in multi.into_iter() {
+                for written in [p.with_tone(), p.plain(), p.with_tone_num_end(), &format!("{}5", p.plain())] {
+                    let Some(syllable) = parse_syllable(written) else { continue };
+                    assert_eq!(is_reading(c, &syllable), gbk_chars_reading(&syllable).contains(&c), "{c} {written}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 80_000, "{checked}");
+    }
+
     /// The string-building definition `is_reading` replaced.
     fn is_reading_by_strings(c: char, syllable: &Syllable) -> bool {
         let Some(multi) = c.to_pinyin_multi() else {

@@ -25,7 +25,10 @@
 //! with the text on both sides to judge by.
 
 use super::super::gbk::{decode_pair, encode_char, is_user_defined, GbkBytes};
-use super::super::readings::{is_reading, Syllable};
+// The characters a syllable reads are looked up once for the 126 or 190
+// pairs a lost byte may make (`gbk_chars_reading`: no GBK character outside
+// the list reads it, a test checks), not asked of each pair.
+use super::super::readings::{gbk_chars_reading, is_reading, Syllable};
 use super::tokens::{Syl, Token};
 
 /// The placeholder for a character whose bytes are not all known yet.
@@ -413,10 +416,11 @@ fn marker(h: &Reading, m: &Syl, out: &mut Vec<Reading>) {
             // trail of the full-width form the last ASCII character was
             // folded from.
             let mut found = false;
+            let read = gbk_chars_reading(&m.syllable);
             for (prev, fold) in [(h.last, 0.0), (h.alt_last, cost::FOLD)] {
                 let Some(prev) = prev else { continue };
                 for x in 0x81u8..=0xFE {
-                    if decode_pair(prev, x).is_some_and(|pair| is_reading(pair, &m.syllable)) {
+                    if decode_pair(prev, x).is_some_and(|pair| read.contains(&pair)) {
                         found = true;
                         out.push(h.with(|r| {
                             r.pending = Pending::Lead(x);
@@ -446,8 +450,9 @@ fn marker(h: &Reading, m: &Syl, out: &mut Vec<Reading>) {
         // decoder split (its trail and the `(` became the `?`); it stays for
         // the annotation pass.
         Pending::Lead(p) => {
+            let read = gbk_chars_reading(&m.syllable);
             for x in 0x40u8..=0xFE {
-                if let Some(pair) = decode_pair(p, x).filter(|&pair| is_reading(pair, &m.syllable)) {
+                if let Some(pair) = decode_pair(p, x).filter(|pair| read.contains(pair)) {
                     let mut k = h.char(pair, GbkBytes::Two(p, x));
                     k.out.push('(');
                     k.out.push_str(&m.raw);
@@ -520,8 +525,9 @@ fn annotation(h: &Reading, a: &Syl, out: &mut Vec<Reading>) {
             // The annotation of the pair (last byte, lost lead) pins the
             // lost lead down.
             if let Some(prev) = h.last {
+                let read = gbk_chars_reading(&a.syllable);
                 for x in 0x81u8..=0xFE {
-                    if decode_pair(prev, x).is_some_and(|pair| is_reading(pair, &a.syllable)) {
+                    if decode_pair(prev, x).is_some_and(|pair| read.contains(&pair)) {
                         out.push(h.with(|r| {
                             r.pending = Pending::Lead(x);
                             (r.before_last, r.last) = (Some(prev), Some(x));
