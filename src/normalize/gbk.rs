@@ -132,26 +132,47 @@ fn pairs() -> &'static [u32] {
     PAIRS.get_or_init(|| {
         let mut table = vec![0u32; 1 << 16];
         for lead in 0x81u8..=0xFE {
-            for trail in (0x40u8..=0xFE).filter(|&t| is_trail(t)) {
-                // A decoder cannot be reused once told the input ended.
-                let mut decoder = GBK.new_decoder_without_bom_handling();
-                let mut out = [0u8; 8];
-                let (result, _read, written) =
-                    decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
-                if result != DecoderResult::InputEmpty {
-                    continue;
-                }
-                let Ok(s) = std::str::from_utf8(&out[..written]) else { continue };
-                let mut chars = s.chars();
-                if let (Some(c), None) = (chars.next(), chars.next()) {
+            let trails: Vec<u8> = (0x40u8..=0xFE).filter(|&t| is_trail(t)).collect();
+            // A row at a time, one decoder for its 190 pairs: every pair
+            // with a lead and a trail byte is a character of GB18030's
+            // table, so the row decodes to one character per pair. Should
+            // it not, the row's pairs are decoded one by one.
+            let row: Vec<u8> = trails.iter().flat_map(|&t| [lead, t]).collect();
+            let (text, malformed) = GBK.decode_without_bom_handling(&row);
+            let chars: Vec<char> = text.chars().collect();
+            if !malformed && chars.len() == trails.len() {
+                for (&trail, c) in trails.iter().zip(chars) {
                     if !c.is_ascii() {
                         table[usize::from(lead) << 8 | usize::from(trail)] = c as u32;
                     }
+                }
+                continue;
+            }
+            for trail in trails {
+                if let Some(c) = decode_one_pair(lead, trail) {
+                    table[usize::from(lead) << 8 | usize::from(trail)] = c as u32;
                 }
             }
         }
         table
     })
+}
+
+/// The character encoding_rs decodes `lead trail` to, alone, if it is one
+/// and not ASCII.
+fn decode_one_pair(lead: u8, trail: u8) -> Option<char> {
+    // A decoder cannot be reused once told the input ended.
+    let mut decoder = GBK.new_decoder_without_bom_handling();
+    let mut out = [0u8; 8];
+    let (result, _read, written) = decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
+    if result != DecoderResult::InputEmpty {
+        return None;
+    }
+    let mut chars = std::str::from_utf8(&out[..written]).ok()?.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_ascii() => Some(c),
+        _ => None,
+    }
 }
 
 /// Whether `b` can be a GBK trail byte.
@@ -168,6 +189,17 @@ pub fn is_trail(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_decodes_every_pair_as_a_decoder_of_its_own_would() {
+        for lead in 0u8..=0xFF {
+            for trail in 0u8..=0xFF {
+                let alone =
+                    ((0x81..=0xFE).contains(&lead) && is_trail(trail)).then(|| decode_one_pair(lead, trail)).flatten();
+                assert_eq!(decode_pair_raw(lead, trail), alone, "{lead:02X} {trail:02X}");
+            }
+        }
+    }
 
     #[test]
     fn round_trip() {
