@@ -49,10 +49,14 @@ impl Trie {
     }
 
     /// Add `word` with `value` (replacing the value it had, if it was added
-    /// before); its beginnings become nodes too.
-    pub fn insert(&mut self, word: &str, value: f64) {
+    /// before); its beginnings become nodes too. Each character is shown to
+    /// `each` on the way; returns how many there are.
+    pub fn insert(&mut self, word: &str, value: f64, mut each: impl FnMut(char)) -> usize {
         let mut node = Self::ROOT;
+        let mut chars = 0;
         for c in word.chars() {
+            each(c);
+            chars += 1;
             let next = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
             let child = match self.root.get_mut(c as usize).filter(|_| node == Self::ROOT) {
                 Some(slot) => {
@@ -71,6 +75,7 @@ impl Trie {
         if let Some(slot) = self.values.get_mut(node.0 as usize).filter(|_| node != Self::ROOT) {
             *slot = value;
         }
+        chars
     }
 
     /// The piece of `node` followed by `c`, if a word begins with it.
@@ -124,17 +129,17 @@ mod tests {
     #[test]
     fn words_beginnings_and_strangers() {
         let mut trie = Trie::with_capacity(8);
-        trie.insert("𠀀的", -3.0); // a first character outside the table of the root
+        assert_eq!(trie.insert("𠀀的", -3.0, |_| {}), 2); // a first character outside the table of the root
         assert_eq!(trie.get("𠀀的"), Some(-3.0));
         assert_eq!(trie.get("𠀀"), Some(f64::NEG_INFINITY));
-        trie.insert("医生", -5.0);
-        trie.insert("医", -7.0);
-        trie.insert("医生们", -9.0);
-        trie.insert("医", -6.0); // listed again: the last value holds
+        trie.insert("医生", -5.0, |_| {});
+        trie.insert("医", -7.0, |_| {});
+        trie.insert("医生们", -9.0, |_| {});
+        trie.insert("医", -6.0, |_| {}); // listed again: the last value holds
         assert_eq!(trie.get("医"), Some(-6.0));
         assert_eq!(trie.get("医生"), Some(-5.0));
         assert_eq!(trie.get("医生们"), Some(-9.0));
-        trie.insert("中华人民", -8.0);
+        trie.insert("中华人民", -8.0, |_| {});
         assert_eq!(trie.get("中华"), Some(f64::NEG_INFINITY)); // a beginning only
         assert_eq!(trie.get("华人"), None);
         assert_eq!(trie.get(""), None);
