@@ -364,9 +364,13 @@ pub fn boilerplate(text: &str, rules: &[Rule]) -> Vec<Replacement> {
 
 /// The keyword of `rule` that `s` starts with, if any.
 fn starts_with_keyword<'r>(s: &str, rule: &'r Rule) -> Option<&'r str> {
+    // Every line of a text is asked about every keyword of several rules:
+    // the first byte, which must match either way, tells most of them apart
+    // before the keyword's length of the line is cut and compared.
+    let first = *s.as_bytes().first()?;
     rule.keywords
         .iter()
-        .filter(|k| !k.is_empty())
+        .filter(|k| k.as_bytes().first().is_some_and(|b| b.eq_ignore_ascii_case(&first)))
         .find(|k| {
             s.get(..k.len()).is_some_and(|head| head == k.as_str() || (k.is_ascii() && head.eq_ignore_ascii_case(k)))
         })
