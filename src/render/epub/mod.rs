@@ -419,7 +419,11 @@ impl Documents {
             css: style::stylesheet(book.variant, book.vertical, font, !book.is_single()).into_bytes(),
             cover: if book.cover { Some((cover::svg(book)?, xhtml::cover_page(book)?)) } else { None },
             titlepage: xhtml::title_page(book)?,
-            chapters: book.chapters.iter().map(|c| xhtml::chapter(book, c)).collect::<Result<_>>()?,
+            // A book's chapters are rendered on the pool's threads (in order).
+            chapters: {
+                use rayon::prelude::*;
+                book.chapters.par_iter().map(|c| xhtml::chapter(book, c)).collect::<Result<_>>()?
+            },
             sources: xhtml::sources_page(book)?,
             nav: xhtml::nav(book)?,
             ncx: package::ncx(book)?,
