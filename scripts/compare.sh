@@ -30,7 +30,7 @@
 #
 # Needs Debian's opencc, pandoc, calibre, hyperfine and time: installed with
 # apt-get when missing (as root). Environment: RUNS (default 10) for the
-# single-file comparisons, SLOW_RUNS (3) for Calibre, BATCH_RUNS (3) for the
+# single-file comparisons, SLOW_RUNS (3) for Calibre, BATCH_RUNS (10) for the
 # batches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +54,7 @@ export QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox"
 
 RUNS=${RUNS:-10}
 SLOW_RUNS=${SLOW_RUNS:-3}
-BATCH_RUNS=${BATCH_RUNS:-3}
+BATCH_RUNS=${BATCH_RUNS:-10}
 
 cargo build -q --release --examples
 bin="${CARGO_TARGET_DIR:-$root/target}/release/examples"

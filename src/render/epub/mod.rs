@@ -399,6 +399,9 @@ fn epub_builder_uuid(identifier: &str) -> String {
     }
 }
 
+/// The number of chapters from which they are rendered in parallel.
+const PARALLEL_CHAPTERS: usize = 8;
+
 /// Everything we render ourselves, before it goes into the package.
 struct Documents {
     css: Vec<u8>,
@@ -419,10 +422,13 @@ impl Documents {
             css: style::stylesheet(book.variant, book.vertical, font, !book.is_single()).into_bytes(),
             cover: if book.cover { Some((cover::svg(book)?, xhtml::cover_page(book)?)) } else { None },
             titlepage: xhtml::title_page(book)?,
-            // A book's chapters are rendered on the pool's threads (in order).
-            chapters: {
+            // A book's chapters are rendered on the pool's threads (in order);
+            // a few are not worth starting the pool for.
+            chapters: if book.chapters.len() >= PARALLEL_CHAPTERS {
                 use rayon::prelude::*;
                 book.chapters.par_iter().map(|c| xhtml::chapter(book, c)).collect::<Result<_>>()?
+            } else {
+                book.chapters.iter().map(|c| xhtml::chapter(book, c)).collect::<Result<_>>()?
             },
             sources: xhtml::sources_page(book)?,
             nav: xhtml::nav(book)?,
