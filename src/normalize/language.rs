@@ -90,18 +90,12 @@ impl WordFrequency {
         let mut max_chars = 1;
         let mut longest_from = vec![0u8; 0x1_0000];
         let mut in_words = vec![0u64; 0x1_0000 / 64];
-        // Lines and fields are cut at ASCII bytes with a plain loop: for
-        // 50,000 short lines, `lines()` and `split_once` (a searcher set up
-        // per call) were a third of building the model, which every
-        // one-article process pays.
-        let mut start = 0;
-        let ends = lines.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).chain([lines.len()]);
-        for end in ends {
-            let line = &lines[start..end];
-            start = end + 1;
+        // Lines and fields are cut at ASCII bytes with plain loops (see
+        // `plain_lines`; `split_once` too sets up a search per call).
+        for line in super::plain_lines(lines) {
             let Some(space) = line.bytes().position(|b| b == b' ') else { continue };
             let (word, freq) = (&line[..space], &line[space + 1..]);
-            let Some(freq) = parse_count(freq.trim()) else { continue };
+            let Ok(freq) = freq.trim().parse::<u64>() else { continue };
             // One walk over the word's characters: the trie's, which also
             // notes the characters it holds.
             let chars = words.insert(word, (freq as f64 + 1.0).ln() - LN_TOTAL, |c| {
@@ -214,18 +208,6 @@ impl WordFrequency {
             None => unknown_token_freq(piece).ln() - LN_TOTAL,
         }
     }
-}
-
-/// `text` as a decimal count, as `str::parse::<u64>` reads it without a
-/// sign (a plain loop: a count on each of 50,000 lines).
-fn parse_count(text: &str) -> Option<u64> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0u64, |n, b| {
-        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
-        n.checked_mul(10)?.checked_add(u64::from(digit))
-    })
 }
 
 /// The score of a Han character no word is made of alone.
@@ -733,15 +715,6 @@ mod tests {
         // ASCII on both sides of a boundary: a run may cross it.
         let around = Around::new(m, "实现A", "");
         assert!(around.score_middle(m, "GI", &mut scratch).is_none());
-    }
-
-    #[test]
-    fn counts_read_as_parse_reads_them() {
-        for text in
-            ["0", "7", "60101967", "18446744073709551615", "18446744073709551616", "", "+1", "-1", "1 2", "1a", "٣"]
-        {
-            assert_eq!(parse_count(text), text.parse::<u64>().ok().filter(|_| !text.starts_with('+')), "{text}");
-        }
     }
 
     #[test]

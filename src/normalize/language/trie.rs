@@ -5,8 +5,9 @@
 //! begins with. Keyed by the whole piece, every step hashed and compared the
 //! piece again (and built it in a buffer); here a step is one look-up of
 //! (node, character), a single integer, from the node the piece before it
-//! reached. Ranking a hole's candidates is mostly such steps: this halved
-//! the cost of the look-ups and of building the model.
+//! reached. Ranking a hole's candidates is mostly such steps: a 200-article
+//! book went from 2,024M to 1,922M instructions, and building the model
+//! from 36M to 33M.
 //!
 //! Trie crates store children in sorted arrays or double arrays, which take
 //! far longer to build (jieba-rs's double array took about 17 ms, most of a

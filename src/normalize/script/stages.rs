@@ -419,29 +419,18 @@ fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
 /// would win; the files have none.) Only lines whose first character
 /// `starts` are read, tested before the line is split.
 fn entries_starting(text: &str, starts: impl Fn(char) -> bool) -> impl Iterator<Item = (&str, &str)> {
-    // Lines (as `str::lines` cuts them) and fields are cut at their ASCII
-    // bytes with plain loops: `lines()` and `split_once` set up a search per
-    // call, which for 50,000 short lines was most of reading a file (and a
-    // one-article process reads three).
-    let mut rest = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    std::iter::from_fn(move || loop {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
-        let line = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or("");
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if !line.chars().next().is_some_and(|c| c != '#' && starts(c)) {
-            continue;
-        }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    crate::normalize::plain_lines(text)
+        .filter(move |line| line.chars().next().is_some_and(|c| c != '#' && starts(c)))
         // Blank lines (only whitespace) have no TAB once trimmed. opencc-fmmseg
         // rejects a data line without a TAB; the embedded files have none (the
-        // tests compare every table with opencc-fmmseg's).
-        let line = line.trim_end();
-        let Some(tab) = line.bytes().position(|b| b == b'\t') else { continue };
-        return Some((&line[..tab], line[tab + 1..].split_whitespace().next().unwrap_or("")));
-    })
+        // tests compare every table with opencc-fmmseg's). The TAB is found
+        // with a byte loop, as the line is (see `plain_lines`).
+        .filter_map(|line| {
+            let line = line.trim_end();
+            let tab = line.bytes().position(|b| b == b'\t')?;
+            Some((&line[..tab], line[tab + 1..].split_whitespace().next().unwrap_or("")))
+        })
 }
 
 #[cfg(test)]
