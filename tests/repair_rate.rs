@@ -336,8 +336,10 @@ fn vanished_pairs() {
     assert!(rate.lines >= 100, "{rate:?}");
     // Measured 2026-12-03: 486 of 650 (74.8%), 108 of them exact; with a
     // vanished pair costing 3.5 instead of 5 (2026-12-04): 537 of 650
-    // (82.6%), 111 exact.
-    assert!(rate.share() >= 0.82, "{rate:?}");
+    // (82.6%), 111 exact; with readings that assume a different number of
+    // vanished pairs told apart at 99% instead of 90% (2026-12-04, fifth
+    // session): 581 of 650 (89.4%), 111 exact.
+    assert!(rate.share() >= 0.89, "{rate:?}");
 }
 
 /// Clean text, never damaged, comes through with no repair edit and no
