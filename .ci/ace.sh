@@ -4,7 +4,8 @@
 # document), on every kind of book the writer makes: each fixture horizontal
 # and vertical, with and without a cover, one with an embedded font, a few
 # odd articles, and books of several articles (horizontal with the source
-# notes at each chapter's end; vertical with a cover and a Sources page). Fails unless every report.json says earl:outcome "pass"
+# notes at each chapter's end; vertical with a cover and a Sources page) and
+# of 50. Fails unless every report.json says earl:outcome "pass"
 # with no violation of any impact (serious, moderate or minor).
 #
 # Installs Debian's chromium and @daisy/ace-cli (npm, pinned) if they are
@@ -133,6 +134,18 @@ epub fixtures/article.txt fixtures/transit.big5.txt "$several/corpus" --script k
     "${meta[@]}" --vertical --cover --source-notes back
 check "$several/book.epub"
 check "$several/book.vertical.epub"
+
+# Books of 50 generated articles, as .ci/epub.sh builds them for EPUBCheck
+# (horizontal with a Sources page and an ISBN; vertical with a cover): about
+# 20 s each. (Ace on the 1,000-article book takes over N minutes; that book
+# is checked by EPUBCheck, and its documents are the same kinds as these.)
+fifty="$out/fifty"
+mkdir -p "$fifty"
+cargo run -q --example gen_corpus -- --count 50 --out-dir "$fifty/corpus" >/dev/null
+epub "$fifty/corpus" -o "$fifty/fifty.back.epub" "${meta[@]}" --source-notes back --identifier "urn:isbn:9787000000000"
+epub "$fifty/corpus" -o "$fifty/fifty.vertical.epub" "${meta[@]}" --vertical --cover --script traditional
+check "$fifty/fifty.back.epub"
+check "$fifty/fifty.vertical.epub"
 
 if [ "$failures" -ne 0 ]; then
     echo "Ace: $failures of $books book(s) with violations"
