@@ -137,7 +137,8 @@ check "$several/book.vertical.epub"
 
 # Books of 50 generated articles, as .ci/epub.sh builds them for EPUBCheck
 # (horizontal with a Sources page and an ISBN; vertical with a cover): about
-# 20 s each. (Ace on the 1,000-article book takes over N minutes; that book
+# 20 s each. (Ace 1.4.6 had not finished the 1,000-article book after 16
+# minutes, still reading the package before it started Chromium; that book
 # is checked by EPUBCheck, and its documents are the same kinds as these.)
 fifty="$out/fifty"
 mkdir -p "$fifty"
