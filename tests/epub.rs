@@ -435,12 +435,17 @@ fn package_doc(opf: &str) -> PackageDoc {
 
 /// What one XHTML document must have: its language, a title, each
 /// `epub:type` with its role, headings in order, names that resolve,
-/// text alternatives for images. Returns the text of its SVG `<text>`.
+/// landmarks of one kind with names of their own, text alternatives for
+/// images. Returns the text of its SVG `<text>`.
 fn check_document(name: &str, xhtml: &str, lang: &str) -> String {
     let mut reader = Reader::from_str(xhtml);
     let mut stack: Vec<(String, BTreeMap<String, String>)> = Vec::new();
     let mut ids = Vec::new();
     let mut labelled_by = Vec::new();
+    // The text of each element with an id, and the landmarks named by one:
+    // a named `section` is a region, a `nav` a navigation landmark.
+    let mut text_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut landmarks: Vec<(String, String)> = Vec::new();
     let mut headings = Vec::new();
     let mut title = String::new();
     let mut svg_text = String::new();
@@ -459,6 +464,9 @@ fn check_document(name: &str, xhtml: &str, lang: &str) -> String {
                     Some("text") => svg_text.push_str(&text),
                     _ => {}
                 }
+                for id in stack.iter().filter_map(|(_, a)| a.get("id")) {
+                    text_of.entry(id.clone()).or_default().push_str(text.trim());
+                }
                 continue;
             }
             Event::Eof => break,
@@ -473,6 +481,9 @@ fn check_document(name: &str, xhtml: &str, lang: &str) -> String {
         }
         if let Some(by) = attrs.get("aria-labelledby") {
             labelled_by.push(by.clone());
+            if matches!(element.as_str(), "section" | "nav" | "aside") {
+                landmarks.push((element.clone(), by.clone()));
+            }
         }
         if let Some(level) = element.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()) {
             headings.push(level);
@@ -502,6 +513,12 @@ fn check_document(name: &str, xhtml: &str, lang: &str) -> String {
     assert!(!title.trim().is_empty(), "{name}: no <title>");
     for by in labelled_by {
         assert!(ids.contains(&by), "{name}: aria-labelledby={by:?} names no element");
+    }
+    // axe's landmark-unique: no two landmarks of a kind with one name.
+    let mut named = std::collections::BTreeSet::new();
+    for (element, by) in landmarks {
+        let label = text_of.get(&by).cloned().unwrap_or_default();
+        assert!(named.insert((element.clone(), label.clone())), "{name}: two <{element}> landmarks named {label:?}");
     }
     // Headings in order: the first is h1, none skips a level going down.
     let mut previous = 0;
@@ -650,6 +667,22 @@ fn toc(nav: &str) -> Vec<(String, String)> {
         }
     }
     entries
+}
+
+/// Articles of one title (a corpus may repeat a headline) still give
+/// every page landmarks of names of their own: the Sources page's sections
+/// are not landmarks (found by Ace on a book of 50 generated articles).
+#[test]
+fn articles_of_one_title_leave_every_landmark_a_name_of_its_own() {
+    let same = |url| sourced("同一个标题\n\n正文。", url, TargetScript::Simplified);
+    let collection = book_of(vec![same("https://example.com/1"), same("https://example.com/2")], "同题文集");
+    for source_notes in [SourceNotes::BackMatter, SourceNotes::ChapterEnd] {
+        let options = EpubOptions { source_notes, ..Default::default() };
+        let book = Unzipped::new(&write_epub_collection(&collection, &options).unwrap().bytes);
+        for (path, _) in book.files.iter().filter(|(p, _)| p.ends_with(".xhtml")) {
+            check_document(path, book.text(path), "zh-Hans");
+        }
+    }
 }
 
 #[test]
