@@ -18,8 +18,8 @@
 //! (a line of sentences, or the second line after the title that is not
 //! metadata), and only names of two or three characters, or four with a
 //! compound surname: a title may itself read as names otherwise
-//! (`孟懿子、阳虎伐郓`, two people and what they did). Labels are matched on the Simplified form of the line, so
-//! both scripts are read alike.
+//! (`孟懿子、阳虎伐郓`, two people and what they did). Labels are matched on
+//! the Simplified form of the line, so both scripts are read alike.
 
 use std::ops::Range;
 
