@@ -596,7 +596,7 @@ fn run_from(
     for (_, h) in scored {
         let Some(filled) = holes::fill(&left, &h.out, &h.holes, &right, model) else { continue };
         let score = model.score(&readable(&format!("{left}{}{right}", filled.text))) - h.cost;
-        let vanished = h.holes.iter().filter(|hole| matches!(hole.kind, reading::HoleKind::GapTrail { .. })).count();
+        let vanished = h.vanished_pairs();
         if best.as_ref().is_none_or(|(s, r, _)| score > *s || (score == *s && filled.text < r.text)) {
             let run = Run {
                 end: pos,
@@ -622,10 +622,17 @@ fn run_from(
     others.retain(|(_, text, _)| *text != run.text);
     others.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     others.dedup_by(|a, b| a.1 == b.1);
-    let mass = |of: &dyn Fn(usize) -> bool| {
-        1.0 + others.iter().filter(|(_, _, v)| of(*v)).map(|(s, _, _)| (s - score).exp()).sum::<f64>()
-    };
-    let unsure = 1.0 / mass(&|_| true) < RUN_CONFIDENT || 1.0 / mass(&|v| v != vanished) < GAP_CONFIDENT;
+    // The probability mass of the others relative to the best: all of
+    // them, and those that assume another number of vanished pairs.
+    let (mut mass, mut mass_other_gaps) = (1.0, 1.0);
+    for (s, _, v) in &others {
+        let share = (s - score).exp();
+        mass += share;
+        if *v != vanished {
+            mass_other_gaps += share;
+        }
+    }
+    let unsure = 1.0 / mass < RUN_CONFIDENT || 1.0 / mass_other_gaps < GAP_CONFIDENT;
     if unsure && !run.text.is_empty() {
         let alike = others.iter().filter(|(s, _, _)| score - s < std::f64::consts::LN_10).count();
         run.doubtful = vec![(0..run.text.len(), alike)];

@@ -170,6 +170,11 @@ impl Reading {
         self.pending == Pending::None
     }
 
+    /// How many user-defined pairs this reading assumes vanished.
+    pub(super) fn vanished_pairs(&self) -> usize {
+        self.holes.iter().filter(|hole| matches!(hole.kind, HoleKind::GapTrail { .. })).count()
+    }
+
     fn with(&self, f: impl FnOnce(&mut Reading)) -> Reading {
         let mut r = self.clone();
         r.alt_last = None;
