@@ -48,11 +48,20 @@ enum Outcome {
     Wrong,
 }
 
-fn outcome(clean: &str, damaged: &str, events: &DamageEvents) -> Outcome {
-    let input = format!("標題\n\n{damaged}");
+/// `page`: paragraphs before the damaged one, damaged by the same decoder
+/// (what the repair learns of the page from them); the outcome is that of
+/// the last paragraph.
+fn outcome(clean: &str, damaged: &str, events: &DamageEvents, page: &[String]) -> Outcome {
+    let mut input = String::from("標題\n\n");
+    for paragraph in page {
+        input.push_str(paragraph);
+        input.push_str("\n\n");
+    }
+    input.push_str(damaged);
     let Ok(article) = zharchive::normalize(input.as_bytes(), &pipeline()) else { return Outcome::Wrong };
-    let body = article.body_text();
-    let (got, want) = (fold(&body), fold(clean));
+    let last = article.blocks.len() - 1;
+    let body = &article.blocks[last].text;
+    let (got, want) = (fold(body), fold(clean));
     if got == want {
         return Outcome::Exact;
     }
@@ -66,7 +75,7 @@ fn outcome(clean: &str, damaged: &str, events: &DamageEvents) -> Outcome {
         .filter_map(|w| w.doubt.as_ref())
         .filter(|d| d.kind == DoubtKind::Guessed)
         .filter_map(|d| d.output.as_ref())
-        .filter(|at| at.block == 1)
+        .filter(|at| at.block == last)
         .map(|at| at.range.clone())
         .collect();
     guessed.sort_by_key(|r| r.start);
@@ -130,11 +139,28 @@ fn measure(
     seeds: std::ops::Range<u64>,
     in_class: impl Fn(&DamageEvents, usize) -> bool,
 ) -> Rate {
+    measure_on_page(name, lines, options, seeds, 0, in_class)
+}
+
+/// [`measure`], each line on a page that holds the `page_lines` lines after
+/// it first, damaged whole by the same decoder: what a page shows of its
+/// decoder elsewhere.
+fn measure_on_page(
+    name: &str,
+    lines: &[String],
+    options: DamageOptions,
+    seeds: std::ops::Range<u64>,
+    page_lines: usize,
+    in_class: impl Fn(&DamageEvents, usize) -> bool,
+) -> Rate {
     let mut rate = Rate::default();
     let show = std::env::var_os("ZHARCHIVE_SHOW_MISSES").is_some();
     for seed in seeds {
         let damager = Damager::new(&DamageOptions { seed, ..options.clone() });
-        for line in lines {
+        for (i, line) in lines.iter().enumerate() {
+            let page: Vec<String> = (1..=page_lines)
+                .filter_map(|k| damager.damage(&lines[(i + k) % lines.len()]).map(|d| d.text))
+                .collect();
             let mut start = 0;
             for sentence in sentences(line) {
                 let span = start..start + sentence.len();
@@ -145,7 +171,7 @@ fn measure(
                 }
                 let input = d.text.clone();
                 rate.lines += 1;
-                match outcome(line, &input, &d.events) {
+                match outcome(line, &input, &d.events, &page) {
                     Outcome::Exact => rate.exact += 1,
                     Outcome::Flagged => rate.flagged += 1,
                     Outcome::Wrong if show => {
@@ -338,8 +364,57 @@ fn vanished_pairs() {
     // vanished pair costing 3.5 instead of 5 (2026-12-04): 537 of 650
     // (82.6%), 111 exact; with readings that assume a different number of
     // vanished pairs told apart at 99% instead of 90% (2026-12-04, fifth
-    // session): 581 of 650 (89.4%), 111 exact.
-    assert!(rate.share() >= 0.89, "{rate:?}");
+    // session): 581 of 650 (89.4%), 111 exact; with readings that assume
+    // more told apart at 99.99% on a page that shows dropped pairs (sixth
+    // session): 588 (90.5%), 111 exact.
+    assert!(rate.share() >= 0.90, "{rate:?}");
+}
+
+/// The same sentences on a page of four lines, the three after each first,
+/// damaged whole by the same decoder, as the plugin damaged whole pages: a
+/// page whose decoder drops pairs shows it in other stretches too, and the
+/// repair then doubts more (see `MORE_GAPS_CONFIDENT`).
+#[test]
+fn vanished_pairs_on_a_damaged_page() {
+    let mut lines = zuozhuan_lines(3, 600);
+    lines.extend(article_paragraphs());
+    let options = DamageOptions { drop_private_use: true, ..DamageOptions::default() };
+    let rate = measure_on_page("vanished pairs, on a page", &lines, options, 0..4, 3, |e, _| e.dropped_pairs > 0);
+    assert!(rate.lines >= 100, "{rate:?}");
+    // Measured 2026-12-04 (sixth session): 604 of 650 (92.9%), 111 exact;
+    // alone on their page (above): 588. Held-out seeds 10..14: 538 of 577
+    // (93.2%).
+    assert!(rate.share() >= 0.925, "{rate:?}");
+}
+
+/// One stretch of 左传 whose rebuild reads a little better than the right
+/// one with a vanished pair more (`鄭裁國內` for `鄭伯用國內`): alone, or on
+/// a page whose other line came through clean, it is taken as sure; on a
+/// page where another stretch was rebuilt with a vanished pair, it is
+/// marked as a guess. The page only ever adds doubt.
+#[test]
+fn a_page_that_drops_pairs_is_doubted_more() {
+    let lines = zuozhuan_lines(3, 600);
+    let damager = Damager::new(&DamageOptions { seed: 0, drop_private_use: true, ..DamageOptions::default() });
+    let (line, other) = (&lines[107], &lines[43]);
+    let page = damager.damage(other).expect("GBK text").text;
+    let mut widened = 0;
+    let mut start = 0;
+    for sentence in sentences(line) {
+        let span = start..start + sentence.len();
+        start = span.end;
+        let Some(d) = damager.damage_span(line, span) else { continue };
+        if d.events.dropped_pairs == 0 {
+            continue;
+        }
+        let alone = outcome(line, &d.text, &d.events, &[]);
+        assert_eq!(outcome(line, &d.text, &d.events, std::slice::from_ref(other)), alone);
+        match (alone, outcome(line, &d.text, &d.events, std::slice::from_ref(&page))) {
+            (Outcome::Wrong, Outcome::Flagged) => widened += 1,
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+    assert_eq!(widened, 1);
 }
 
 /// Clean text, never damaged, comes through with no repair edit and no

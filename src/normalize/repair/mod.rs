@@ -150,15 +150,26 @@ const FINALISTS: usize = 8;
 const RUN_CONFIDENT: f64 = 0.9;
 /// The same against the finalists that assume a different number of
 /// vanished pairs. What a vanished pair costs ([`reading::cost::GAP`]) is a
-/// guess at how often a page's decoder dropped pairs, which the text does
-/// not say, and a unigram model prefers the reading with fewer characters:
-/// readings that differ in it are told apart with less confidence. On 左传
-/// damaged with vanished pairs (`tests/repair_rate.rs`), 0.9 here left 113
-/// of 650 sentences rebuilt wrong and unmarked, 0.99 leaves 69; the price
-/// is 52 more of the 2,927 sentences rebuilt right, over all classes,
-/// marked as guessed (0.999: 36 wrong, but the reference article's own
-/// rebuilds start being marked).
+/// guess at how often a page's decoder dropped pairs, which one stretch
+/// does not say: readings that differ in it are told apart with less
+/// confidence. On 左传 damaged with vanished pairs (`tests/repair_rate.rs`),
+/// 0.9 here left 113 of 650 sentences rebuilt wrong and unmarked, 0.99
+/// leaves 69; the price is 52 more of the 2,927 sentences rebuilt right,
+/// over all classes, marked as guessed.
 const GAP_CONFIDENT: f64 = 0.99;
+/// The same against the finalists that assume *more* vanished pairs, on a
+/// page where some stretch was rebuilt with one (its decoder drops them):
+/// a factor of 10⁴, about one common token ([`DAMAGE_MARGIN`]). Each
+/// vanished pair a reading assumes gives it a character more, and the
+/// unigram model charges that character a whole token where a reader, who
+/// sees what comes before, expects it (`受到他的寵信` reads 5.7 units worse
+/// than `受到四寵信`, and is right): against more pairs, the model's doubt
+/// should be wider. On every page it would mark right rebuilds where no
+/// pair vanished (at 0.999, 27 of 200 generated articles damaged the
+/// reference way would gain a mark); on a page that shows dropped pairs
+/// it marks 7 more of the 650 sentences above, and with three other lines
+/// of the page damaged too, 23 more.
+const MORE_GAPS_CONFIDENT: f64 = 0.9999;
 /// At most this many damaged stretches are re-decoded in one text. Real
 /// articles have a handful; a hostile input with millions of markers would
 /// otherwise cost millions of searches. The rest is reported, not repaired.
@@ -224,6 +235,13 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     // not drop them: where the text has one, no pair vanished.
     // (Looked at once a stretch is to be read: most texts read none.)
     let mut gaps = None;
+    // Whether a stretch of this text was rebuilt with a vanished pair: the
+    // page's decoder drops them, and the doubts that hold only on such a
+    // page ([`MORE_GAPS_CONFIDENT`]) are reported. Until the text is read,
+    // those stretches wait, each with where its note goes, its note
+    // otherwise (if any) and its note on such a page.
+    let mut page_drops_pairs = false;
+    let mut doubts_if_pairs_dropped: Vec<(usize, Option<PassNote>, PassNote)> = Vec::new();
     let mut search_from = 0;
     let mut runs = 0;
     let mut steps_left = MIN_STEPS + STEPS_PER_BYTE * text.len();
@@ -290,27 +308,18 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             Some(run) => {
                 let (range, after) = trim_common(text, m..run.end, &run.text);
                 if !after.is_empty() || !range.is_empty() {
-                    if !run.doubtful.is_empty() {
-                        notes.push(PassNote {
-                            range: range.clone(),
-                            code: "guessed-bytes",
-                            message: format!(
-                                "byte-shift damage at {:?} was rebuilt as {:?}, but {} of its characters could not \
-                                 be told from others that read as well ({}): they are a guess",
-                                &text[m..run.end],
-                                run.text,
-                                run.doubtful.len(),
-                                run.doubtful
-                                    .iter()
-                                    .map(|(r, n)| format!(
-                                        "{:?}, with {n} other(s) nearly as likely",
-                                        &run.text[r.clone()]
-                                    ))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            doubt: Some(DoubtKind::Guessed),
-                        });
+                    page_drops_pairs |= run.vanished_pairs > 0;
+                    let note = |doubtful: &[(Range<usize>, usize)]| {
+                        (!doubtful.is_empty())
+                            .then(|| guessed_note(range.clone(), &text[m..run.end], &run.text, doubtful))
+                    };
+                    match &run.doubtful_if_pairs_dropped {
+                        Some(doubtful) => {
+                            if let Some(if_dropped) = note(doubtful) {
+                                doubts_if_pairs_dropped.push((notes.len(), note(&run.doubtful), if_dropped));
+                            }
+                        }
+                        None => notes.extend(note(&run.doubtful)),
                     }
                     replacements.push(Replacement::new(range, after));
                 }
@@ -341,7 +350,34 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
         }
     }
     replacements.extend(spaces.into_iter().skip(next_space));
+    // Each where it would have been pushed (the later first, so that the
+    // places of the earlier hold).
+    for (at, otherwise, if_dropped) in doubts_if_pairs_dropped.into_iter().rev() {
+        if let Some(note) = if page_drops_pairs { Some(if_dropped) } else { otherwise } {
+            notes.insert(at, note);
+        }
+    }
     (replacements, notes)
+}
+
+/// The note on a rebuilt stretch (`damaged` rebuilt as `rebuilt`, at
+/// `range`) whose `doubtful` parts are a guess.
+fn guessed_note(range: Range<usize>, damaged: &str, rebuilt: &str, doubtful: &[(Range<usize>, usize)]) -> PassNote {
+    PassNote {
+        range,
+        code: "guessed-bytes",
+        message: format!(
+            "byte-shift damage at {damaged:?} was rebuilt as {rebuilt:?}, but {} of its characters could not be told \
+             from others that read as well ({}): they are a guess",
+            doubtful.len(),
+            doubtful
+                .iter()
+                .map(|(r, n)| format!("{:?}, with {n} other(s) nearly as likely", &rebuilt[r.clone()]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        doubt: Some(DoubtKind::Guessed),
+    }
 }
 
 /// How a rebuilt stretch starting at a `?` is judged against the text as it
@@ -417,6 +453,11 @@ struct Run {
     /// Ranges of `text` that were filled by a guess, with how many other
     /// fillings read as well.
     doubtful: Vec<(Range<usize>, usize)>,
+    /// The same for a page whose decoder drops user-defined pairs (see
+    /// [`MORE_GAPS_CONFIDENT`]), where it differs.
+    doubtful_if_pairs_dropped: Option<Vec<(Range<usize>, usize)>>,
+    /// How many user-defined pairs the reading assumes vanished.
+    vanished_pairs: usize,
     /// What the rebuilt reading's assumptions cost.
     cost: f64,
     /// How many lead bytes it takes as lost with no annotation.
@@ -591,51 +632,63 @@ fn run_from(
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.out.cmp(&b.1.out)));
     scored.truncate(FINALISTS);
     // Each finalist's score, and how many pairs it assumes vanished.
-    let mut best: Option<(f64, Run, usize)> = None;
+    let mut best: Option<(f64, Run)> = None;
     let mut others: Vec<(f64, String, usize)> = Vec::new();
     for (_, h) in scored {
         let Some(filled) = holes::fill(&left, &h.out, &h.holes, &right, model) else { continue };
         let score = model.score(&readable(&format!("{left}{}{right}", filled.text))) - h.cost;
         let vanished = h.vanished_pairs();
-        if best.as_ref().is_none_or(|(s, r, _)| score > *s || (score == *s && filled.text < r.text)) {
+        if best.as_ref().is_none_or(|(s, r)| score > *s || (score == *s && filled.text < r.text)) {
             let run = Run {
                 end: pos,
                 text: filled.text,
                 doubtful: filled.doubtful,
+                doubtful_if_pairs_dropped: None,
+                vanished_pairs: vanished,
                 cost: h.cost,
                 free_losses: h.free_losses,
                 state: Reading { out: String::new(), holes: Vec::new(), cost: 0.0, free_losses: 0, ..h },
             };
-            if let Some((s, r, v)) = best.replace((score, run, vanished)) {
-                others.push((s, r.text, v));
+            if let Some((s, r)) = best.replace((score, run)) {
+                others.push((s, r.text, r.vanished_pairs));
             }
         } else {
             others.push((score, filled.text, vanished));
         }
     }
-    let (score, mut run, vanished) = best?;
+    let (score, mut run) = best?;
+    let vanished = run.vanished_pairs;
     // How sure the model is of the whole stretch: its belief in the best
     // reading against the other finalists that read differently, and
-    // against those that assume another number of vanished pairs
-    // ([`GAP_CONFIDENT`]). Where two readings of the bytes are about as
-    // plausible, the stretch is a guess as a whole.
+    // against those that assume fewer or more vanished pairs
+    // ([`GAP_CONFIDENT`], [`MORE_GAPS_CONFIDENT`]). Where two readings of
+    // the bytes are about as plausible, the stretch is a guess as a whole.
     others.retain(|(_, text, _)| *text != run.text);
     others.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     others.dedup_by(|a, b| a.1 == b.1);
     // The probability mass of the others relative to the best: all of
-    // them, and those that assume another number of vanished pairs.
-    let (mut mass, mut mass_other_gaps) = (1.0, 1.0);
+    // them, those that assume fewer vanished pairs, and those that assume
+    // more.
+    let (mut mass, mut mass_fewer, mut mass_more) = (1.0, 1.0, 1.0);
     for (s, _, v) in &others {
         let share = (s - score).exp();
         mass += share;
-        if *v != vanished {
-            mass_other_gaps += share;
+        match v.cmp(&vanished) {
+            std::cmp::Ordering::Less => mass_fewer += share,
+            std::cmp::Ordering::Greater => mass_more += share,
+            std::cmp::Ordering::Equal => {}
         }
     }
-    let unsure = 1.0 / mass < RUN_CONFIDENT || 1.0 / mass_other_gaps < GAP_CONFIDENT;
-    if unsure && !run.text.is_empty() {
-        let alike = others.iter().filter(|(s, _, _)| score - s < std::f64::consts::LN_10).count();
-        run.doubtful = vec![(0..run.text.len(), alike)];
+    let unsure = 1.0 / mass < RUN_CONFIDENT || 1.0 / mass_fewer.max(mass_more) < GAP_CONFIDENT;
+    let alike = || others.iter().filter(|(s, _, _)| score - s < std::f64::consts::LN_10).count();
+    if !run.text.is_empty() {
+        if unsure {
+            run.doubtful = vec![(0..run.text.len(), alike())];
+        } else if 1.0 / mass_more < MORE_GAPS_CONFIDENT {
+            // Noted as the stretch's only doubt on a page that drops
+            // pairs, in place of the holes' own (a part of it).
+            run.doubtful_if_pairs_dropped = Some(vec![(0..run.text.len(), alike())]);
+        }
     }
     Some(run)
 }
