@@ -366,14 +366,17 @@ fn vanished_pairs() {
     // vanished pairs told apart at 99% instead of 90% (2026-12-04, fifth
     // session): 581 of 650 (89.4%), 111 exact; with readings that assume
     // more told apart at 99.99% on a page that shows dropped pairs (sixth
-    // session): 588 (90.5%), 111 exact.
+    // session): 588 (90.5%), 111 exact; with two pairs in a row read too
+    // on such a page: 590 (90.8%). Held-out seeds 10..14: 523 of 577
+    // (90.6%).
     assert!(rate.share() >= 0.90, "{rate:?}");
 }
 
 /// The same sentences on a page of four lines, the three after each first,
 /// damaged whole by the same decoder, as the plugin damaged whole pages: a
 /// page whose decoder drops pairs shows it in other stretches too, and the
-/// repair then doubts more (see `MORE_GAPS_CONFIDENT`).
+/// repair then doubts more (see `MORE_GAPS_CONFIDENT`) and reads two pairs
+/// in a row (`Gaps::Double`).
 #[test]
 fn vanished_pairs_on_a_damaged_page() {
     let mut lines = zuozhuan_lines(3, 600);
@@ -382,9 +385,9 @@ fn vanished_pairs_on_a_damaged_page() {
     let rate = measure_on_page("vanished pairs, on a page", &lines, options, 0..4, 3, |e, _| e.dropped_pairs > 0);
     assert!(rate.lines >= 100, "{rate:?}");
     // Measured 2026-12-04 (sixth session): 604 of 650 (92.9%), 111 exact;
-    // alone on their page (above): 588. Held-out seeds 10..14: 538 of 577
-    // (93.2%).
-    assert!(rate.share() >= 0.925, "{rate:?}");
+    // with two pairs in a row read too (a character vanished whole between
+    // them), 610 (93.8%). Held-out seeds 10..14: 540 of 577 (93.6%).
+    assert!(rate.share() >= 0.935, "{rate:?}");
 }
 
 /// One stretch of 左传 whose rebuild reads a little better than the right

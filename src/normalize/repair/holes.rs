@@ -3,7 +3,7 @@
 //! user-defined pair), chosen once the stretch is read, by the text on both
 //! sides of each hole.
 
-use super::super::gbk::decode_pair;
+use super::super::gbk::{decode_pair, encode_char, is_user_defined, GbkBytes};
 use super::super::readings::gbk_chars_reading;
 use super::reading::{starts_user_defined, Hole, HoleKind, HOLE};
 use super::{open_brackets, scores_between, Plausibility};
@@ -40,14 +40,29 @@ pub(super) fn fill(left: &str, out: &str, holes: &[Hole], right: &str, model: &d
     // Each hole's offset moves by what earlier fillings changed.
     let mut shift: isize = 0;
     let mut doubtful = Vec::new();
+    // The trail byte of the character just filled in for a vanished pair's
+    // first byte: it is the lead of that pair, which a whole character
+    // vanished after it must complete.
+    let mut gap_trail = None;
     for hole in holes {
         let at = hole.at.checked_add_signed(shift)?;
         let width = HOLE.len_utf8();
         let before = tail(left, &text[..at]);
         let after = head(&text[at + width..], right);
-        let candidates = candidates(&hole.kind);
-        let ranking = rank(&before, &candidates, &after, model)?;
+        let owned;
+        let candidates = match (&hole.kind, gap_trail) {
+            (HoleKind::GapWhole, Some(trail)) => whole_after(trail),
+            (kind, _) => {
+                owned = candidates(kind);
+                &owned
+            }
+        };
+        let ranking = rank(&before, candidates, &after, model)?;
         let best = candidates.get(ranking.best);
+        gap_trail = match (&hole.kind, encode_char(best.chars().next()?)) {
+            (HoleKind::GapTrail { .. } | HoleKind::GapWhole, Some(GbkBytes::Two(_, t))) => Some(t),
+            _ => None,
+        };
         text.replace_range(at..at + width, best);
         if 1.0 / ranking.mass < CONFIDENT {
             doubtful.push((at..at + best.len(), ranking.alike));
@@ -135,6 +150,20 @@ impl FromIterator<char> for Candidates {
     }
 }
 
+/// The characters that may have vanished whole after a user-defined pair
+/// led by `trail` (the trail of the character before them): their lead
+/// completes that pair and their trail begins the next. Built once per
+/// byte (of some 2,000 characters, a third of filling such a hole).
+fn whole_after(trail: u8) -> &'static Candidates {
+    static BY_TRAIL: [std::sync::OnceLock<Candidates>; 256] = [const { std::sync::OnceLock::new() }; 256];
+    BY_TRAIL[usize::from(trail)].get_or_init(|| {
+        (0x81u8..=0xFE)
+            .filter(|&l| is_user_defined(trail, l))
+            .flat_map(|l| (0x40u8..=0xFE).filter(|&t| starts_user_defined(t)).filter_map(move |t| decode_pair(l, t)))
+            .collect()
+    })
+}
+
 /// Every text a hole may stand for (one character each).
 fn candidates(kind: &HoleKind) -> Candidates {
     match *kind {
@@ -145,6 +174,9 @@ fn candidates(kind: &HoleKind) -> Candidates {
         HoleKind::Ascii => (0x20u8..0x40).map(char::from).collect(),
         HoleKind::Reading { ref syllable } => gbk_chars_reading(syllable).iter().copied().collect(),
         HoleKind::LineEndMark => "。！？”’」』）…".chars().collect(),
+        HoleKind::GapWhole => (0x81u8..=0xFE)
+            .flat_map(|l| (0x40u8..=0xFE).filter(|&t| starts_user_defined(t)).filter_map(move |t| decode_pair(l, t)))
+            .collect(),
         HoleKind::GapTrail { lead } => {
             (0x40u8..=0xFE).filter(|&t| starts_user_defined(t)).filter_map(|t| decode_pair(lead, t)).collect()
         }
@@ -185,6 +217,23 @@ mod tests {
             // Summed in another order: equal up to rounding.
             proptest::prop_assert!((ranking.mass - sorted.mass).abs() < 1e-12 * sorted.mass);
         }
+    }
+
+    /// A character that vanished whole between two user-defined pairs
+    /// completes the first with its lead and begins the second with its
+    /// trail; after the trail of `國` (87 F8 in GBK), `君` (BE FD) can.
+    #[test]
+    fn a_whole_vanished_character_sits_between_two_pairs() {
+        let after_guo = whole_after(0xF8);
+        assert!(after_guo.len() > 100);
+        for k in 0..after_guo.len() {
+            let c = after_guo.get(k).chars().next().unwrap();
+            let Some(GbkBytes::Two(lead, trail)) = encode_char(c) else { panic!("{c} is no GBK pair") };
+            assert!(is_user_defined(0xF8, lead) && starts_user_defined(trail), "{c}");
+        }
+        assert!((0..after_guo.len()).any(|k| after_guo.get(k) == "君"));
+        // A byte that leads no user-defined pair has none after it.
+        assert_eq!(whole_after(0x41).len(), 0);
     }
 
     #[test]

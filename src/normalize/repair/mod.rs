@@ -78,7 +78,7 @@ use super::readings::{is_han, is_reading};
 use super::tracked::Replacement;
 use super::PassNote;
 use crate::article::DoubtKind;
-use reading::{Pending, Reading};
+use reading::{Gaps, Pending, Reading};
 use tokens::{next_token, parse_annotation, parse_marker, Token};
 
 /// Scores how plausible a piece of text is; higher is more plausible.
@@ -236,8 +236,9 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     // (Looked at once a stretch is to be read: most texts read none.)
     let mut gaps = None;
     // Whether a stretch of this text was rebuilt with a vanished pair: the
-    // page's decoder drops them, and the doubts that hold only on such a
-    // page ([`MORE_GAPS_CONFIDENT`]) are reported. Until the text is read,
+    // page's decoder drops them, later stretches may lose two in a row
+    // ([`Gaps::Double`]), and the doubts that hold only on such a page
+    // ([`MORE_GAPS_CONFIDENT`]) are reported. Until the text is read,
     // those stretches wait, each with where its note goes, its note
     // otherwise (if any) and its note on such a page.
     let mut page_drops_pairs = false;
@@ -303,7 +304,11 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             Some(mk) => Gate::Marker(mk.end),
             None => Gate::Free,
         };
-        let gaps = *gaps.get_or_insert_with(|| !text.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)));
+        let gaps = match *gaps.get_or_insert_with(|| !text.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c))) {
+            false => Gaps::None,
+            true if page_drops_pairs => Gaps::Double,
+            true => Gaps::Single,
+        };
         match run_from(text, m, start, model, gaps, &mut steps_left).filter(|run| gate.passes(text, m, run, model)) {
             Some(run) => {
                 let (range, after) = trim_common(text, m..run.end, &run.text);
@@ -583,13 +588,13 @@ fn straddle_after_ascii(text: &str, open: usize) -> Option<usize> {
 
 /// Re-decode from the `?` at `m` until every surviving reading is back in
 /// step; returns the end of the stretch and its best rebuilt text.
-/// `gaps`: whether user-defined pairs may have vanished.
+/// `gaps`: which user-defined pairs may have vanished.
 fn run_from(
     text: &str,
     m: usize,
     start: Reading,
     model: &dyn Plausibility,
-    gaps: bool,
+    gaps: Gaps,
     steps_left: &mut usize,
 ) -> Option<Run> {
     let left = context_before(text, m);

@@ -17,7 +17,9 @@
 //! * a `?` met out of step swallowed a trail byte and the ASCII byte after
 //!   it: both are holes;
 //! * a user-defined pair read out of step may have vanished altogether
-//!   ([`HoleKind::Gap`]);
+//!   ([`HoleKind::GapTrail`]), and on a page that shows such pairs
+//!   vanishing, two in a row with the character between them
+//!   ([`HoleKind::GapWhole`]);
 //! * an ASCII character may have been folded from a full-width form.
 //!
 //! Bytes the text does not show are never enumerated here: they become
@@ -89,6 +91,9 @@ pub(super) enum HoleKind {
     /// The trail byte of the character led by `lead`, which began a
     /// user-defined pair that vanished (with the next character's lead).
     GapTrail { lead: u8 },
+    /// A character both of whose bytes vanished, with a user-defined pair
+    /// on each side (two pairs in a row): its trail begins the second.
+    GapWhole,
     /// A character whose two bytes were both lost, known by its reading: a
     /// `?syllable)` followed by text in step.
     Reading { syllable: Syllable },
@@ -172,7 +177,7 @@ impl Reading {
 
     /// How many user-defined pairs this reading assumes vanished.
     pub(super) fn vanished_pairs(&self) -> usize {
-        self.holes.iter().filter(|hole| matches!(hole.kind, HoleKind::GapTrail { .. })).count()
+        self.holes.iter().filter(|hole| matches!(hole.kind, HoleKind::GapTrail { .. } | HoleKind::GapWhole)).count()
     }
 
     fn with(&self, f: impl FnOnce(&mut Reading)) -> Reading {
@@ -232,9 +237,23 @@ fn some_trail_with(lead: u8) -> bool {
     (0x40u8..=0xFE).any(|t| decode_pair(lead, t).is_some())
 }
 
-/// Every way `h` can read `token`; `gaps`: whether user-defined pairs may
-/// have vanished.
-pub(super) fn successors(h: &Reading, token: &Token, gaps: bool, out: &mut Vec<Reading>) {
+/// Which vanished user-defined pairs a reading may assume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gaps {
+    /// None: the page's decoder kept such pairs (it wrote private-use
+    /// characters for them).
+    None,
+    /// One at a time.
+    Single,
+    /// Two in a row as well, the character between them gone whole: on a
+    /// page that has already shown a vanished pair (two in a row are the
+    /// square of one as likely, and considering them everywhere made a
+    /// 200-article book a third slower).
+    Double,
+}
+
+/// Every way `h` can read `token`, with the vanished pairs `gaps` allows.
+pub(super) fn successors(h: &Reading, token: &Token, gaps: Gaps, out: &mut Vec<Reading>) {
     match token {
         Token::Marker(m) => marker(h, m, out),
         Token::Annotation(a) => annotation(h, a, out),
@@ -243,9 +262,12 @@ pub(super) fn successors(h: &Reading, token: &Token, gaps: bool, out: &mut Vec<R
     }
     // A vanished pair just before the token: read it with the next lead
     // lost.
-    if let (true, Pending::Lead(p)) = (gaps, h.pending) {
+    if let (Gaps::Single | Gaps::Double, Pending::Lead(p)) = (gaps, h.pending) {
         if let Some(g) = gap(h, p) {
-            successors(&g, token, false, out);
+            successors(&g, token, Gaps::None, out);
+            if gaps == Gaps::Double {
+                successors(&vanished_whole(&g), token, Gaps::None, out);
+            }
         }
     }
 }
@@ -346,6 +368,16 @@ fn gap(h: &Reading, p: u8) -> Option<Reading> {
             r.cost += cost::GAP;
         })
     })
+}
+
+/// After a vanished pair, `h` with the next pair vanished too: the
+/// character between them, both of its bytes gone, is a hole, and the lead
+/// of the one after it is still to be found.
+fn vanished_whole(h: &Reading) -> Reading {
+    let mut k = h.clone();
+    k.hole(HoleKind::GapWhole);
+    k.cost += cost::GAP;
+    k
 }
 
 /// Whether some user-defined pair begins with `t`.
