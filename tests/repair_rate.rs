@@ -345,6 +345,13 @@ fn overlaps() {
     assert!(rate.share() >= 0.95, "{rate:?}");
 }
 
+/// The lines and the damage of the vanished-pair tests.
+fn vanished_pairs_sample() -> (Vec<String>, DamageOptions) {
+    let mut lines = zuozhuan_lines(3, 600);
+    lines.extend(article_paragraphs());
+    (lines, DamageOptions { drop_private_use: true, ..DamageOptions::default() })
+}
+
 /// User-defined pairs that vanished inside a shifted stretch: the one class
 /// below 95%. Each vanished pair takes two bytes with it — the trail of one
 /// character and the lead of the next, sixteen bits with nothing in the
@@ -355,9 +362,7 @@ fn overlaps() {
 /// that the rest comes back exactly.
 #[test]
 fn vanished_pairs() {
-    let mut lines = zuozhuan_lines(3, 600);
-    lines.extend(article_paragraphs());
-    let options = DamageOptions { drop_private_use: true, ..DamageOptions::default() };
+    let (lines, options) = vanished_pairs_sample();
     let rate = measure("vanished pairs", &lines, options, 0..4, |e, _| e.dropped_pairs > 0);
     assert!(rate.lines >= 100, "{rate:?}");
     // Measured 2026-12-03: 486 of 650 (74.8%), 108 of them exact; with a
@@ -379,9 +384,7 @@ fn vanished_pairs() {
 /// in a row (`Gaps::Double`).
 #[test]
 fn vanished_pairs_on_a_damaged_page() {
-    let mut lines = zuozhuan_lines(3, 600);
-    lines.extend(article_paragraphs());
-    let options = DamageOptions { drop_private_use: true, ..DamageOptions::default() };
+    let (lines, options) = vanished_pairs_sample();
     let rate = measure_on_page("vanished pairs, on a page", &lines, options, 0..4, 3, |e, _| e.dropped_pairs > 0);
     assert!(rate.lines >= 100, "{rate:?}");
     // Measured 2026-12-04 (sixth session): 604 of 650 (92.9%), 111 exact;
