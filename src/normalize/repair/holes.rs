@@ -174,9 +174,9 @@ fn candidates(kind: &HoleKind) -> Candidates {
         HoleKind::Ascii => (0x20u8..0x40).map(char::from).collect(),
         HoleKind::Reading { ref syllable } => gbk_chars_reading(syllable).iter().copied().collect(),
         HoleKind::LineEndMark => "。！？”’」』）…".chars().collect(),
-        HoleKind::GapWhole => (0x81u8..=0xFE)
-            .flat_map(|l| (0x40u8..=0xFE).filter(|&t| starts_user_defined(t)).filter_map(move |t| decode_pair(l, t)))
-            .collect(),
+        // Filled from the character before it ([`whole_after`]): a reading
+        // puts one only after a vanished pair's first byte.
+        HoleKind::GapWhole => std::iter::empty().collect(),
         HoleKind::GapTrail { lead } => {
             (0x40u8..=0xFE).filter(|&t| starts_user_defined(t)).filter_map(|t| decode_pair(lead, t)).collect()
         }

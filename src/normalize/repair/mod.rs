@@ -167,8 +167,9 @@ const GAP_CONFIDENT: f64 = 0.99;
 /// should be wider. On every page it would mark right rebuilds where no
 /// pair vanished (at 0.999, 27 of 200 generated articles damaged the
 /// reference way would gain a mark); on a page that shows dropped pairs
-/// it marks 7 more of the 650 sentences above, and with three other lines
-/// of the page damaged too, 23 more.
+/// it marked 7 more of the 650 sentences above, and with three other
+/// lines of the page damaged too, 23 more (before two pairs in a row were
+/// read).
 const MORE_GAPS_CONFIDENT: f64 = 0.9999;
 /// At most this many damaged stretches are re-decoded in one text. Real
 /// articles have a handful; a hostile input with millions of markers would
