@@ -48,18 +48,25 @@ enum Outcome {
     Wrong,
 }
 
-/// `page`: paragraphs before the damaged one, damaged by the same decoder
-/// (what the repair learns of the page from them); the outcome is that of
-/// the last paragraph.
-fn outcome(clean: &str, damaged: &str, events: &DamageEvents, page: &[String]) -> Outcome {
+/// `damaged` normalised as the last paragraph of a page whose paragraphs
+/// before it are `page` (damaged by the same decoder: what the repair
+/// learns of the page from them), with that paragraph's block index.
+fn normalize_on_page(damaged: &str, page: &[String]) -> Option<(zharchive::Article, usize)> {
     let mut input = String::from("標題\n\n");
     for paragraph in page {
         input.push_str(paragraph);
         input.push_str("\n\n");
     }
     input.push_str(damaged);
-    let Ok(article) = zharchive::normalize(input.as_bytes(), &pipeline()) else { return Outcome::Wrong };
-    let last = article.blocks.len() - 1;
+    let article = zharchive::normalize(input.as_bytes(), &pipeline()).ok()?;
+    let last = article.blocks.len().checked_sub(1)?;
+    Some((article, last))
+}
+
+/// What became of `damaged` on a page that holds `page` before it (see
+/// [`normalize_on_page`]).
+fn outcome(clean: &str, damaged: &str, events: &DamageEvents, page: &[String]) -> Outcome {
+    let Some((article, last)) = normalize_on_page(damaged, page) else { return Outcome::Wrong };
     let body = &article.blocks[last].text;
     let (got, want) = (fold(body), fold(clean));
     if got == want {
@@ -175,8 +182,7 @@ fn measure_on_page(
                     Outcome::Exact => rate.exact += 1,
                     Outcome::Flagged => rate.flagged += 1,
                     Outcome::Wrong if show => {
-                        let body = zharchive::normalize(format!("標題\n\n{input}").as_bytes(), &pipeline())
-                            .map(|a| a.body_text());
+                        let body = normalize_on_page(&input, &page).map(|(a, last)| a.blocks[last].text.clone());
                         eprintln!("[{name}] damaged:  {}\n  repaired: {body:?}\n  wanted:   {}\n", d.text, fold(line));
                     }
                     Outcome::Wrong => {}

@@ -59,8 +59,11 @@ pub(super) fn fill(left: &str, out: &str, holes: &[Hole], right: &str, model: &d
         };
         let ranking = rank(&before, candidates, &after, model)?;
         let best = candidates.get(ranking.best);
-        gap_trail = match (&hole.kind, encode_char(best.chars().next()?)) {
-            (HoleKind::GapTrail { .. } | HoleKind::GapWhole, Some(GbkBytes::Two(_, t))) => Some(t),
+        gap_trail = match hole.kind {
+            HoleKind::GapTrail { .. } | HoleKind::GapWhole => match best.chars().next().and_then(encode_char) {
+                Some(GbkBytes::Two(_, t)) => Some(t),
+                _ => None,
+            },
             _ => None,
         };
         text.replace_range(at..at + width, best);
