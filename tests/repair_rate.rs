@@ -379,8 +379,9 @@ fn vanished_pairs() {
     // more told apart at 99.99% on a page that shows dropped pairs (sixth
     // session): 588 (90.5%), 111 exact; with two pairs in a row read too
     // on such a page: 590 (90.8%). Held-out seeds 10..14: 523 of 577
-    // (90.6%).
-    assert!(rate.share() >= 0.90, "{rate:?}");
+    // (90.6%). With the page's script as a prior on rebuilt characters
+    // (seventh session): 595 (91.5%), 128 exact; held out 526 (91.2%).
+    assert!(rate.share() >= 0.91, "{rate:?}");
 }
 
 /// The same sentences on a page of four lines, the three after each first,
@@ -396,7 +397,9 @@ fn vanished_pairs_on_a_damaged_page() {
     // Measured 2026-12-04 (sixth session): 604 of 650 (92.9%), 111 exact;
     // with two pairs in a row read too (a character vanished whole between
     // them), 610 (93.8%). Held-out seeds 10..14: 540 of 577 (93.6%).
-    assert!(rate.share() >= 0.935, "{rate:?}");
+    // With the page's script as a prior (seventh session): 617 (94.9%),
+    // 128 exact; held out 544 (94.3%).
+    assert!(rate.share() >= 0.945, "{rate:?}");
 }
 
 /// One stretch of 左传 whose rebuild reads a little better than the right

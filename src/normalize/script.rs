@@ -420,6 +420,35 @@ pub(crate) fn simplified_char(c: char) -> char {
     stages::t2s_character(c)
 }
 
+/// The script a character alone belongs to, by OpenCC's character tables:
+/// written only in Traditional text (`風`: converted to Simplified), only in
+/// Simplified text (`风`: converted to Traditional), or in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CharScript {
+    Both,
+    /// `kept`: the table keeps it in some words (`后`, Simplified, is
+    /// `後` in Traditional text but `后` in 皇后).
+    Traditional {
+        kept: bool,
+    },
+    Simplified {
+        kept: bool,
+    },
+}
+
+/// The [`CharScript`] of `c`: whether OpenCC's character tables convert it
+/// to Simplified (a Traditional form), to Traditional (a Simplified form),
+/// or neither or both.
+pub(crate) fn char_script(c: char) -> CharScript {
+    let forms = stages::character_forms().get(c as usize).copied().unwrap_or(0);
+    let kept = forms & 4 != 0;
+    match forms & 3 {
+        1 => CharScript::Traditional { kept },
+        2 => CharScript::Simplified { kept },
+        _ => CharScript::Both,
+    }
+}
+
 /// Leftmost-longest matches of the user dictionary's phrases.
 /// Variant characters that OpenCC's tables leave as they are when they
 /// convert to Simplified (`陜`, a variant of 陝; `瞇`, the Traditional form

@@ -68,6 +68,7 @@
 //! space.
 
 mod holes;
+mod page_script;
 mod reading;
 mod tokens;
 
@@ -236,6 +237,8 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     // not drop them: where the text has one, no pair vanished.
     // (Looked at once a stretch is to be read: most texts read none.)
     let mut gaps = None;
+    // The page's script, once a stretch is to be read (see `page_script`).
+    let mut in_script: Option<Option<page_script::InScript>> = None;
     // Whether a stretch of this text was rebuilt with a vanished pair: the
     // page's decoder drops them, later stretches may lose two in a row
     // ([`Gaps::Double`]), and the doubts that hold only on such a page
@@ -309,6 +312,12 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             false => Gaps::None,
             true if page_drops_pairs => Gaps::Double,
             true => Gaps::Single,
+        };
+        let model: &dyn Plausibility = match in_script
+            .get_or_insert_with(|| page_script::page_script(text).map(|script| page_script::InScript { model, script }))
+        {
+            Some(in_script) => in_script,
+            None => model,
         };
         match run_from(text, m, start, model, gaps, &mut steps_left).filter(|run| gate.passes(text, m, run, model)) {
             Some(run) => {

@@ -249,3 +249,15 @@ fn a_question_mark_after_no_han_character_is_little_evidence_of_a_lost_byte() {
         assert_eq!(repaired(text), text);
     }
 }
+
+#[test]
+fn a_rebuild_keeps_to_the_pages_script() {
+    // `國聯` (87 F8, C2 93) read one byte over after `曹`: (F8 C2) is a
+    // user-defined pair, and the decoder dropped it. The word model reads
+    // the Simplified form of a text: to it `曹國联軍` (with `联`, a reading
+    // that needs no vanished pair) and `曹國聯軍` are the same words, and
+    // the reading that assumes less won. On this Traditional page `联`,
+    // written only in Simplified text, is ruled out.
+    let damaged = "十四年春季,齊(qí)國(guó)、陳(chén)國(guó)、曹?chē)?lián)軍進攻宋國(guó)。";
+    assert_eq!(repaired(damaged), "十四年春季,齊(qí)國(guó)、陳(chén)國(guó)、曹國聯(lián)軍進攻宋國(guó)。");
+}

@@ -301,23 +301,59 @@ pub(super) fn is_t2s_output(c: char) -> bool {
 /// scoring. Phrases matter little there, since the candidates of a stretch
 /// are compared with each other and share their context.
 pub(super) fn t2s_character(c: char) -> char {
-    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
     if c.is_ascii() {
         return c;
     }
-    let map = MAP.get_or_init(|| {
-        entries(Dict::TsCharacters.text())
-            .filter_map(|(key, value)| {
-                let mut keys = key.chars();
-                let mut values = value.chars();
-                match (keys.next(), keys.next(), values.next(), values.next()) {
-                    (Some(k), None, Some(v), None) if k != v => Some((k, v)),
-                    _ => None,
+    t2s_characters().get(&c).copied().unwrap_or(c)
+}
+
+/// `TSCharacters` as a map of one character to another (the first value of
+/// lines whose key and value are single characters and differ).
+fn t2s_characters() -> &'static FxHashMap<char, char> {
+    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
+    MAP.get_or_init(|| entries(Dict::TsCharacters.text()).filter_map(single_character_change).collect())
+}
+
+/// For each character of the Basic Multilingual Plane, whether OpenCC's
+/// `TSCharacters` converts it to another (bit 1: a Traditional form),
+/// whether `STCharacters` does (bit 2: a Simplified form), and whether the
+/// line that converts it lists the character itself among its values too
+/// (bit 4: `后 → 後 后`, kept in some words: 皇后), as [`t2s_character`]
+/// reads the tables. Read from the two tables' lines once (64 KB): asking
+/// the conversion maps of every code point cost a tenth of normalising an
+/// article.
+pub(super) fn character_forms() -> &'static [u8] {
+    static FORMS: OnceLock<Vec<u8>> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut forms = vec![0u8; 0x1_0000];
+        for (dict, bit) in [(Dict::TsCharacters, 1), (Dict::StCharacters, 2)] {
+            for line in crate::normalize::plain_lines(dict.text()) {
+                let Some((key, values)) = line.split_once('\t') else { continue };
+                let mut values = values.split_whitespace();
+                let Some((k, _)) = values.next().and_then(|first| single_character_change((key, first))) else {
+                    continue;
+                };
+                if let Some(slot) = forms.get_mut(k as usize) {
+                    *slot |= bit;
+                    if values.any(|v| v == key) {
+                        *slot |= 4;
+                    }
                 }
-            })
-            .collect()
-    });
-    map.get(&c).copied().unwrap_or(c)
+            }
+        }
+        forms
+    })
+}
+
+/// A table line's key and value as characters, when both are one
+/// character and they differ.
+fn single_character_change((key, value): (&str, &str)) -> Option<(char, char)> {
+    let mut keys = key.chars();
+    let mut values = value.chars();
+    match (keys.next(), keys.next(), values.next(), values.next()) {
+        (Some(k), None, Some(v), None) if k != v => Some((k, v)),
+        _ => None,
+    }
 }
 
 /// Whether `s2t` can write `c` for another character: `c` is the
