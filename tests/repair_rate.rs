@@ -380,8 +380,10 @@ fn vanished_pairs() {
     // session): 588 (90.5%), 111 exact; with two pairs in a row read too
     // on such a page: 590 (90.8%). Held-out seeds 10..14: 523 of 577
     // (90.6%). With the page's script as a prior on rebuilt characters
-    // (seventh session): 595 (91.5%), 128 exact; held out 526 (91.2%).
-    assert!(rate.share() >= 0.91, "{rate:?}");
+    // (seventh session): 595 (91.5%), 128 exact; held out 526 (91.2%);
+    // with a trail 0x80 (`€`) read after a vanished pair: 598 (92.0%),
+    // 131 exact; held out 528 (91.5%).
+    assert!(rate.share() >= 0.915, "{rate:?}");
 }
 
 /// The same sentences on a page of four lines, the three after each first,
@@ -398,8 +400,9 @@ fn vanished_pairs_on_a_damaged_page() {
     // with two pairs in a row read too (a character vanished whole between
     // them), 610 (93.8%). Held-out seeds 10..14: 540 of 577 (93.6%).
     // With the page's script as a prior (seventh session): 617 (94.9%),
-    // 128 exact; held out 544 (94.3%).
-    assert!(rate.share() >= 0.945, "{rate:?}");
+    // 128 exact; held out 544 (94.3%); with a trail 0x80 (`€`) read
+    // after a vanished pair: 620 (95.4%), 131 exact; held out 546 (94.6%).
+    assert!(rate.share() >= 0.95, "{rate:?}");
 }
 
 /// One stretch of 左传 whose rebuild reads a little better than the right

@@ -316,7 +316,8 @@ fn character(h: &Reading, c: char, out: &mut Vec<Reading>) {
             }
         }
         (Pending::Unknown, Some(GbkBytes::One(b))) => {
-            if (0x40..=0x7E).contains(&b) && some_lead_with(b) {
+            // The same one-byte trails as above, after a lost lead.
+            if ((0x40..=0x7E).contains(&b) || b == 0x80) && some_lead_with(b) {
                 out.push(lead_hole(h, b));
             }
             if let Some((f1, f2)) = full_width_bytes(c) {

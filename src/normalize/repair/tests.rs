@@ -261,3 +261,17 @@ fn a_rebuild_keeps_to_the_pages_script() {
     let damaged = "十四年春季,齊(qí)國(guó)、陳(chén)國(guó)、曹?chē)?lián)軍進攻宋國(guó)。";
     assert_eq!(repaired(damaged), "十四年春季,齊(qí)國(guó)、陳(chén)國(guó)、曹國聯(lián)軍進攻宋國(guó)。");
 }
+
+#[test]
+fn a_trail_read_alone_after_a_vanished_pair() {
+    // `，還有` is A3 AC, DF 80, D3 D0. One byte over, (AC DF) is a
+    // user-defined pair and vanished; the decoder then read 還's trail 0x80
+    // alone, as `€`, and was back in step at 有. The lead before `€` is
+    // lost with the pair, and 0x80 completes a character as an ASCII
+    // trail does.
+    let damaged = "沒有人祭祀了。右?guī)熑绻懛ィ€有向戌在那裡。";
+    let (reps, notes) = repair(damaged, WordFrequency::shared());
+    assert_eq!(apply(damaged, &reps), "沒有人祭祀了。右師如果討伐，還有向戌在那裡。");
+    // Which pair vanished is a guess, and said to be one.
+    assert!(notes.iter().any(|n| n.code == "guessed-bytes"), "{notes:?}");
+}
