@@ -41,7 +41,11 @@ fn pipeline() -> Options {
 /// What normalisation made of one damaged line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
-    Exact,
+    /// The clean text, with or without a stretch marked as guessed (a right
+    /// rebuild the model could not be sure of).
+    Exact {
+        marked: bool,
+    },
     /// Differs only inside stretches marked as guessed, and the damage
     /// destroyed bytes.
     Flagged,
@@ -69,13 +73,6 @@ fn outcome(clean: &str, damaged: &str, events: &DamageEvents, page: &[String]) -
     let Some((article, last)) = normalize_on_page(damaged, page) else { return Outcome::Wrong };
     let body = &article.blocks[last].text;
     let (got, want) = (fold(body), fold(clean));
-    if got == want {
-        return Outcome::Exact;
-    }
-    let destroyed = events.swallowed_ascii + events.dropped_pairs + events.lost_leads + events.lone_bytes;
-    if destroyed == 0 {
-        return Outcome::Wrong;
-    }
     let mut guessed: Vec<std::ops::Range<usize>> = article
         .warnings
         .iter()
@@ -85,6 +82,13 @@ fn outcome(clean: &str, damaged: &str, events: &DamageEvents, page: &[String]) -
         .filter(|at| at.block == last)
         .map(|at| at.range.clone())
         .collect();
+    if got == want {
+        return Outcome::Exact { marked: !guessed.is_empty() };
+    }
+    let destroyed = events.swallowed_ascii + events.dropped_pairs + events.lost_leads + events.lone_bytes;
+    if destroyed == 0 {
+        return Outcome::Wrong;
+    }
     guessed.sort_by_key(|r| r.start);
     // The text outside the guessed stretches must be the clean text, in
     // order, with anything at all in place of each guessed stretch.
@@ -122,6 +126,9 @@ fn matches_with_gaps(text: &str, pieces: &[String]) -> bool {
 struct Rate {
     lines: usize,
     exact: usize,
+    /// Of `exact`, how many carry a mark all the same: doubt where there
+    /// was none to have (the price of marking wrong rebuilds).
+    exact_marked: usize,
     flagged: usize,
 }
 
@@ -179,7 +186,10 @@ fn measure_on_page(
                 let input = d.text.clone();
                 rate.lines += 1;
                 match outcome(line, &input, &d.events, &page) {
-                    Outcome::Exact => rate.exact += 1,
+                    Outcome::Exact { marked } => {
+                        rate.exact += 1;
+                        rate.exact_marked += usize::from(marked);
+                    }
                     Outcome::Flagged => rate.flagged += 1,
                     Outcome::Wrong if show => {
                         let body = normalize_on_page(&input, &page).map(|(a, last)| a.blocks[last].text.clone());
@@ -191,9 +201,11 @@ fn measure_on_page(
         }
     }
     eprintln!(
-        "{name}: {} damaged sentences, {} repaired exactly, {} with only the lost bytes guessed and marked: {:.1}%",
+        "{name}: {} damaged sentences, {} repaired exactly ({} of them marked all the same), {} with only the lost \
+         bytes guessed and marked: {:.1}%",
         rate.lines,
         rate.exact,
+        rate.exact_marked,
         rate.flagged,
         rate.share() * 100.0
     );
@@ -277,6 +289,11 @@ fn reference_damage_on_zuozhuan() {
     // Measured 2026-12-03: 370 of 372 damaged sentences (99.5%). (Whole
     // lines, before this repair learned the wild damage: 278 of 287.)
     assert!(rate.exact >= 368, "{rate:?}");
+    // Right rebuilds marked all the same (a reading with a vanished pair
+    // more reads almost as well): 39 until readings with more vanished
+    // pairs were doubted on every page (seventh session), 62 since. Marks
+    // on right text cost a reader time: they must not creep up.
+    assert!(rate.exact_marked <= 62, "{rate:?}");
 }
 
 #[test]
@@ -288,6 +305,9 @@ fn reference_damage_on_the_article() {
     assert!(rate.lines >= 100, "the sample must exercise the repair");
     // Measured 2026-12-03: 116 of 116 (whole paragraphs before: 70 of 70).
     assert_eq!(rate.exact, rate.lines, "{rate:?}");
+    // 1 marked all the same until the seventh session, 4 since (see
+    // `reference_damage_on_zuozhuan`).
+    assert!(rate.exact_marked <= 4, "{rate:?}");
 }
 
 /// Full-width marks losing their lead byte with no annotation.
@@ -358,8 +378,7 @@ fn vanished_pairs_sample() -> (Vec<String>, DamageOptions) {
     (lines, DamageOptions { drop_private_use: true, ..DamageOptions::default() })
 }
 
-/// User-defined pairs that vanished inside a shifted stretch: the one class
-/// below 95%. Each vanished pair takes two bytes with it — the trail of one
+/// User-defined pairs that vanished inside a shifted stretch. Each vanished pair takes two bytes with it — the trail of one
 /// character and the lead of the next, sixteen bits with nothing in the
 /// text to show for them — and a stretch of 左传 through `，` or `國`
 /// (whose trail bytes begin such pairs) loses one every few characters.
@@ -382,14 +401,16 @@ fn vanished_pairs() {
     // (90.6%). With the page's script as a prior on rebuilt characters
     // (seventh session): 595 (91.5%), 128 exact; held out 526 (91.2%);
     // with a trail 0x80 (`€`) read after a vanished pair: 598 (92.0%),
-    // 131 exact; held out 528 (91.5%).
-    assert!(rate.share() >= 0.915, "{rate:?}");
+    // 131 exact; held out 528 (91.5%); with readings that assume more
+    // vanished pairs told apart at 99.9% on every page: 621 (95.5%), held
+    // out 557 (96.5%).
+    assert!(rate.share() >= 0.95, "{rate:?}");
 }
 
 /// The same sentences on a page of four lines, the three after each first,
 /// damaged whole by the same decoder, as the plugin damaged whole pages: a
 /// page whose decoder drops pairs shows it in other stretches too, and the
-/// repair then doubts more (see `MORE_GAPS_CONFIDENT`) and reads two pairs
+/// repair then doubts more (see `DROPPING_PAGE_MORE_GAPS_CONFIDENT`) and reads two pairs
 /// in a row (`Gaps::Double`).
 #[test]
 fn vanished_pairs_on_a_damaged_page() {
@@ -401,8 +422,10 @@ fn vanished_pairs_on_a_damaged_page() {
     // them), 610 (93.8%). Held-out seeds 10..14: 540 of 577 (93.6%).
     // With the page's script as a prior (seventh session): 617 (94.9%),
     // 128 exact; held out 544 (94.3%); with a trail 0x80 (`€`) read
-    // after a vanished pair: 620 (95.4%), 131 exact; held out 546 (94.6%).
-    assert!(rate.share() >= 0.95, "{rate:?}");
+    // after a vanished pair: 620 (95.4%), 131 exact; held out 546 (94.6%);
+    // with more vanished pairs told apart at 99.9% on every page: 627
+    // (96.5%), held out 559 (96.9%).
+    assert!(rate.share() >= 0.96, "{rate:?}");
 }
 
 /// One stretch of 左传 whose rebuild reads a little better than the right

@@ -52,7 +52,8 @@ pub(super) mod cost {
     /// generated articles damaged the reference way are rebuilt wrong
     /// where they were right. Where a reading with a vanished pair and one
     /// without read alike, the stretch is marked as a guess instead:
-    /// `GAP_CONFIDENT` and `MORE_GAPS_CONFIDENT`.)
+    /// `GAP_CONFIDENT`, `MORE_GAPS_CONFIDENT` and
+    /// `DROPPING_PAGE_MORE_GAPS_CONFIDENT`.)
     pub const GAP: f64 = 3.5;
     /// A `?` read out of step swallowed an ASCII byte after the trail.
     pub const SWALLOWED: f64 = 2.0;
