@@ -53,7 +53,9 @@
 //!
 //! A [`Plausibility`] model (word frequencies from jieba's dictionary, on the
 //! Simplified form of the text) keeps the best few readings at each step
-//! and picks the winner. A rebuild is applied only when it reads clearly
+//! and picks the winner; since it reads Simplified, a character of the
+//! script the page is not written in costs a reading extra (the
+//! `page_script` module). A rebuild is applied only when it reads clearly
 //! better than the text as it stands (a little worse is allowed where an
 //! annotation's reading pinned the lost byte); a `?` that is a question
 //! mark stays one. The annotations that belong to real characters stay in
@@ -323,7 +325,7 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             true => Gaps::Single,
         };
         let model: &dyn Plausibility = match in_script
-            .get_or_insert_with(|| page_script::page_script(text).map(|script| page_script::InScript { model, script }))
+            .get_or_insert_with(|| page_script::page_script(text).map(|page| page_script::InScript { model, page }))
         {
             Some(in_script) => in_script,
             None => model,

@@ -12,6 +12,8 @@
 //! reading pays for each character of the other one.
 
 use super::Plausibility;
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::article::Script;
 use crate::normalize::script::{char_script, CharScript};
 
@@ -25,8 +27,9 @@ use crate::normalize::script::{char_script, CharScript};
 pub(super) const FOREIGN_CHARACTER: f64 = 9.2;
 
 /// What a character of the other script costs when the conversion keeps it
-/// in some words (`后` in 皇后, `着`: Traditional text has them, rarely):
-/// little, like a folded ASCII character. From 2 up to
+/// in some words (`后` in 皇后, `着`: Traditional text has them, rarely),
+/// or when the page uses it itself ([`AT_HOME`]): little, like a folded
+/// ASCII character. From 2 up to
 /// [`FOREIGN_CHARACTER`] the repair rates are the same; at 0 the
 /// vanished-pair class falls back by 4 sentences of 650.
 pub(super) const KEPT_FOREIGN_CHARACTER: f64 = 2.0;
@@ -46,25 +49,63 @@ const AT_LEAST: usize = 4;
 /// (all of 左传, 1.9 MB, took 4% of normalising it).
 const SAMPLE: usize = 4_096;
 
-/// The script `text` is written in, [`Script::Traditional`] or
-/// [`Script::Simplified`], if its characters show one clearly. (Cheaper
-/// than [`detect_script`](crate::normalize::detect_script), which converts
-/// the text, and it declines a page whose damage hides its script.)
-pub(super) fn page_script(text: &str) -> Option<Script> {
+/// A character of the other script the page itself uses this many times
+/// is at home on it: the plugin's converter kept some (`并`, `么` stand in
+/// Traditional pages in 并且 and 什么), and a rebuild may read them. Once is
+/// not enough: a damaged stretch read as it stands holds characters of the
+/// other script too.
+const AT_HOME: u32 = 2;
+
+/// What the page's characters show of its script (see [`page_script`]).
+#[derive(Debug, Clone)]
+pub(super) struct PageScript {
+    /// [`Script::Traditional`] or [`Script::Simplified`].
+    pub script: Script,
+    /// Characters of the other script the page uses [`AT_HOME`] times or
+    /// more.
+    pub at_home: FxHashSet<char>,
+}
+
+/// The script `text` is written in, if its characters show one clearly.
+/// (Cheaper than [`detect_script`](crate::normalize::detect_script), which
+/// converts the text, and it declines a page whose damage hides its
+/// script.)
+pub(super) fn page_script(text: &str) -> Option<PageScript> {
     let (mut traditional, mut simplified) = (0usize, 0usize);
+    // How often each character of either script occurs.
+    let mut uses: FxHashMap<char, u32> = FxHashMap::default();
     for c in text.chars().filter(|c| !c.is_ascii()).take(SAMPLE) {
         match char_script(c) {
-            CharScript::Traditional { kept: false } => traditional += 1,
-            CharScript::Simplified { kept: false } => simplified += 1,
-            _ => {}
+            CharScript::Traditional { kept } => {
+                traditional += usize::from(!kept);
+                *uses.entry(c).or_default() += 1;
+            }
+            CharScript::Simplified { kept } => {
+                simplified += usize::from(!kept);
+                *uses.entry(c).or_default() += 1;
+            }
+            CharScript::Both => {}
         }
     }
-    if traditional >= AT_LEAST && traditional >= MAJORITY * simplified {
-        Some(Script::Traditional)
+    let script = if traditional >= AT_LEAST && traditional >= MAJORITY * simplified {
+        Script::Traditional
     } else if simplified >= AT_LEAST && simplified >= MAJORITY * traditional {
-        Some(Script::Simplified)
+        Script::Simplified
     } else {
-        None
+        return None;
+    };
+    let at_home =
+        uses.into_iter().filter(|&(c, n)| n >= AT_HOME && foreign_to(script, c).is_some()).map(|(c, _)| c).collect();
+    Some(PageScript { script, at_home })
+}
+
+/// Whether `c` belongs only to the script other than `script`, and if so
+/// whether the conversion keeps it in some words.
+fn foreign_to(script: Script, c: char) -> Option<bool> {
+    match (char_script(c), script) {
+        (CharScript::Simplified { kept }, Script::Traditional)
+        | (CharScript::Traditional { kept }, Script::Simplified) => Some(kept),
+        _ => None,
     }
 }
 
@@ -73,9 +114,7 @@ pub(super) fn page_script(text: &str) -> Option<Script> {
 /// top of what `model` makes of the text.
 pub(super) struct InScript<'a> {
     pub model: &'a dyn Plausibility,
-    /// The page's script ([`Script::Traditional`] or
-    /// [`Script::Simplified`]; any other charges nothing).
-    pub script: Script,
+    pub page: PageScript,
 }
 
 impl InScript<'_> {
@@ -83,16 +122,10 @@ impl InScript<'_> {
     fn foreign(&self, text: &str) -> f64 {
         text.chars()
             .filter(|c| !c.is_ascii())
-            .map(|c| match (char_script(c), self.script) {
-                (CharScript::Simplified { kept }, Script::Traditional)
-                | (CharScript::Traditional { kept }, Script::Simplified) => {
-                    if kept {
-                        KEPT_FOREIGN_CHARACTER
-                    } else {
-                        FOREIGN_CHARACTER
-                    }
-                }
-                _ => 0.0,
+            .map(|c| match foreign_to(self.page.script, c) {
+                Some(kept) if kept || self.page.at_home.contains(&c) => KEPT_FOREIGN_CHARACTER,
+                Some(_) => FOREIGN_CHARACTER,
+                None => 0.0,
             })
             .sum()
     }
@@ -130,18 +163,25 @@ mod tests {
 
     #[test]
     fn a_page_shows_its_script_or_none() {
-        assert_eq!(page_script("這是由於鄭國順服的緣故。"), Some(Script::Traditional));
-        assert_eq!(page_script("这是由于郑国顺服的缘故。"), Some(Script::Simplified));
+        let script = |text| page_script(text).map(|page| page.script);
+        assert_eq!(script("這是由於鄭國順服的緣故。"), Some(Script::Traditional));
+        assert_eq!(script("这是由于郑国顺服的缘故。"), Some(Script::Simplified));
         // Too few characters of either script, or both alike.
-        assert_eq!(page_script("中文"), None);
-        assert_eq!(page_script("這是由於鄭國这是由于郑国"), None);
+        assert_eq!(script("中文"), None);
+        assert_eq!(script("這是由於鄭國这是由于郑国"), None);
+        // A Traditional page whose converter kept `并` (twice) and `么`
+        // (once): `并` is at home on it.
+        let page = page_script("這是我們的問題,并且為什么國家發展,并無關係。").expect("Traditional");
+        assert_eq!(page.script, Script::Traditional);
+        assert_eq!(page.at_home.iter().collect::<Vec<_>>(), [&'并']);
     }
 
     #[test]
     fn the_other_script_costs_a_reading() {
         let model = WordFrequency::shared();
-        let traditional = InScript { model, script: Script::Traditional };
-        let simplified = InScript { model, script: Script::Simplified };
+        let page = |script| PageScript { script, at_home: FxHashSet::default() };
+        let traditional = InScript { model, page: page(Script::Traditional) };
+        let simplified = InScript { model, page: page(Script::Simplified) };
         let (right, wrong) = ("宋國順服的緣故", "宋國順纺緣故");
         // The word model alone prefers the wrong reading; on a Traditional
         // page its `纺` rules it out, on a Simplified page `國` costs both.
@@ -152,5 +192,11 @@ mod tests {
         let each = traditional.score_each("宋國順", &["服的", "纺"], "緣故");
         assert!((each[0] - traditional.score(right)).abs() < 1e-9);
         assert!((each[1] - traditional.score(wrong)).abs() < 1e-9);
+        // A character the page uses itself costs little.
+        let at_home = InScript {
+            model,
+            page: PageScript { script: Script::Traditional, at_home: ['纺'].into_iter().collect() },
+        };
+        assert!(at_home.score(wrong) > traditional.score(wrong));
     }
 }
