@@ -126,8 +126,10 @@ fn matches_with_gaps(text: &str, pieces: &[String]) -> bool {
 struct Rate {
     lines: usize,
     exact: usize,
-    /// Of `exact`, how many carry a mark all the same: doubt where there
-    /// was none to have (the price of marking wrong rebuilds).
+    /// Of `exact`, how many carry a mark all the same: a stretch rebuilt
+    /// right that the model could not be sure of (a swallowed digit
+    /// guessed right, a reading with a vanished pair more that read almost
+    /// as well). The price of marking the wrong ones.
     exact_marked: usize,
     flagged: usize,
 }
@@ -378,9 +380,9 @@ fn vanished_pairs_sample() -> (Vec<String>, DamageOptions) {
     (lines, DamageOptions { drop_private_use: true, ..DamageOptions::default() })
 }
 
-/// User-defined pairs that vanished inside a shifted stretch. Each vanished pair takes two bytes with it — the trail of one
-/// character and the lead of the next, sixteen bits with nothing in the
-/// text to show for them — and a stretch of 左传 through `，` or `國`
+/// User-defined pairs that vanished inside a shifted stretch. Each vanished
+/// pair takes two bytes with it — the trail of one character and the lead
+/// of the next, sixteen bits with nothing in the text to show for them — and a stretch of 左传 through `，` or `國`
 /// (whose trail bytes begin such pairs) loses one every few characters.
 /// Where the model cannot tell a reading with a vanished pair from one
 /// without, the stretch is marked as guessed; what is measured here is

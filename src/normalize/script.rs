@@ -426,8 +426,8 @@ pub(crate) fn simplified_char(c: char) -> char {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CharScript {
     Both,
-    /// `kept`: the table keeps it in some words (`后`, Simplified, is
-    /// `後` in Traditional text but `后` in 皇后).
+    /// `kept`: a table keeps it as it is in some words (`后`, Simplified,
+    /// is `後` in Traditional text but `后` in 皇后).
     Traditional {
         kept: bool,
     },
@@ -440,11 +440,12 @@ pub(crate) enum CharScript {
 /// to Simplified (a Traditional form), to Traditional (a Simplified form),
 /// or neither or both.
 pub(crate) fn char_script(c: char) -> CharScript {
+    use stages::form;
     let forms = stages::character_forms().get(c as usize).copied().unwrap_or(0);
-    let kept = forms & 4 != 0;
-    match forms & 3 {
-        1 => CharScript::Traditional { kept },
-        2 => CharScript::Simplified { kept },
+    let kept = forms & form::KEPT != 0;
+    match (forms & form::TO_SIMPLIFIED != 0, forms & form::TO_TRADITIONAL != 0) {
+        (true, false) => CharScript::Traditional { kept },
+        (false, true) => CharScript::Simplified { kept },
         _ => CharScript::Both,
     }
 }

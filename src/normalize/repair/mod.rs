@@ -151,8 +151,9 @@ const FINALISTS: usize = 8;
 /// A rebuilt stretch is sure when the model gives its reading at least this
 /// share of its belief among the finalists (see `holes::fill` for holes).
 const RUN_CONFIDENT: f64 = 0.9;
-/// The same against the finalists that assume fewer vanished pairs (and,
-/// at least, more: [`MORE_GAPS_CONFIDENT`]). What a vanished pair costs ([`reading::cost::GAP`]) is a
+/// The same against the finalists that assume fewer vanished pairs
+/// (against more, the stricter [`MORE_GAPS_CONFIDENT`]). What a vanished
+/// pair costs ([`reading::cost::GAP`]) is a
 /// guess at how often a page's decoder dropped pairs, which one stretch
 /// does not say: readings that differ in it are told apart with less
 /// confidence. On 左传 damaged with vanished pairs (`tests/repair_rate.rs`),
@@ -173,15 +174,15 @@ const GAP_CONFIDENT: f64 = 0.99;
 /// damage (39 → 62), 3 of the article's 116, 99 of the 2,890 right
 /// rebuilds of all classes together, and 11 marks in 7 of 200 generated
 /// articles damaged the reference way: about four marks on right text for
-/// each wrong rebuild it marks. (Before the page's
-/// script was a prior, 10³ marked right rebuilds in 27 of those 200
-/// articles; at 2·10³ now, 11 articles.)
+/// each wrong rebuild it marks. (Before the page's script was a prior
+/// — `page_script`, which rules out many such readings — the same margin
+/// marked right rebuilds in 27 of those 200 articles.)
 const MORE_GAPS_CONFIDENT: f64 = 0.999;
 /// The same on a page where some stretch was rebuilt with a vanished pair
 /// (its decoder drops them): a factor of 10⁴, about one common token
 /// ([`DAMAGE_MARGIN`]). On a page of four lines, three of them damaged
-/// whole by a decoder that drops pairs, the class goes from 95.5% to
-/// 96.5% with it.
+/// whole by a decoder that drops pairs, the class is repaired or marked at
+/// 96.5% with it, 95.5% without.
 const DROPPING_PAGE_MORE_GAPS_CONFIDENT: f64 = 0.9999;
 /// At most this many damaged stretches are re-decoded in one text. Real
 /// articles have a handful; a hostile input with millions of markers would
@@ -324,13 +325,16 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
             true if page_drops_pairs => Gaps::Double,
             true => Gaps::Single,
         };
-        let model: &dyn Plausibility = match in_script
+        // The readings are weighed with the page's script; whether the best
+        // is taken, against the text as it stands, with the word model
+        // alone (see `page_script`).
+        let scorer: &dyn Plausibility = match in_script
             .get_or_insert_with(|| page_script::page_script(text).map(|page| page_script::InScript { model, page }))
         {
             Some(in_script) => in_script,
             None => model,
         };
-        match run_from(text, m, start, model, gaps, &mut steps_left).filter(|run| gate.passes(text, m, run, model)) {
+        match run_from(text, m, start, scorer, gaps, &mut steps_left).filter(|run| gate.passes(text, m, run, model)) {
             Some(run) => {
                 let (range, after) = trim_common(text, m..run.end, &run.text);
                 if !after.is_empty() || !range.is_empty() {

@@ -10,28 +10,34 @@
 //! bytes wins; `順纺緣故` (`纺` is `紡` to it) reads better than the right
 //! `順服的緣故`. So once the page's own characters show its script, a
 //! reading pays for each character of the other one.
+//!
+//! Only the readings of a stretch are weighed so: whether the best is taken
+//! instead of the text as it stands is left to the word model alone, so
+//! that a character of the other script in clean text (a quotation, a
+//! character the page's converter kept) never draws a repair.
 
-use super::Plausibility;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::Plausibility;
 use crate::article::Script;
+use crate::normalize::readings::is_han;
 use crate::normalize::script::{char_script, CharScript};
 
 /// What a character of the other script costs a reading, in the model's log
 /// units: about one common token, like the margins of the repair (a
 /// factor of 10⁴). On the repair-rate corpora it rebuilt more stretches
 /// exactly in every class that reads lost bytes (vanished pairs 111 → 128
-/// of 650, lost lead bytes 1,440 → 1,470 of 1,666); 6 did almost as well,
+/// of 650, lost lead bytes 1,440 → 1,468 of 1,666); 6 did almost as well,
 /// 3 worse, and anything from 9 up the same (the reading is then as good
 /// as ruled out).
 pub(super) const FOREIGN_CHARACTER: f64 = 9.2;
 
-/// What a character of the other script costs when the conversion keeps it
-/// in some words (`后` in 皇后, `着`: Traditional text has them, rarely),
-/// or when the page uses it itself ([`AT_HOME`]): little, like a folded
-/// ASCII character. From 2 up to
-/// [`FOREIGN_CHARACTER`] the repair rates are the same; at 0 the
-/// vanished-pair class falls back by 4 sentences of 650.
+/// What a character of the other script costs when a conversion table
+/// keeps it in some words (`后` in 皇后, `着`: Traditional text has them,
+/// rarely), or when the page uses it itself ([`AT_HOME`]): little, like a
+/// folded ASCII character. From 2 up to [`FOREIGN_CHARACTER`] the repair
+/// rates are the same; at 0 the vanished-pair class falls back by 4
+/// sentences of 650.
 pub(super) const KEPT_FOREIGN_CHARACTER: f64 = 2.0;
 
 /// Characters of one script must outnumber those of the other this many
@@ -44,9 +50,9 @@ const MAJORITY: usize = 3;
 /// script.
 const AT_LEAST: usize = 4;
 
-/// The page's script is read from its first this many characters outside
-/// ASCII: plenty to show it, and a book-length text is not walked whole
-/// (all of 左传, 1.9 MB, took 4% of normalising it).
+/// The page's script is read from its first this many Han characters:
+/// plenty to show it, and a book-length text is not walked whole (all of
+/// 左传, 1.9 MB, took 4% of normalising it).
 const SAMPLE: usize = 4_096;
 
 /// A character of the other script the page itself uses this many times
@@ -59,11 +65,32 @@ const AT_HOME: u32 = 2;
 /// What the page's characters show of its script (see [`page_script`]).
 #[derive(Debug, Clone)]
 pub(super) struct PageScript {
-    /// [`Script::Traditional`] or [`Script::Simplified`].
+    /// [`Script::Traditional`] or [`Script::Simplified`] (any other
+    /// charges nothing).
     pub script: Script,
     /// Characters of the other script the page uses [`AT_HOME`] times or
     /// more.
     pub at_home: FxHashSet<char>,
+}
+
+impl PageScript {
+    /// What `c` costs a reading on this page: nothing if the page's script
+    /// writes it, [`FOREIGN_CHARACTER`] if only the other one does, or
+    /// [`KEPT_FOREIGN_CHARACTER`] if the other's but kept in some words or
+    /// at home on the page.
+    fn cost(&self, c: char) -> f64 {
+        match (char_script(c), self.script) {
+            (CharScript::Simplified { kept }, Script::Traditional)
+            | (CharScript::Traditional { kept }, Script::Simplified) => {
+                if kept || self.at_home.contains(&c) {
+                    KEPT_FOREIGN_CHARACTER
+                } else {
+                    FOREIGN_CHARACTER
+                }
+            }
+            _ => 0.0,
+        }
+    }
 }
 
 /// The script `text` is written in, if its characters show one clearly.
@@ -74,17 +101,20 @@ pub(super) fn page_script(text: &str) -> Option<PageScript> {
     let (mut traditional, mut simplified) = (0usize, 0usize);
     // How often each character of either script occurs.
     let mut uses: FxHashMap<char, u32> = FxHashMap::default();
-    for c in text.chars().filter(|c| !c.is_ascii()).take(SAMPLE) {
-        match char_script(c) {
+    for c in text.chars().filter(|&c| is_han(c)).take(SAMPLE) {
+        let kept = match char_script(c) {
             CharScript::Traditional { kept } => {
                 traditional += usize::from(!kept);
-                *uses.entry(c).or_default() += 1;
+                kept
             }
             CharScript::Simplified { kept } => {
                 simplified += usize::from(!kept);
-                *uses.entry(c).or_default() += 1;
+                kept
             }
-            CharScript::Both => {}
+            CharScript::Both => continue,
+        };
+        if !kept {
+            *uses.entry(c).or_default() += 1;
         }
     }
     let script = if traditional >= AT_LEAST && traditional >= MAJORITY * simplified {
@@ -94,24 +124,14 @@ pub(super) fn page_script(text: &str) -> Option<PageScript> {
     } else {
         return None;
     };
-    let at_home =
-        uses.into_iter().filter(|&(c, n)| n >= AT_HOME && foreign_to(script, c).is_some()).map(|(c, _)| c).collect();
-    Some(PageScript { script, at_home })
-}
-
-/// Whether `c` belongs only to the script other than `script`, and if so
-/// whether the conversion keeps it in some words.
-fn foreign_to(script: Script, c: char) -> Option<bool> {
-    match (char_script(c), script) {
-        (CharScript::Simplified { kept }, Script::Traditional)
-        | (CharScript::Traditional { kept }, Script::Simplified) => Some(kept),
-        _ => None,
-    }
+    let mut page = PageScript { script, at_home: FxHashSet::default() };
+    page.at_home = uses.into_iter().filter(|&(c, n)| n >= AT_HOME && page.cost(c) > 0.0).map(|(c, _)| c).collect();
+    Some(page)
 }
 
 /// A model that charges each character of the script a page is not
-/// written in [`FOREIGN_CHARACTER`] (or [`KEPT_FOREIGN_CHARACTER`]), on
-/// top of what `model` makes of the text.
+/// written in ([`PageScript::cost`]) on top of what `model` makes of the
+/// text.
 pub(super) struct InScript<'a> {
     pub model: &'a dyn Plausibility,
     pub page: PageScript,
@@ -120,14 +140,7 @@ pub(super) struct InScript<'a> {
 impl InScript<'_> {
     /// What the characters of `text` that belong to the other script cost.
     fn foreign(&self, text: &str) -> f64 {
-        text.chars()
-            .filter(|c| !c.is_ascii())
-            .map(|c| match foreign_to(self.page.script, c) {
-                Some(kept) if kept || self.page.at_home.contains(&c) => KEPT_FOREIGN_CHARACTER,
-                Some(_) => FOREIGN_CHARACTER,
-                None => 0.0,
-            })
-            .sum()
+        text.chars().filter(|c| !c.is_ascii()).map(|c| self.page.cost(c)).sum()
     }
 }
 

@@ -295,9 +295,8 @@ fn character(h: &Reading, c: char, out: &mut Vec<Reading>) {
             }
         }
         (Pending::Lead(p), Some(GbkBytes::One(b))) => {
-            // A real one-byte trail (ASCII, or 0x80 read alone as €): back
-            // in step.
-            if (0x40..=0x7E).contains(&b) || b == 0x80 {
+            // A real one-byte trail: back in step.
+            if is_lone_trail(b) {
                 if let Some(pair) = decode_pair(p, b) {
                     out.push(h.char(pair, GbkBytes::Two(p, b)));
                 }
@@ -317,8 +316,8 @@ fn character(h: &Reading, c: char, out: &mut Vec<Reading>) {
             }
         }
         (Pending::Unknown, Some(GbkBytes::One(b))) => {
-            // The same one-byte trails as above, after a lost lead.
-            if ((0x40..=0x7E).contains(&b) || b == 0x80) && some_lead_with(b) {
+            // The same, after a lost lead.
+            if is_lone_trail(b) && some_lead_with(b) {
                 out.push(lead_hole(h, b));
             }
             if let Some((f1, f2)) = full_width_bytes(c) {
@@ -331,6 +330,13 @@ fn character(h: &Reading, c: char, out: &mut Vec<Reading>) {
         }
         (_, None) => {}
     }
+}
+
+/// Whether the damaged decoder, reading `b` as one character, may have
+/// taken it from a two-byte character's trail: ASCII from 0x40 on, or 0x80
+/// (which GBK decoders read alone, as €).
+fn is_lone_trail(b: u8) -> bool {
+    (0x40..=0x7E).contains(&b) || b == 0x80
 }
 
 /// `h` with the character of a lost lead byte and `trail` appended (a hole).

@@ -275,3 +275,15 @@ fn a_trail_read_alone_after_a_vanished_pair() {
     // Which pair vanished is a guess, and said to be one.
     assert!(notes.iter().any(|n| n.code == "guessed-bytes"), "{notes:?}");
 }
+
+#[test]
+fn a_character_of_the_other_script_in_clean_text_draws_no_repair() {
+    // A Traditional page whose converter kept `并` (once, so it is not at
+    // home on the page): the text as it stands is judged by the word model
+    // alone, and the question mark stays one.
+    for text in ["這是真的嗎?并且我們都看見了,他們說這是對的。", "這是誰的書?并不是我的,也許是圖書館的。"]
+    {
+        let (reps, notes) = repair(text, WordFrequency::shared());
+        assert!(reps.is_empty() && notes.is_empty(), "{text}: {reps:?} {notes:?}");
+    }
+}

@@ -314,30 +314,44 @@ fn t2s_characters() -> &'static FxHashMap<char, char> {
     MAP.get_or_init(|| entries(Dict::TsCharacters.text()).filter_map(single_character_change).collect())
 }
 
-/// For each character of the Basic Multilingual Plane, whether OpenCC's
-/// `TSCharacters` converts it to another (bit 1: a Traditional form),
-/// whether `STCharacters` does (bit 2: a Simplified form), and whether the
-/// line that converts it lists the character itself among its values too
-/// (bit 4: `后 → 後 后`, kept in some words: 皇后), as [`t2s_character`]
-/// reads the tables. Read from the two tables' lines once (64 KB): asking
-/// the conversion maps of every code point cost a tenth of normalising an
-/// article.
+/// The bits of [`character_forms`].
+pub(super) mod form {
+    /// `TSCharacters` converts the character to another: a Traditional form.
+    pub const TO_SIMPLIFIED: u8 = 1;
+    /// `STCharacters` converts it to another: a Simplified form.
+    pub const TO_TRADITIONAL: u8 = 2;
+    /// A table keeps it as it is in some words: the line that converts it
+    /// lists it among its values too (`后 → 後 后`: 皇后), or a line of the
+    /// other table converts it to itself (`么 → 么 幺` in `TSCharacters`).
+    pub const KEPT: u8 = 4;
+}
+
+/// For each character of the Basic Multilingual Plane, its [`form`] bits,
+/// read from the lines of OpenCC's two character tables once (64 KB):
+/// asking the conversion maps of every code point cost a tenth of
+/// normalising an article.
 pub(super) fn character_forms() -> &'static [u8] {
     static FORMS: OnceLock<Vec<u8>> = OnceLock::new();
     FORMS.get_or_init(|| {
         let mut forms = vec![0u8; 0x1_0000];
-        for (dict, bit) in [(Dict::TsCharacters, 1), (Dict::StCharacters, 2)] {
-            for line in crate::normalize::plain_lines(dict.text()) {
-                let Some((key, values)) = line.split_once('\t') else { continue };
+        for (dict, converts) in [(Dict::TsCharacters, form::TO_SIMPLIFIED), (Dict::StCharacters, form::TO_TRADITIONAL)]
+        {
+            let text = dict.text();
+            for line in crate::normalize::plain_lines(text.strip_prefix('\u{FEFF}').unwrap_or(text)) {
+                let Some((key, values)) = line.split_once('\t').filter(|_| !line.starts_with('#')) else { continue };
+                let mut keys = key.chars();
+                let (Some(k), None) = (keys.next(), keys.next()) else { continue };
+                let Some(slot) = forms.get_mut(k as usize) else { continue };
                 let mut values = values.split_whitespace();
-                let Some((k, _)) = values.next().and_then(|first| single_character_change((key, first))) else {
-                    continue;
-                };
-                if let Some(slot) = forms.get_mut(k as usize) {
-                    *slot |= bit;
-                    if values.any(|v| v == key) {
-                        *slot |= 4;
+                match values.next() {
+                    Some(first) if first == key => *slot |= form::KEPT,
+                    Some(first) if first.chars().count() == 1 => {
+                        *slot |= converts;
+                        if values.any(|v| v == key) {
+                            *slot |= form::KEPT;
+                        }
                     }
+                    _ => {}
                 }
             }
         }
