@@ -170,6 +170,9 @@ mod tests {
         assert_eq!(char_script('风'), CharScript::Simplified { kept: false });
         // `后` is `後` in Traditional text, but 皇后 keeps it.
         assert_eq!(char_script('后'), CharScript::Simplified { kept: true });
+        // `么` is `麼` in Traditional text, but `TSCharacters` keeps it.
+        assert_eq!(char_script('么'), CharScript::Simplified { kept: true });
+        assert_eq!(char_script('并'), CharScript::Simplified { kept: false });
         assert_eq!(char_script('中'), CharScript::Both);
         assert_eq!(char_script('a'), CharScript::Both);
     }
