@@ -374,6 +374,24 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
                     });
                     search_from = mk.end;
                 } else {
+                    // No rebuild read well enough. If what follows the `?`
+                    // is noise all the same — a rare character only the
+                    // other script writes — it is damage the repair could
+                    // not undo: left as it was, and reported.
+                    let page = in_script.as_ref().and_then(Option::as_ref).map(|s| &s.page);
+                    if let Some(end) = page.and_then(|page| page.noise_after(text, m + step, model)) {
+                        notes.push(PassNote {
+                            range: m..end,
+                            code: "unrepaired-damage",
+                            message: format!(
+                                "{:?} looks like byte-shift damage (a rare character of the script this text is \
+                                 not written in, after a `?`) that no reading of its GBK bytes rebuilt; the text is \
+                                 left as it was",
+                                &text[m..end]
+                            ),
+                            doubt: Some(DoubtKind::Unrepaired),
+                        });
+                    }
                     search_from = m + step;
                 }
             }

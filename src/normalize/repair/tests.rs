@@ -287,3 +287,17 @@ fn a_character_of_the_other_script_in_clean_text_draws_no_repair() {
         assert!(reps.is_empty() && notes.is_empty(), "{text}: {reps:?} {notes:?}");
     }
 }
+
+#[test]
+fn noise_after_a_question_mark_is_reported() {
+    // `基于此` (BB F9 D3 DA B4 CB) after `。` lost two bytes: the decoder
+    // wrote `?`, `;` (BB read as ASCII), `诖` (DA B4) and `?`. No reading
+    // rebuilds it well enough, but `诖` is rare and only Simplified text
+    // writes it: on this Traditional page that is damage, reported.
+    let text = "我們的研究降低了學習的門檻?;诖?,學生能夠從中獲得知識。這是我們的結論。";
+    let (reps, notes) = repair(text, WordFrequency::shared());
+    assert!(reps.is_empty(), "{reps:?}");
+    let note = notes.iter().find(|n| n.code == "unrepaired-damage").expect("reported");
+    assert_eq!(&text[note.range.clone()], "?;诖");
+    assert_eq!(note.doubt, Some(DoubtKind::Unrepaired));
+}
