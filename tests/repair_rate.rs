@@ -382,8 +382,9 @@ fn vanished_pairs_sample() -> (Vec<String>, DamageOptions) {
 
 /// User-defined pairs that vanished inside a shifted stretch. Each vanished
 /// pair takes two bytes with it — the trail of one character and the lead
-/// of the next, sixteen bits with nothing in the text to show for them — and a stretch of 左传 through `，` or `國`
-/// (whose trail bytes begin such pairs) loses one every few characters.
+/// of the next, sixteen bits with nothing in the text to show for them —
+/// and a stretch of 左传 through `，` or `國` (whose trail bytes begin such
+/// pairs) loses one every few characters.
 /// Where the model cannot tell a reading with a vanished pair from one
 /// without, the stretch is marked as guessed; what is measured here is
 /// that the rest comes back exactly.
@@ -412,8 +413,8 @@ fn vanished_pairs() {
 /// The same sentences on a page of four lines, the three after each first,
 /// damaged whole by the same decoder, as the plugin damaged whole pages: a
 /// page whose decoder drops pairs shows it in other stretches too, and the
-/// repair then doubts more (see `DROPPING_PAGE_MORE_GAPS_CONFIDENT`) and reads two pairs
-/// in a row (`Gaps::Double`).
+/// repair then doubts more (see `DROPPING_PAGE_MORE_GAPS_CONFIDENT`) and
+/// reads two pairs in a row (`Gaps::Double`).
 #[test]
 fn vanished_pairs_on_a_damaged_page() {
     let (lines, options) = vanished_pairs_sample();

@@ -153,10 +153,9 @@ const FINALISTS: usize = 8;
 const RUN_CONFIDENT: f64 = 0.9;
 /// The same against the finalists that assume fewer vanished pairs
 /// (against more, the stricter [`MORE_GAPS_CONFIDENT`]). What a vanished
-/// pair costs ([`reading::cost::GAP`]) is a
-/// guess at how often a page's decoder dropped pairs, which one stretch
-/// does not say: readings that differ in it are told apart with less
-/// confidence. On 左传 damaged with vanished pairs (`tests/repair_rate.rs`),
+/// pair costs ([`reading::cost::GAP`]) is a guess at how often a page's
+/// decoder dropped pairs, which one stretch does not say: readings that
+/// differ in it are told apart with less confidence. On 左传 damaged with vanished pairs (`tests/repair_rate.rs`),
 /// 0.9 here left 113 of 650 sentences rebuilt wrong and unmarked, 0.99
 /// leaves 69; the price is 52 more of the 2,927 sentences rebuilt right,
 /// over all classes, marked as guessed.
@@ -254,9 +253,9 @@ pub fn repair(text: &str, model: &dyn Plausibility) -> (Vec<Replacement>, Vec<Pa
     // Whether a stretch of this text was rebuilt with a vanished pair: the
     // page's decoder drops them, later stretches may lose two in a row
     // ([`Gaps::Double`]), and the doubts that hold only on such a page
-    // ([`DROPPING_PAGE_MORE_GAPS_CONFIDENT`]) are reported. Until the text is read,
-    // those stretches wait, each with where its note goes, its note
-    // otherwise (if any) and its note on such a page.
+    // ([`DROPPING_PAGE_MORE_GAPS_CONFIDENT`]) are reported. Until the text
+    // is read, those stretches wait, each with where its note goes, its
+    // note otherwise (if any) and its note on such a page.
     let mut page_drops_pairs = false;
     let mut doubts_if_pairs_dropped: Vec<(usize, Option<PassNote>, PassNote)> = Vec::new();
     let mut search_from = 0;

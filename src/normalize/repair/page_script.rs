@@ -62,6 +62,13 @@ const SAMPLE: usize = 4_096;
 /// other script too.
 const AT_HOME: u32 = 2;
 
+/// How far after a `?` noise is looked for (see [`PageScript::noise_after`]).
+const AFTER_MARK: usize = 6;
+
+/// A character the word model scores below this alone is rare (fewer than
+/// about 1,000 in jieba's 60 million words: `诖`, `纺`; not `并`, `这`, `联`).
+const RARE: f64 = -11.0;
+
 /// What the page's characters show of its script (see [`page_script`]).
 #[derive(Debug, Clone)]
 pub(super) struct PageScript {
@@ -91,16 +98,7 @@ impl PageScript {
             _ => 0.0,
         }
     }
-}
 
-/// How far after a `?` noise is looked for (see [`PageScript::noise_after`]).
-const AFTER_MARK: usize = 6;
-
-/// A character the word model scores below this alone is rare (fewer than
-/// about 1,000 in jieba's 60 million words: `诖`, `纺`; not `并`, `这`, `联`).
-const RARE: f64 = -11.0;
-
-impl PageScript {
     /// Where the noise right after a `?` ends, if there is any: a rare
     /// character ([`RARE`]) that only the other script writes, among the
     /// [`AFTER_MARK`] characters from `from` (up to a space). Clean text

@@ -279,8 +279,8 @@ fn a_trail_read_alone_after_a_vanished_pair() {
 #[test]
 fn a_character_of_the_other_script_in_clean_text_draws_no_repair() {
     // A Traditional page whose converter kept `并` (once, so it is not at
-    // home on the page): the text as it stands is judged by the word model
-    // alone, and the question mark stays one.
+    // home on the page): no reading is taken for the question mark, and a
+    // common character after it is no noise to report (`noise_after`).
     for text in ["這是真的嗎?并且我們都看見了,他們說這是對的。", "這是誰的書?并不是我的,也許是圖書館的。"]
     {
         let (reps, notes) = repair(text, WordFrequency::shared());

@@ -301,17 +301,23 @@ pub(super) fn is_t2s_output(c: char) -> bool {
 /// scoring. Phrases matter little there, since the candidates of a stretch
 /// are compared with each other and share their context.
 pub(super) fn t2s_character(c: char) -> char {
+    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
     if c.is_ascii() {
         return c;
     }
-    t2s_characters().get(&c).copied().unwrap_or(c)
-}
-
-/// `TSCharacters` as a map of one character to another (the first value of
-/// lines whose key and value are single characters and differ).
-fn t2s_characters() -> &'static FxHashMap<char, char> {
-    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
-    MAP.get_or_init(|| entries(Dict::TsCharacters.text()).filter_map(single_character_change).collect())
+    let map = MAP.get_or_init(|| {
+        entries(Dict::TsCharacters.text())
+            .filter_map(|(key, value)| {
+                let mut keys = key.chars();
+                let mut values = value.chars();
+                match (keys.next(), keys.next(), values.next(), values.next()) {
+                    (Some(k), None, Some(v), None) if k != v => Some((k, v)),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    map.get(&c).copied().unwrap_or(c)
 }
 
 /// The bits of [`character_forms`].
@@ -357,17 +363,6 @@ pub(super) fn character_forms() -> &'static [u8] {
         }
         forms
     })
-}
-
-/// A table line's key and value as characters, when both are one
-/// character and they differ.
-fn single_character_change((key, value): (&str, &str)) -> Option<(char, char)> {
-    let mut keys = key.chars();
-    let mut values = value.chars();
-    match (keys.next(), keys.next(), values.next(), values.next()) {
-        (Some(k), None, Some(v), None) if k != v => Some((k, v)),
-        _ => None,
-    }
 }
 
 /// Whether `s2t` can write `c` for another character: `c` is the
